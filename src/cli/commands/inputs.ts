@@ -1,0 +1,41 @@
+/** Reading the config inputs a command names (or the project file's `inputs`) into one model. */
+import { collectSources } from '../../io/inputs.js';
+import type { ProjectConfig } from '../../io/project.js';
+import type { Finding } from '../../model/findings.js';
+import { loadSources, type LoadResult } from '../../ops/load.js';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { resolve } from 'node:path';
+
+export interface LoadedInputs extends LoadResult {
+  /** Problems reading the files at all (exit 2 whatever the command). */
+  readonly ioFindings: readonly Finding[];
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+export function inputPaths(given: readonly string[], project: ProjectConfig): readonly string[] {
+  if (given.length > 0) return given;
+  if (project.inputs && project.inputs.length > 0) return project.inputs;
+  throw new UsageError('no input paths: name files or directories, or list them under "inputs" in ni-config.jsonc');
+}
+
+export async function loadInputs(paths: readonly string[], project: ProjectConfig, ctx: CommandContext, schema: boolean): Promise<LoadedInputs> {
+  const absolute = paths.map((p) => (p === '-' ? p : resolve(ctx.cwd, p)));
+  const collected = await collectSources(absolute, {
+    readStdin: ctx.readStdin,
+    ...(project.maxFileSize !== undefined ? { maxFileSize: project.maxFileSize } : {}),
+  });
+  // Show paths as the user wrote them, not as resolved.
+  const shown = (file: string): string => {
+    for (let i = 0; i < paths.length; i++) {
+      const abs = absolute[i]!;
+      if (file === abs) return paths[i]!;
+      if (file.startsWith(abs + '/')) return paths[i]! + file.slice(abs.length);
+    }
+    return file;
+  };
+  const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
+  const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
+  const loaded = loadSources(sources, { schema });
+  return { ...loaded, ioFindings, texts: new Map(sources.map((s) => [s.file, s.text])) };
+}

@@ -1,0 +1,148 @@
+/**
+ * Commander wiring only: each command parses its options and calls one run function. This is
+ * the one place that turns results and errors into an exit code.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { processContext, type CommandContext, type GlobalOptions } from './context.js';
+import { EXIT, InputError, UsageError } from './errors.js';
+import { Positions, findingLine, sortedFindingJson, styleFor, writeOut } from './render.js';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Help text that commander does not make: examples and exit codes, per command. */
+export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCodes: string }> = {
+  validate: {
+    examples: ['ni-config validate src/main/resources/META-INF/native-image', 'ni-config validate --strict --json reachability-metadata.json'],
+    exitCodes: '0 valid, 1 errors (or warnings with --strict), 2 unreadable input or bad usage',
+  },
+  convert: {
+    examples: ['ni-config convert META-INF/native-image/com.example/app --to unified -o out/', 'ni-config convert reachability-metadata.json --to legacy -o legacy-config/'],
+    exitCodes: '0 written, 2 input errors (nothing written) or bad usage',
+  },
+  merge: {
+    examples: ['ni-config merge run-1/ run-2/ -o merged/', 'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json'],
+    exitCodes: '0 written, 2 input errors (nothing written) or bad usage',
+  },
+};
+
+const FORMAT_CHOICES = ['unified', 'legacy'] as const;
+
+function afterHelp(name: string): string {
+  const notes = COMMAND_NOTES[name]!;
+  return `\nExamples:\n${notes.examples.map((e) => `  $ ${e}`).join('\n')}\n\nExit codes: ${notes.exitCodes}\n`;
+}
+
+/** Builds the command tree; `run` receives the parsed command and its options. */
+export function buildProgram(ctx: CommandContext, run: (name: string, options: Record<string, unknown>) => Promise<number>): Command {
+  const program = new Command('ni-config')
+    .description('GraalVM native-image metadata for JVM AWS Lambda functions: trace, prune, merge, validate, diff and write it.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--json', 'machine-readable output on stdout (logs stay on stderr)')
+    .option('--config <file>', 'project file with defaults (default: ./ni-config.jsonc when present)')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) });
+
+  const action = (name: string) =>
+    async function (this: Command, ...args: unknown[]): Promise<void> {
+      const paths = (args[0] as string[] | undefined) ?? [];
+      await run(name, { ...this.optsWithGlobals(), paths });
+    };
+
+  program
+    .command('validate')
+    .summary('check metadata against the JSON Schemas and for semantic mistakes')
+    .description('Checks metadata files against the JSON Schemas and for mistakes native-image does not catch: malformed class names, duplicates, hidden-class conditions, bad regexes, wrong condition keys, empty proxies, ignored keys. Findings print as file:line:col with a JSON pointer.')
+    .argument('[paths...]', 'files or directories (searched recursively); - reads stdin; default: "inputs" of ni-config.jsonc')
+    .option('--strict', 'warnings fail too')
+    .addHelpText('after', afterHelp('validate'))
+    .action(action('validate'));
+
+  program
+    .command('convert')
+    .summary('convert between legacy *-config.json files and reachability-metadata.json')
+    .description('Converts between the legacy per-kind files and reachability-metadata.json. What the target cannot express goes to a legacy side file or is reported by name.')
+    .argument('<paths...>', 'files or directories; - reads stdin')
+    .addOption(new Option('--to <format>', 'target format').choices(FORMAT_CHOICES).makeOptionMandatory())
+    .requiredOption('-o, --out <path>', 'output directory, a .json file (unified), or - for stdout')
+    .option('--dry-run', 'say what would be written, write nothing')
+    .addHelpText('after', afterHelp('convert'))
+    .action(action('convert'));
+
+  program
+    .command('merge')
+    .summary('merge config sets with the semantics of GraalVM\'s own merge')
+    .description('Merges any mix of legacy directories, legacy files and reachability-metadata.json files: entries keyed by condition and type, flags OR-ed, member access none < queried < accessed, members covered by an all* flag collapsed.')
+    .argument('<paths...>', 'files or directories; - reads stdin')
+    .requiredOption('-o, --out <path>', 'output directory, a .json file (unified), or - for stdout')
+    .addOption(new Option('--format <format>', 'output format (default: the inputs\' format when they agree, else unified)').choices(FORMAT_CHOICES))
+    .option('--dry-run', 'say what would be written, write nothing')
+    .addHelpText('after', afterHelp('merge'))
+    .action(action('merge'));
+
+  return program;
+}
+
+async function runCommand(name: string, o: Record<string, unknown>, ctx: CommandContext): Promise<number> {
+  const global: GlobalOptions = { json: o.json === true, ...(typeof o.config === 'string' ? { config: o.config } : {}) };
+  const paths = o.paths as string[];
+  switch (name) {
+    case 'validate': {
+      const { runValidate } = await import('./commands/validate.js');
+      return runValidate({ ...global, paths, strict: o.strict === true ? true : undefined }, ctx);
+    }
+    case 'convert':
+    case 'merge': {
+      const { runCombine } = await import('./commands/combine.js');
+      const format = (name === 'convert' ? o.to : o.format) as 'unified' | 'legacy' | undefined;
+      return runCombine({ ...global, paths, out: o.out as string, dryRun: o.dryRun === true, ...(format ? { format } : {}) }, ctx);
+    }
+    default:
+      throw new UsageError(`unknown command ${name}`);
+  }
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], ctx: CommandContext = processContext()): Promise<number> {
+  const wantsJson = argv.includes('--json');
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(ctx, async (name, options) => (exitCode = await runCommand(name, options, ctx)));
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.error;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    return reportError(e, ctx, wantsJson);
+  }
+}
+
+async function reportError(e: unknown, ctx: CommandContext, json: boolean): Promise<number> {
+  if (e instanceof CommanderError) {
+    // help and version are not errors; commander has already printed its message
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.error;
+  }
+  if (e instanceof UsageError) {
+    await writeOut(ctx.stderr, `ni-config: ${e.message}\n`);
+    return EXIT.error;
+  }
+  if (e instanceof InputError) {
+    const findings = sortedFindingJson(e.findings, new Positions(e.texts));
+    if (json) {
+      await writeOut(ctx.stdout, JSON.stringify({ ok: false, error: e.message, findings }, null, 2) + '\n');
+    } else {
+      const style = styleFor(ctx.stderr);
+      const lines = findings.map((f) => findingLine(f, style));
+      await writeOut(ctx.stderr, [...lines, `ni-config: ${e.message}`].join('\n') + '\n');
+    }
+    return EXIT.error;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const detail = process.env.NI_CONFIG_DEBUG ? `\n${err.stack ?? ''}` : ' (set NI_CONFIG_DEBUG=1 for the stack trace)';
+  await writeOut(ctx.stderr, `ni-config: internal error: ${err.message}${detail}\n`);
+  return EXIT.error;
+}

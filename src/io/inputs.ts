@@ -1,0 +1,197 @@
+/**
+ * Turns the paths a user gives into metadata sources: directories are searched recursively
+ * for every known file name (any mix of formats, `META-INF/native-image/**` trees, and files that
+ * a `native-image.properties` wires in with `-H:…ConfigurationResources=${.}/…`), files are
+ * read as they are, `-` reads stdin.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
+import { finding, type Finding } from '../model/findings.js';
+import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
+
+export interface Source {
+  /** The path as shown to the user. */
+  readonly file: string;
+  readonly text: string;
+  /** Undefined when the kind must be told from the content. */
+  readonly kind: FileKind | undefined;
+}
+
+export interface CollectResult {
+  readonly sources: Source[];
+  /** Problems reading the inputs: unreadable, too large, not UTF-8, nothing found. */
+  readonly findings: Finding[];
+}
+
+export interface CollectOptions {
+  /** Largest file read, in bytes. */
+  readonly maxFileSize?: number;
+  /** Reads standard input for `-`. */
+  readonly readStdin?: () => Promise<Buffer>;
+}
+
+/** Node's strings stop a little short of 512 MiB; refuse clearly before that. */
+export const DEFAULT_MAX_FILE_SIZE = 512 * 1024 * 1024 - 64;
+
+const KNOWN_NAMES = Object.values(FILE_KINDS).flatMap((k) => [k.fileName, ...k.aliases]);
+const DIR_PATTERNS = [`**/{${KNOWN_NAMES.join(',')}}`, '**/native-image.properties'];
+const IGNORED_DIRS = ['**/node_modules/**', '**/*.tmp/**', '**/.git/**'];
+
+export async function collectSources(paths: readonly string[], options: CollectOptions = {}): Promise<CollectResult> {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const sources: Source[] = [];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+
+  const addFile = async (display: string, absolute: string, kind: FileKind | undefined): Promise<void> => {
+    if (seen.has(absolute)) return;
+    seen.add(absolute);
+    const text = await readText(display, absolute, maxFileSize, findings);
+    if (text !== undefined) sources.push({ file: display, text, kind });
+  };
+
+  for (const path of paths) {
+    if (path === '-') {
+      if (!options.readStdin) {
+        findings.push(finding('unreadable', '<stdin>', '', 'standard input is not available here'));
+        continue;
+      }
+      const text = decode('<stdin>', await options.readStdin(), findings);
+      if (text !== undefined) sources.push({ file: '<stdin>', text, kind: undefined });
+      continue;
+    }
+    const absolute = resolve(path);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch (e) {
+      findings.push(finding('unreadable', path, '', describeIoError(e, 'cannot read it')));
+      continue;
+    }
+    if (info.isDirectory()) {
+      const before = sources.length;
+      await collectDirectory(path, absolute, addFile, findings, maxFileSize);
+      if (sources.length === before && !findings.some((f) => f.file.startsWith(path))) {
+        findings.push(
+          finding('no-metadata', path, '', `found no metadata files in this directory; expected one of ${KNOWN_NAMES.join(', ')} at any depth`),
+        );
+      }
+    } else {
+      const base = absolute.slice(absolute.lastIndexOf(sep) + 1);
+      await addFile(path, absolute, kindOfFileName(base));
+    }
+  }
+  return { sources, findings };
+}
+
+async function collectDirectory(
+  display: string,
+  absolute: string,
+  addFile: (display: string, absolute: string, kind: FileKind | undefined) => Promise<void>,
+  findings: Finding[],
+  maxFileSize: number,
+): Promise<void> {
+  let found: string[];
+  try {
+    found = await fg(DIR_PATTERNS, { cwd: absolute, ignore: IGNORED_DIRS, onlyFiles: true, followSymbolicLinks: false, dot: false, suppressErrors: false });
+  } catch (e) {
+    findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot list the directory')));
+    return;
+  }
+  found.sort();
+  const shown = (rel: string): string => join(display, rel);
+  for (const rel of found) {
+    const base = rel.slice(rel.lastIndexOf('/') + 1);
+    const abs = join(absolute, rel);
+    if (base === 'native-image.properties') {
+      const text = await readText(shown(rel), abs, maxFileSize, findings);
+      if (text === undefined) continue;
+      for (const ref of propertiesReferences(text)) {
+        const target = join(dirname(abs), ref.path);
+        if (!target.startsWith(absolute + sep)) continue; // never read outside the given tree
+        try {
+          if (!(await stat(target)).isFile()) continue;
+        } catch {
+          continue; // a reference to a file that is not there is native-image's business
+        }
+        await addFile(shown(relative(absolute, target)), target, ref.kind);
+      }
+      continue;
+    }
+    await addFile(shown(rel), abs, kindOfFileName(base));
+  }
+}
+
+/** Files a `native-image.properties` wires in relative to itself (`${.}/name.json`). */
+export function propertiesReferences(text: string): { kind: FileKind; path: string }[] {
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  const out: { kind: FileKind; path: string }[] = [];
+  for (const m of joined.matchAll(/-H:(\w+Configuration)(?:Resources|Files)=(\S+)/g)) {
+    const kind = PROPERTIES_OPTION_KINDS[m[1]!];
+    if (kind === undefined) continue;
+    for (const item of m[2]!.split(',')) {
+      if (item.startsWith('${.}/')) out.push({ kind, path: item.slice('${.}/'.length) });
+    }
+  }
+  return out;
+}
+
+async function readText(display: string, absolute: string, maxFileSize: number, findings: Finding[]): Promise<string | undefined> {
+  try {
+    const info = await stat(absolute);
+    if (info.size > maxFileSize) {
+      findings.push(finding('too-large', display, '', `the file has ${info.size} bytes; expected at most ${maxFileSize} (set maxFileSize in ni-config.jsonc to raise the limit)`));
+      return undefined;
+    }
+    return decode(display, await readFile(absolute), findings);
+  } catch (e) {
+    findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot read it')));
+    return undefined;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decode(display: string, bytes: Uint8Array, findings: Finding[]): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    findings.push(finding('json-syntax', display, '', `expected UTF-8 text, found an invalid byte sequence at byte ${at}`, 0));
+    return undefined;
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, found by bisection with the fatal decoder.
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+export function describeIoError(e: unknown, what: string): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return `${what}: no such file or directory`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${what}: permission denied`;
+    case 'EISDIR':
+      return `${what}: it is a directory`;
+    case 'ENOTDIR':
+      return `${what}: a part of the path is not a directory`;
+    default:
+      return `${what}: ${err.message ?? String(e)}`;
+  }
+}

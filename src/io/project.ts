@@ -1,0 +1,60 @@
+/**
+ * The project file `ni-config.jsonc`: JSON with comments holding the defaults every command
+ * reads. Flags override it.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { project as validateProject } from '../generated/validators.js';
+import { finding, type Finding } from '../model/findings.js';
+import { parseJsonText } from '../model/json-text.js';
+import { describeIoError } from './inputs.js';
+
+export const PROJECT_FILE = 'ni-config.jsonc';
+
+export interface ProjectConfig {
+  readonly inputs?: readonly string[];
+  readonly format?: 'unified' | 'legacy';
+  readonly strict?: boolean;
+  readonly maxFileSize?: number;
+}
+
+export interface ProjectLoad {
+  /** Undefined when there is no project file (and none was asked for). */
+  readonly path: string | undefined;
+  readonly text: string | undefined;
+  readonly config: ProjectConfig;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Reads the project file: the one named by `--config`, else `ni-config.jsonc` in the working
+ * directory when there is one.
+ */
+export async function loadProject(explicit: string | undefined, cwd = process.cwd()): Promise<ProjectLoad> {
+  const path = explicit ?? PROJECT_FILE;
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (e) {
+    if (explicit === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { path: undefined, text: undefined, config: {}, findings: [] };
+    }
+    return { path, text: undefined, config: {}, findings: [finding('unreadable', path, '', describeIoError(e, 'cannot read the project file'))] };
+  }
+  const parsed = parseJsonText(text, path, true);
+  if (!parsed.ok) return { path, text, config: {}, findings: [parsed.finding] };
+  if (!validateProject(parsed.value)) {
+    const findings = (validateProject.errors ?? []).map((e) => {
+      const where = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
+      const message =
+        e.keyword === 'additionalProperties'
+          ? `unknown setting '${String(e.params.additionalProperty)}' (see schemas/ni-config.schema.json)`
+          : e.keyword === 'enum'
+            ? `expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+            : `${e.message ?? 'invalid'}`;
+      return finding('schema', path, where, message);
+    });
+    return { path, text, config: {}, findings };
+  }
+  return { path, text, config: parsed.value as ProjectConfig, findings: [] };
+}

@@ -1,0 +1,480 @@
+/**
+ * The canonical config-set model. Every on-disk form is parsed into it and
+ * both output formats are emitted from it.
+ *
+ * A {@link ConfigSet} is normalised: names in Java source form, entries
+ * deduplicated by (condition, type), members that an `all*` flag certainly
+ * covers removed, everything sorted. Sets are only ever built through a
+ * {@link ConfigBuilder}, whose `add*` methods have GraalVM's merge semantics,
+ * so building from several inputs *is* merging them.
+ */
+
+/** Member access lattice: NONE < QUERIED < ACCESSED (GraalVM's ConfigurationMemberAccessibility). */
+export const Access = { None: 0, Queried: 1, Accessed: 2 } as const;
+export type Access = (typeof Access)[keyof typeof Access];
+
+/** Boolean type flags that are plain ORs under merge. */
+export const TYPE_FLAGS = [
+  'allDeclaredClasses',
+  'allPublicClasses',
+  'allDeclaredFields',
+  'allPublicFields',
+  'allRecordComponents',
+  'allPermittedSubclasses',
+  'allNestMembers',
+  'allSigners',
+  'unsafeAllocated',
+] as const;
+export type TypeFlag = (typeof TYPE_FLAGS)[number];
+
+/** Member groups whose flag has two levels: `queryAll*` (queried) and `all*` (accessed). */
+export const MEMBER_GROUPS = {
+  declaredMethods: { accessed: 'allDeclaredMethods', queried: 'queryAllDeclaredMethods' },
+  publicMethods: { accessed: 'allPublicMethods', queried: 'queryAllPublicMethods' },
+  declaredConstructors: { accessed: 'allDeclaredConstructors', queried: 'queryAllDeclaredConstructors' },
+  publicConstructors: { accessed: 'allPublicConstructors', queried: 'queryAllPublicConstructors' },
+} as const;
+export type MemberGroup = keyof typeof MEMBER_GROUPS;
+export const MEMBER_GROUP_NAMES = Object.keys(MEMBER_GROUPS) as MemberGroup[];
+
+export type TypeRef =
+  | { readonly kind: 'class'; readonly name: string }
+  | { readonly kind: 'proxy'; readonly interfaces: readonly string[] }
+  | {
+      readonly kind: 'lambda';
+      readonly declaringClass: string;
+      readonly declaringMethod?: { readonly name: string; readonly params: readonly string[] | null };
+      readonly interfaces: readonly string[];
+    };
+
+export interface MethodEntry {
+  readonly name: string;
+  /** null: every overload of that name (legacy entries without `parameterTypes`). */
+  readonly params: readonly string[] | null;
+  readonly access: typeof Access.Queried | typeof Access.Accessed;
+}
+
+export interface FieldEntry {
+  readonly name: string;
+  readonly allowWrite: boolean;
+  readonly allowUnsafeAccess: boolean;
+}
+
+export interface TypeEntry {
+  /** Class name of the condition; '' when unconditional. */
+  readonly condition: string;
+  readonly type: TypeRef;
+  readonly flags: ReadonlySet<TypeFlag>;
+  readonly groups: Readonly<Record<MemberGroup, Access>>;
+  /** Sorted by name, then parameter list. */
+  readonly methods: readonly MethodEntry[];
+  /** Sorted by name. */
+  readonly fields: readonly FieldEntry[];
+  readonly reasons: readonly string[];
+}
+
+export interface ResourceEntry {
+  readonly condition: string;
+  readonly module: string;
+  readonly kind: 'glob' | 'regex';
+  readonly value: string;
+  readonly reasons: readonly string[];
+}
+
+export interface BundleEntry {
+  readonly condition: string;
+  readonly module: string;
+  readonly name: string;
+  readonly locales: readonly string[];
+  readonly classNames: readonly string[];
+  readonly reasons: readonly string[];
+}
+
+export interface SerializationEntry {
+  readonly condition: string;
+  readonly type: TypeRef;
+  readonly customTargetConstructorClass: string;
+  readonly reasons: readonly string[];
+}
+
+export interface LambdaCapturingEntry {
+  readonly condition: string;
+  readonly name: string;
+}
+
+export interface PredefinedEntry {
+  readonly type: string;
+  readonly classes: readonly { readonly hash: string; readonly nameInfo: string }[];
+}
+
+export interface ConfigSet {
+  readonly reflection: readonly TypeEntry[];
+  readonly jni: readonly TypeEntry[];
+  readonly serialization: readonly SerializationEntry[];
+  readonly lambdaCapturing: readonly LambdaCapturingEntry[];
+  readonly resources: readonly ResourceEntry[];
+  readonly resourceExcludes: readonly ResourceEntry[];
+  readonly bundles: readonly BundleEntry[];
+  readonly predefined: readonly PredefinedEntry[];
+  /** The `foreign` section, carried through as parsed (or a sorted union when inputs differ). */
+  readonly foreign: unknown;
+  readonly comments: readonly string[];
+}
+
+export type TypeSection = 'reflection' | 'jni';
+
+// ---------------------------------------------------------------------------------------------
+// keys and ordering
+
+export function typeKey(t: TypeRef): string {
+  switch (t.kind) {
+    case 'class':
+      return t.name;
+    case 'proxy':
+      return `proxy(${t.interfaces.join(',')})`;
+    case 'lambda': {
+      const m = t.declaringMethod;
+      const method = m ? `${m.name}(${m.params === null ? '*' : m.params.join(',')})` : '';
+      return `lambda(${t.declaringClass}.${method};${t.interfaces.join(',')})`;
+    }
+  }
+}
+
+/** A readable one-line rendering of a type descriptor, for messages and diffs. */
+export function typeLabel(t: TypeRef): string {
+  return t.kind === 'class' ? t.name : typeKey(t);
+}
+
+export function methodKey(name: string, params: readonly string[] | null): string {
+  return params === null ? `${name}(*)` : `${name}(${params.join(',')})`;
+}
+
+const KIND_RANK = { class: 0, proxy: 1, lambda: 2 } as const;
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareTypeRefs(a: TypeRef, b: TypeRef): number {
+  return KIND_RANK[a.kind] - KIND_RANK[b.kind] || compareStrings(typeKey(a), typeKey(b));
+}
+
+export function compareTypeEntries(a: { type: TypeRef; condition: string }, b: { type: TypeRef; condition: string }): number {
+  return compareTypeRefs(a.type, b.type) || compareStrings(a.condition, b.condition);
+}
+
+// ---------------------------------------------------------------------------------------------
+// builder
+
+interface MutableType {
+  condition: string;
+  type: TypeRef;
+  flags: Set<TypeFlag>;
+  groups: Record<MemberGroup, Access>;
+  methods: Map<string, MethodEntry>;
+  fields: Map<string, FieldEntry>;
+  reasons: Set<string>;
+}
+
+/** What an `add*` call takes: a type entry whose parts may be left out. */
+export interface TypeEntryInput {
+  condition?: string;
+  type: TypeRef;
+  flags?: Iterable<TypeFlag>;
+  groups?: Partial<Record<MemberGroup, Access>>;
+  methods?: Iterable<MethodEntry>;
+  fields?: Iterable<FieldEntry>;
+  reasons?: Iterable<string>;
+}
+
+function emptyGroups(): Record<MemberGroup, Access> {
+  return { declaredMethods: Access.None, publicMethods: Access.None, declaredConstructors: Access.None, publicConstructors: Access.None };
+}
+
+export function emptyConfigSet(): ConfigSet {
+  return new ConfigBuilder().build();
+}
+
+export class ConfigBuilder {
+  private readonly types: Record<TypeSection, Map<string, MutableType>> = { reflection: new Map(), jni: new Map() };
+  private readonly serialization = new Map<string, { condition: string; type: TypeRef; customTargetConstructorClass: string; reasons: Set<string> }>();
+  private readonly lambdaCapturing = new Map<string, LambdaCapturingEntry>();
+  private readonly resources = new Map<string, { entry: Omit<ResourceEntry, 'reasons'>; reasons: Set<string> }>();
+  private readonly excludes = new Map<string, { entry: Omit<ResourceEntry, 'reasons'>; reasons: Set<string> }>();
+  private readonly bundles = new Map<string, { condition: string; module: string; name: string; locales: Set<string>; classNames: Set<string>; reasons: Set<string> }>();
+  private readonly predefined = new Map<string, Map<string, string>>();
+  private readonly foreigns: unknown[] = [];
+  private readonly commentLists: (readonly string[])[] = [];
+
+  /** Adds (merges) a type entry; returns true when an entry with the same key was already there. */
+  addType(section: TypeSection, input: TypeEntryInput): boolean {
+    const condition = input.condition ?? '';
+    const key = `${condition}\u0000${typeKey(input.type)}`;
+    const map = this.types[section];
+    let t = map.get(key);
+    const existed = t !== undefined;
+    if (t === undefined) {
+      t = { condition, type: input.type, flags: new Set(), groups: emptyGroups(), methods: new Map(), fields: new Map(), reasons: new Set() };
+      map.set(key, t);
+    }
+    if (input.flags) for (const f of input.flags) t.flags.add(f);
+    if (input.groups) {
+      for (const g of MEMBER_GROUP_NAMES) {
+        const level = input.groups[g];
+        if (level !== undefined && level > t.groups[g]) t.groups[g] = level;
+      }
+    }
+    if (input.methods) {
+      for (const m of input.methods) {
+        const mk = methodKey(m.name, m.params);
+        const prev = t.methods.get(mk);
+        if (prev === undefined || m.access > prev.access) t.methods.set(mk, m);
+      }
+    }
+    if (input.fields) {
+      for (const f of input.fields) {
+        const prev = t.fields.get(f.name);
+        t.fields.set(
+          f.name,
+          prev === undefined
+            ? f
+            : { name: f.name, allowWrite: prev.allowWrite || f.allowWrite, allowUnsafeAccess: prev.allowUnsafeAccess || f.allowUnsafeAccess },
+        );
+      }
+    }
+    if (input.reasons) for (const r of input.reasons) t.reasons.add(r);
+    return existed;
+  }
+
+  addSerialization(input: { condition?: string; type: TypeRef; customTargetConstructorClass?: string; reasons?: Iterable<string> }): boolean {
+    const condition = input.condition ?? '';
+    const ctcc = input.customTargetConstructorClass ?? '';
+    const key = `${condition}\u0000${typeKey(input.type)}\u0000${ctcc}`;
+    let s = this.serialization.get(key);
+    const existed = s !== undefined;
+    if (s === undefined) {
+      s = { condition, type: input.type, customTargetConstructorClass: ctcc, reasons: new Set() };
+      this.serialization.set(key, s);
+    }
+    if (input.reasons) for (const r of input.reasons) s.reasons.add(r);
+    return existed;
+  }
+
+  addLambdaCapturing(condition: string, name: string): boolean {
+    const key = `${condition}\u0000${name}`;
+    const existed = this.lambdaCapturing.has(key);
+    if (!existed) this.lambdaCapturing.set(key, { condition, name });
+    return existed;
+  }
+
+  addResource(input: { condition?: string; module?: string; kind: 'glob' | 'regex'; value: string; reasons?: Iterable<string> }, exclude = false): boolean {
+    const entry = { condition: input.condition ?? '', module: input.module ?? '', kind: input.kind, value: input.value };
+    const key = `${entry.condition}\u0000${entry.module}\u0000${entry.kind}\u0000${entry.value}`;
+    const map = exclude ? this.excludes : this.resources;
+    let r = map.get(key);
+    const existed = r !== undefined;
+    if (r === undefined) {
+      r = { entry, reasons: new Set() };
+      map.set(key, r);
+    }
+    if (input.reasons) for (const reason of input.reasons) r.reasons.add(reason);
+    return existed;
+  }
+
+  addBundle(input: { condition?: string; module?: string; name: string; locales?: Iterable<string>; classNames?: Iterable<string>; reasons?: Iterable<string> }): boolean {
+    const condition = input.condition ?? '';
+    const module = input.module ?? '';
+    const key = `${condition}\u0000${module}\u0000${input.name}`;
+    let b = this.bundles.get(key);
+    const existed = b !== undefined;
+    if (b === undefined) {
+      b = { condition, module, name: input.name, locales: new Set(), classNames: new Set(), reasons: new Set() };
+      this.bundles.set(key, b);
+    }
+    if (input.locales) for (const l of input.locales) b.locales.add(l);
+    if (input.classNames) for (const c of input.classNames) b.classNames.add(c);
+    if (input.reasons) for (const r of input.reasons) b.reasons.add(r);
+    return existed;
+  }
+
+  addPredefined(type: string, classes: Iterable<{ hash: string; nameInfo: string }>): void {
+    let m = this.predefined.get(type);
+    if (m === undefined) {
+      m = new Map();
+      this.predefined.set(type, m);
+    }
+    for (const c of classes) {
+      const prev = m.get(c.hash);
+      // Two records of one hash are the same bytes; keep the name deterministically.
+      if (prev === undefined || (c.nameInfo !== '' && (prev === '' || c.nameInfo < prev))) m.set(c.hash, c.nameInfo);
+    }
+  }
+
+  addForeign(value: unknown): void {
+    this.foreigns.push(value);
+  }
+
+  addComments(comments: readonly string[]): void {
+    if (comments.length > 0) this.commentLists.push(comments);
+  }
+
+  /** Merges a whole built set into this builder. */
+  addSet(set: ConfigSet): this {
+    for (const section of ['reflection', 'jni'] as const) {
+      for (const t of set[section]) this.addType(section, t);
+    }
+    for (const s of set.serialization) this.addSerialization(s);
+    for (const l of set.lambdaCapturing) this.addLambdaCapturing(l.condition, l.name);
+    for (const r of set.resources) this.addResource(r);
+    for (const r of set.resourceExcludes) this.addResource(r, true);
+    for (const b of set.bundles) this.addBundle(b);
+    for (const p of set.predefined) this.addPredefined(p.type, p.classes);
+    if (set.foreign !== undefined) this.addForeign(set.foreign);
+    this.addComments(set.comments);
+    return this;
+  }
+
+  build(): ConfigSet {
+    const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
+    const types = (section: TypeSection): TypeEntry[] =>
+      [...this.types[section].values()].map(freezeType).sort(compareTypeEntries);
+    const resourceList = (map: typeof this.resources): ResourceEntry[] =>
+      [...map.values()]
+        .map(({ entry, reasons }) => ({ ...entry, reasons: sortedSet(reasons) }))
+        .sort(
+          (a, b) =>
+            compareStrings(a.value, b.value) ||
+            compareStrings(a.kind, b.kind) ||
+            compareStrings(a.module, b.module) ||
+            compareStrings(a.condition, b.condition),
+        );
+    return {
+      reflection: types('reflection'),
+      jni: types('jni'),
+      serialization: [...this.serialization.values()]
+        .map((s) => ({ ...s, reasons: sortedSet(s.reasons) }))
+        .sort((a, b) => compareTypeEntries(a, b) || compareStrings(a.customTargetConstructorClass, b.customTargetConstructorClass)),
+      lambdaCapturing: [...this.lambdaCapturing.values()].sort(
+        (a, b) => compareStrings(a.name, b.name) || compareStrings(a.condition, b.condition),
+      ),
+      resources: resourceList(this.resources),
+      resourceExcludes: resourceList(this.excludes),
+      bundles: [...this.bundles.values()]
+        .map((b) => ({
+          condition: b.condition,
+          module: b.module,
+          name: b.name,
+          locales: sortedSet(b.locales),
+          classNames: sortedSet(b.classNames),
+          reasons: sortedSet(b.reasons),
+        }))
+        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.module, b.module) || compareStrings(a.condition, b.condition)),
+      predefined: [...this.predefined.entries()]
+        .sort(([a], [b]) => compareStrings(a, b))
+        .map(([type, m]) => ({
+          type,
+          classes: [...m.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([hash, nameInfo]) => ({ hash, nameInfo })),
+        })),
+      foreign: mergeForeign(this.foreigns),
+      comments: mergeComments(this.commentLists),
+    };
+  }
+}
+
+/**
+ * Removes listed members that an `all*` flag of equal or higher access certainly covers.
+ * A listed method or field is either declared by the type or a public one it inherits; the
+ * file does not say which. So a method is covered only when both the declared and the public
+ * group cover it, while constructors, which are never inherited, are covered by the declared
+ * group alone. Fields that carry write or unsafe-access flags are never dropped.
+ */
+function freezeType(t: MutableType): TypeEntry {
+  const g = t.groups;
+  const methods: MethodEntry[] = [];
+  for (const m of t.methods.values()) {
+    const covered =
+      m.name === '<init>'
+        ? g.declaredConstructors >= m.access
+        : g.declaredMethods >= m.access && g.publicMethods >= m.access;
+    if (!covered) methods.push(m);
+  }
+  methods.sort((a, b) => compareStrings(a.name, b.name) || compareStrings(methodKey(a.name, a.params), methodKey(b.name, b.params)));
+  const fieldsCovered = t.flags.has('allDeclaredFields') && t.flags.has('allPublicFields');
+  const fields = [...t.fields.values()]
+    .filter((f) => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess))
+    .sort((a, b) => compareStrings(a.name, b.name));
+  const flags = new Set(TYPE_FLAGS.filter((f) => t.flags.has(f)));
+  return { condition: t.condition, type: t.type, flags, groups: { ...g }, methods, fields, reasons: [...t.reasons].sort(compareStrings) };
+}
+
+/** Stable JSON text with sorted object keys: a canonical identity for arbitrary carried JSON. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort(compareStrings);
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * `foreign` is carried untouched. Equal inputs stay as they are; differing inputs merge as the
+ * union of each list, deduplicated and sorted by canonical text so that merge stays commutative.
+ */
+function mergeForeign(values: readonly unknown[]): unknown {
+  if (values.length === 0) return undefined;
+  const first = values[0];
+  const firstText = canonicalJson(first);
+  if (values.every((v) => canonicalJson(v) === firstText)) return first;
+  const lists = new Map<string, Map<string, unknown>>();
+  for (const v of values) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+    for (const [k, list] of Object.entries(v)) {
+      if (!Array.isArray(list)) continue;
+      let m = lists.get(k);
+      if (m === undefined) lists.set(k, (m = new Map()));
+      for (const item of list) m.set(canonicalJson(item), item);
+    }
+  }
+  const out: Record<string, unknown[]> = {};
+  for (const k of [...lists.keys()].sort(compareStrings)) {
+    const m = lists.get(k)!;
+    Object.defineProperty(out, k, {
+      value: [...m.keys()].sort(compareStrings).map((text) => m.get(text)),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+function mergeComments(lists: readonly (readonly string[])[]): readonly string[] {
+  const first = lists[0];
+  if (first === undefined) return [];
+  const firstText = first.join('\n');
+  if (lists.every((l) => l.join('\n') === firstText)) return first;
+  return [...new Set(lists.flat())].sort(compareStrings);
+}
+
+/** True when a type entry registers nothing beyond the type itself. */
+export function isNameOnly(t: TypeEntry): boolean {
+  return (
+    t.flags.size === 0 &&
+    t.methods.length === 0 &&
+    t.fields.length === 0 &&
+    MEMBER_GROUP_NAMES.every((g) => t.groups[g] === Access.None)
+  );
+}
+
+/** Total number of entries in a set, per section, for summaries. */
+export function countEntries(set: ConfigSet): Record<string, number> {
+  return {
+    reflection: set.reflection.length,
+    jni: set.jni.length,
+    serialization: set.serialization.length + set.lambdaCapturing.length,
+    resources: set.resources.length + set.resourceExcludes.length,
+    bundles: set.bundles.length,
+    predefined: set.predefined.reduce((n, p) => n + p.classes.length, 0),
+  };
+}

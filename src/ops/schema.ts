@@ -1,0 +1,138 @@
+/**
+ * JSON Schema validation with the validators compiled at build time from `schemas/`.
+ * Schema errors that the parser already explains (same place, or inside a place the parser
+ * reported) are dropped, so each problem is reported once, with the clearer message.
+ */
+import * as validators from '../generated/validators.js';
+import type { SchemaError, Validator } from '../generated/validators.js';
+import { finding, pointerTokens, type Finding, type FindingCode } from '../model/findings.js';
+import type { FileKind } from '../model/kinds.js';
+
+/** Findings from the parser that make schema errors at or below (or above) their place redundant. */
+const EXPLAINING_CODES: ReadonlySet<FindingCode> = new Set([
+  'wrong-type',
+  'missing-key',
+  'ignored-key',
+  'schema',
+  'deprecated',
+  'empty-proxy',
+  'bad-class-name',
+  'bad-member-name',
+  'hidden-class',
+  'hidden-class-condition',
+  'wrong-condition-key',
+  'empty-condition',
+]);
+
+export interface SchemaChoice {
+  readonly validator: Validator;
+  /** Schema file in `schemas/`, named in messages. */
+  readonly schemaFile: string;
+}
+
+export function schemaFor(kind: FileKind, value: unknown): SchemaChoice {
+  switch (kind) {
+    case 'reflect':
+      return { validator: validators.reflect, schemaFile: 'reflect-config.schema.json' };
+    case 'jni':
+      return { validator: validators.jni, schemaFile: 'jni-config.schema.json' };
+    case 'resource':
+      return { validator: validators.resource, schemaFile: 'resource-config.schema.json' };
+    case 'proxy':
+      return { validator: validators.proxy, schemaFile: 'proxy-config.schema.json' };
+    case 'serialization':
+      return { validator: validators.serialization, schemaFile: 'serialization-config.schema.json' };
+    case 'predefined':
+      return { validator: validators.predefined, schemaFile: 'predefined-classes-config.schema.json' };
+    case 'unified': {
+      // Files with the older top-level sections are checked against the schema that has them
+      // (1.1); the parser reports those sections as deprecated.
+      const o = value !== null && typeof value === 'object' ? value : {};
+      const old = 'jni' in o || 'serialization' in o || 'bundles' in o;
+      return old
+        ? { validator: validators.unified11, schemaFile: 'reachability-metadata-v1.1.schema.json' }
+        : { validator: validators.unified12, schemaFile: 'reachability-metadata-v1.2.schema.json' };
+    }
+  }
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let v: unknown = root;
+  for (const t of pointerTokens(pointer)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = Object.prototype.hasOwnProperty.call(v, t) ? (v as Record<string, unknown>)[t] : undefined;
+  }
+  return v;
+}
+
+function jsonTypeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function related(a: string, b: string): boolean {
+  return a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+}
+
+/** Where an Ajv error really points: the offending key for unknown and missing keys. */
+function targetOf(e: SchemaError): string {
+  if (e.keyword === 'additionalProperties') return `${e.instancePath}/${String(e.params.additionalProperty)}`;
+  return e.instancePath;
+}
+
+/** Validates one parsed document against its schema; `parserFindings` are those already reported for it. */
+export function schemaFindings(kind: FileKind, value: unknown, file: string, parserFindings: readonly Finding[]): Finding[] {
+  const { validator, schemaFile } = schemaFor(kind, value);
+  if (validator(value)) return [];
+  const explained = parserFindings.filter((f) => EXPLAINING_CODES.has(f.code)).map((f) => f.jsonPointer);
+  const byPlace = new Map<string, SchemaError[]>();
+  for (const e of validator.errors ?? []) {
+    const target = targetOf(e);
+    if (explained.some((p) => related(p, target))) continue;
+    let list = byPlace.get(target);
+    if (list === undefined) byPlace.set(target, (list = []));
+    list.push(e);
+  }
+  const out: Finding[] = [];
+  for (const [place, errors] of byPlace) {
+    // Errors below a place that failed as a whole (oneOf) are the branches' noise.
+    if ([...byPlace.keys()].some((other) => other !== place && place.startsWith(other + '/') && byPlace.get(other)!.some(isAlternative))) continue;
+    out.push(describe(place, errors, value, file, schemaFile));
+  }
+  return out;
+}
+
+function isAlternative(e: SchemaError): boolean {
+  return e.keyword === 'oneOf' || e.keyword === 'anyOf';
+}
+
+function describe(place: string, errors: readonly SchemaError[], root: unknown, file: string, schemaFile: string): Finding {
+  const actual = valueAt(root, place);
+  const first = errors[0]!;
+  const types = errors.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
+  const under = `(${schemaFile})`;
+  if (errors.some(isAlternative) || (types.length > 0 && types.length === errors.length)) {
+    const expected = types.length > 0 ? [...new Set(types)].join(' or ') : 'one of the allowed forms';
+    return finding('schema', file, place, `expected ${expected}, found ${describeValue(actual)} ${under}`);
+  }
+  switch (first.keyword) {
+    case 'additionalProperties':
+      return finding('ignored-key', file, place, `unknown key '${String(first.params.additionalProperty)}'; the schema does not allow it and native-image ignores it ${under}`);
+    case 'required':
+      return finding('missing-key', file, place, `missing required key '${String(first.params.missingProperty)}' ${under}`);
+    case 'pattern':
+      return finding('schema', file, place, `${describeValue(actual)} does not match ${String(first.params.pattern)} ${under}`);
+    case 'enum':
+      return finding('schema', file, place, `expected one of ${(first.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(actual)} ${under}`);
+    default:
+      return finding('schema', file, place, `${first.message ?? 'does not satisfy the schema'}; found ${describeValue(actual)} ${under}`);
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v);
+  const t = jsonTypeOf(v);
+  return t === 'object' || t === 'array' ? `an ${t === 'array' ? 'array' : 'object'}` : `${t} ${JSON.stringify(v)}`;
+}
