@@ -18,6 +18,7 @@ const exported = {
   proxy: 'proxy-config.schema.json',
   serialization: 'serialization-config.schema.json',
   predefined: 'predefined-classes-config.schema.json',
+  foreign: 'foreign-config.schema.json',
   unified12: 'reachability-metadata-v1.2.schema.json',
   unified11: 'reachability-metadata-v1.1.schema.json',
   unified10: 'reachability-metadata-v1.0.schema.json',

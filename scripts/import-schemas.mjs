@@ -15,6 +15,7 @@ const plan = [
   ['proxy-config-schema-v1.1.0.json', 'proxy-config.schema.json'],
   ['serialization-config-schema-v1.2.0.json', 'serialization-config.schema.json', optionalProxies],
   ['predefined-classes-config-schema-v1.0.0.json', 'predefined-classes-config.schema.json'],
+  ['foreign-config-schema-v0.1.0.json', 'foreign-config.schema.json', draft2019],
   ['reachability-metadata-schema-v1.2.0.json', 'reachability-metadata-v1.2.schema.json'],
   ['reachability-metadata-schema-v1.1.0.json', 'reachability-metadata-v1.1.schema.json'],
   ['reachability-metadata-schema-v1.0.0.json', 'reachability-metadata-v1.0.schema.json'],
@@ -52,6 +53,11 @@ function exactlyOne(node) {
   // regular expressions, which JSON Schema patterns are. `\\]` matches the same text.
   if (typeof node.pattern === 'string') node.pattern = node.pattern.replaceAll('\\[]', '\\[\\]');
   Object.values(node).forEach(exactlyOne);
+}
+
+/** The only 2020-12 schema upstream uses no keyword that differs from 2019-09; one draft keeps one Ajv. */
+function draft2019(schema) {
+  schema.$schema = 'https://json-schema.org/draft/2019-09/schema';
 }
 
 /** native-image's parser requires `types` and `lambdaCapturingTypes` only; `proxies` is optional. */

@@ -5,7 +5,7 @@
  * legacy side file (native-image reads those next to reachability-metadata.json) or into a
  * note that names it.
  */
-import { quotedLiteral } from './regex.js';
+import { globAsPattern, literalGlob } from './regex.js';
 import { FILE_KINDS } from './kinds.js';
 import {
   Access,
@@ -43,7 +43,9 @@ export const EMIT_NOTE_CODES = {
   'implied-class-flags': { severity: 'info', text: 'allDeclaredClasses/allPublicClasses/allRecordComponents/allPermittedSubclasses/allNestMembers/allSigners are implied by registration in reachability-metadata.json and were not written' },
   'implied-field-flags': { severity: 'info', text: 'allowWrite/allowUnsafeAccess on fields are not part of reachability-metadata.json; registered fields are writable there' },
   'jni-widened': { severity: 'info', text: 'reachability-metadata.json has one entry per type for reflection and JNI: these JNI entries now also register their members for reflection (or the reverse)' },
-  'serializable-widened': { severity: 'info', text: 'serialization-only types are written as reflection entries with "serializable": true, which also registers the type for reflection' },
+  'dropped-comments': { severity: 'warning', text: 'legacy files have no place for the file-level comment; it was not written' },
+  'dropped-reasons': { severity: 'warning', text: 'legacy resource-config.json has no place for reasons on resources and bundles; they were not written' },
+  'unified-side-file': { severity: 'warning', text: 'legacy files cannot express these entries (lambda type descriptors, bundles in a named module); they were written to reachability-metadata.json beside them, which native-image for JDK 23 and later reads' },
   'side-file': { severity: 'warning', text: 'reachability-metadata.json cannot express these entries; they were written to a legacy side file that native-image reads beside it' },
 } as const satisfies Record<string, { severity: 'warning' | 'info'; text: string }>;
 export type EmitNoteCode = keyof typeof EMIT_NOTE_CODES;
@@ -96,6 +98,25 @@ function orUndefined<T>(list: readonly T[]): T[] | undefined {
   return list.length > 0 ? [...list] : undefined;
 }
 
+class Notes {
+  private readonly byCode = new Map<EmitNoteCode, Set<string>>();
+  add(code: EmitNoteCode, label: string): void {
+    let s = this.byCode.get(code);
+    if (s === undefined) this.byCode.set(code, (s = new Set()));
+    s.add(label);
+  }
+  list(sideFiles: readonly string[]): EmitNote[] {
+    return (Object.keys(EMIT_NOTE_CODES) as EmitNoteCode[])
+      .filter((c) => this.byCode.has(c))
+      .map((code) => {
+        const entries = [...this.byCode.get(code)!].sort();
+        const { severity, text } = EMIT_NOTE_CODES[code];
+        const where = code === 'side-file' ? ` (${sideFiles.join(', ')})` : '';
+        return { code, severity, message: `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}: ${text}${where}`, entries };
+      });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // legacy
 
@@ -131,7 +152,6 @@ function legacyResource(r: ResourceEntry): JsonObject {
   return obj([
     ['condition', conditionObject(r.condition, 'typeReachable')],
     ['pattern', r.value],
-    ['reasons', orUndefined(r.reasons)],
   ]);
 }
 
@@ -142,7 +162,6 @@ function legacyBundle(b: BundleEntry): JsonObject {
     ['module', b.module || undefined],
     ['locales', orUndefined(b.locales)],
     ['classNames', orUndefined(b.classNames)],
-    ['reasons', orUndefined(b.reasons)],
   ]);
 }
 
@@ -153,6 +172,36 @@ function legacySerialization(s: SerializationEntry): JsonObject {
     ['customTargetConstructorClass', s.customTargetConstructorClass || undefined],
     ['reasons', orUndefined(s.reasons)],
   ]);
+}
+
+/** Splits off what only reachability-metadata.json can hold: lambda type descriptors and bundles in a named module. */
+function splitForLegacy(set: ConfigSet): { set: ConfigSet; side: ConfigSet | undefined } {
+  const isLambda = (t: { type: TypeRef }): boolean => t.type.kind === 'lambda';
+  const sideCount =
+    set.reflection.filter(isLambda).length + set.jni.filter(isLambda).length + set.serialization.filter(isLambda).length + set.bundles.filter((b) => b.module !== '').length;
+  if (sideCount === 0) return { set, side: undefined };
+  const side: ConfigSet = {
+    reflection: set.reflection.filter(isLambda),
+    jni: set.jni.filter(isLambda),
+    serialization: set.serialization.filter(isLambda),
+    lambdaCapturing: [],
+    resources: [],
+    resourceExcludes: [],
+    bundles: set.bundles.filter((b) => b.module !== ''),
+    predefined: [],
+    foreign: undefined,
+    comments: [],
+  };
+  return {
+    set: {
+      ...set,
+      reflection: set.reflection.filter((t) => !isLambda(t)),
+      jni: set.jni.filter((t) => !isLambda(t)),
+      serialization: set.serialization.filter((t) => !isLambda(t)),
+      bundles: set.bundles.filter((b) => b.module === ''),
+    },
+    side,
+  };
 }
 
 /** A proxy registration with nothing else is what proxy-config.json holds. */
@@ -166,8 +215,9 @@ export interface LegacyEmitOptions {
 }
 
 /** Emits the six legacy per-kind files. */
-export function emitLegacy(set: ConfigSet, options: LegacyEmitOptions = {}): Emitted {
+export function emitLegacy(whole: ConfigSet, options: LegacyEmitOptions = {}): Emitted {
   const allFiles = options.allFiles ?? true;
+  const { set, side } = splitForLegacy(whole);
   const files = new Map<string, unknown>();
   const put = (name: string, value: unknown, empty: boolean): void => {
     if (allFiles || !empty) files.set(name, value);
@@ -188,11 +238,14 @@ export function emitLegacy(set: ConfigSet, options: LegacyEmitOptions = {}): Emi
     proxies.length === 0,
   );
 
-  const regexIncludes = set.resources.filter((r) => r.kind === 'regex');
-  const globs = set.resources.filter((r) => r.kind === 'glob');
+  // Literal paths are written as `\Q…\E` patterns, which every native-image version reads;
+  // only real globs (wildcards, or a module) need the `globs` key of GraalVM for JDK 23+.
+  const asPattern = (r: ResourceEntry): string | undefined => (r.kind === 'regex' ? r.value : r.module === '' ? globAsPattern(r.value) : undefined);
+  const patternIncludes = set.resources.filter((r) => asPattern(r) !== undefined);
+  const globs = set.resources.filter((r) => asPattern(r) === undefined);
   const resourceConfig: JsonObject = {
     resources: obj([
-      ['includes', regexIncludes.map(legacyResource)],
+      ['includes', patternIncludes.map((r) => legacyResource({ ...r, value: asPattern(r)! }))],
       ['excludes', orUndefined(set.resourceExcludes.map(legacyResource))],
     ]),
     bundles: set.bundles.map(legacyBundle),
@@ -204,7 +257,6 @@ export function emitLegacy(set: ConfigSet, options: LegacyEmitOptions = {}): Emi
         ['condition', conditionObject(g.condition, 'typeReachable')],
         ['module', g.module || undefined],
         ['glob', g.value],
-        ['reasons', orUndefined(g.reasons)],
       ]),
     );
   }
@@ -227,35 +279,27 @@ export function emitLegacy(set: ConfigSet, options: LegacyEmitOptions = {}): Emi
     },
     set.serialization.length + set.lambdaCapturing.length === 0,
   );
+  if (set.foreign !== undefined) files.set(FILE_KINDS.foreign.fileName, set.foreign);
   put(
     FILE_KINDS.predefined.fileName,
     set.predefined.map((p) => ({ type: p.type, classes: p.classes.map((c) => obj([['nameInfo', c.nameInfo || undefined], ['hash', c.hash]])) })),
     set.predefined.length === 0,
   );
-  return { files, notes: [] };
+  const notes = new Notes();
+  if (side !== undefined) {
+    files.set(FILE_KINDS.unified.fileName, emitUnified(side).files.get(FILE_KINDS.unified.fileName));
+    for (const t of [...side.reflection, ...side.jni]) notes.add('unified-side-file', label(t));
+    for (const t of side.serialization) notes.add('unified-side-file', `serialization ${label(t)}`);
+    for (const b of side.bundles) notes.add('unified-side-file', `bundle ${b.name} in module ${b.module}`);
+  }
+  for (const c of set.comments) notes.add('dropped-comments', c);
+  for (const r of [...set.resources, ...set.resourceExcludes]) if (r.reasons.length > 0) notes.add('dropped-reasons', r.value);
+  for (const b of set.bundles) if (b.reasons.length > 0) notes.add('dropped-reasons', b.name);
+  return { files, notes: notes.list([]) };
 }
 
 // ---------------------------------------------------------------------------------------------
 // unified
-
-class Notes {
-  private readonly byCode = new Map<EmitNoteCode, Set<string>>();
-  add(code: EmitNoteCode, label: string): void {
-    let s = this.byCode.get(code);
-    if (s === undefined) this.byCode.set(code, (s = new Set()));
-    s.add(label);
-  }
-  list(sideFiles: readonly string[]): EmitNote[] {
-    return (Object.keys(EMIT_NOTE_CODES) as EmitNoteCode[])
-      .filter((c) => this.byCode.has(c))
-      .map((code) => {
-        const entries = [...this.byCode.get(code)!].sort();
-        const { severity, text } = EMIT_NOTE_CODES[code];
-        const where = code === 'side-file' ? ` (${sideFiles.join(', ')})` : '';
-        return { code, severity, message: `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}: ${text}${where}`, entries };
-      });
-  }
-}
 
 function unifiedReason(reasons: readonly string[]): unknown {
   if (reasons.length === 0) return undefined;
@@ -266,12 +310,6 @@ function label(t: { condition: string; type: TypeRef }): string {
   return t.condition === '' ? typeLabel(t.type) : `${typeLabel(t.type)} (if ${t.condition})`;
 }
 
-/** True when a regex names exactly one resource path and so can be written as a glob. */
-function globFromRegex(value: string): string | undefined {
-  const literal = quotedLiteral(value);
-  if (literal === undefined || /[*?[\]{}\\]/.test(literal)) return undefined;
-  return literal;
-}
 
 /**
  * Emits reachability-metadata.json (schema 1.2 layout: JNI as `jniAccessible`, serialization as
@@ -324,7 +362,6 @@ export function emitUnified(set: ConfigSet): Emitted {
     const entry = merged.build().reflection[0];
     const l = label(c);
     if (c.jni && (!c.reflection || !sameMembers(c.reflection, c.jni))) notes.add('jni-widened', l);
-    if (c.serializable && !c.reflection && !c.jni) notes.add('serializable-widened', l);
 
     const methods: MethodEntry[] = [];
     const sideMethods: MethodEntry[] = [];
@@ -365,7 +402,7 @@ export function emitUnified(set: ConfigSet): Emitted {
 
   const resources: JsonObject[] = [];
   for (const r of set.resources) {
-    const glob = r.kind === 'glob' ? r.value : globFromRegex(r.value);
+    const glob = r.kind === 'glob' ? r.value : literalGlob(r.value);
     if (glob === undefined) {
       side.addResource(r);
       toSide(`resource pattern ${r.value}`);

@@ -7,6 +7,7 @@ export const FILE_KINDS = {
   proxy: { fileName: 'proxy-config.json', format: 'legacy', aliases: [] },
   serialization: { fileName: 'serialization-config.json', format: 'legacy', aliases: [] },
   predefined: { fileName: 'predefined-classes-config.json', format: 'legacy', aliases: [] },
+  foreign: { fileName: 'foreign-config.json', format: 'legacy', aliases: [] },
   unified: { fileName: 'reachability-metadata.json', format: 'unified', aliases: [] },
 } as const satisfies Record<string, { fileName: string; format: 'legacy' | 'unified'; aliases: readonly string[] }>;
 

@@ -318,6 +318,26 @@ export class ConfigBuilder {
     if (comments.length > 0) this.commentLists.push(comments);
   }
 
+  /**
+   * Serialization registers its types for reflective lookup (native-image's SerializationFeature
+   * does), so a reflection entry that registers nothing but the type adds nothing to a
+   * serialization entry for the same condition and type. Dropping it keeps one canonical form,
+   * whichever format the set came from; its reasons move to the serialization entry.
+   */
+  private dropReflectionImpliedBySerialization(): void {
+    if (this.serialization.size === 0) return;
+    const reflection = this.types.reflection;
+    for (const s of this.serialization.values()) {
+      if (s.customTargetConstructorClass !== '') continue;
+      const key = `${s.condition}\u0000${typeKey(s.type)}`;
+      const t = reflection.get(key);
+      if (t === undefined || t.flags.size > 0 || t.methods.size > 0 || t.fields.size > 0) continue;
+      if (MEMBER_GROUP_NAMES.some((g) => t.groups[g] !== Access.None)) continue;
+      for (const r of t.reasons) s.reasons.add(r);
+      reflection.delete(key);
+    }
+  }
+
   /** Merges a whole built set into this builder. */
   addSet(set: ConfigSet): this {
     for (const section of ['reflection', 'jni'] as const) {
@@ -335,6 +355,7 @@ export class ConfigBuilder {
   }
 
   build(): ConfigSet {
+    this.dropReflectionImpliedBySerialization();
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
     const types = (section: TypeSection): TypeEntry[] =>
       [...this.types[section].values()].map(freezeType).sort(compareTypeEntries);
@@ -369,7 +390,9 @@ export class ConfigBuilder {
           reasons: sortedSet(b.reasons),
         }))
         .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.module, b.module) || compareStrings(a.condition, b.condition)),
+      // An origin with no classes predefines nothing (the agent writes one when it saw none).
       predefined: [...this.predefined.entries()]
+        .filter(([, m]) => m.size > 0)
         .sort(([a], [b]) => compareStrings(a, b))
         .map(([type, m]) => ({
           type,

@@ -23,7 +23,7 @@ import {
   type TypeSection,
 } from './model.js';
 import { classNameProblem, isHiddenClassName, memberNameProblem, normaliseTypeName } from './names.js';
-import { javaRegexProblem } from './regex.js';
+import { javaRegexProblem, literalGlob } from './regex.js';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -121,6 +121,9 @@ class Parser {
       break;
     case 'predefined':
       this.predefinedConfig(value);
+      break;
+    case 'foreign':
+      if (this.obj(value, '', 'a foreign-config.json document') !== undefined) this.builder.addForeign(value);
       break;
     case 'unified':
       this.unified(value);
@@ -448,7 +451,10 @@ class Parser {
     const entry = { condition, type, flags, groups, methods, fields, reasons };
     // In reachability-metadata.json an entry is a reflection registration; `jniAccessible`
     // and `serializable` add JNI access and serialization to it (GraalVM 25, GR-60238).
-    this.builder.addType(section, entry);
+    // A bare {"type": X, "serializable": true} is a serialization registration only: the
+    // reflective lookup of X that a reflection entry would add comes with serialization anyway.
+    const bare = flags.length === 0 && methods.length === 0 && fields.length === 0 && Object.keys(groups).length === 0;
+    if (!(serializable && bare && !jniAccessible)) this.builder.addType(section, entry);
     if (jniAccessible) this.builder.addType('jni', entry);
     if (serializable) this.builder.addSerialization({ condition, type, reasons });
   }
@@ -469,9 +475,13 @@ class Parser {
     const problem = javaRegexProblem(value);
     if (problem !== undefined) this.report('bad-regex', pptr, `pattern '${value}' does not compile: ${problem}`);
     const condition = this.condition(o, ptr);
-    const key = `${exclude ? 'exclude' : 'include'}\u0000${condition}\u0000${value}`;
+    // A pattern that quotes one literal path (what the agent writes) is that path as a glob;
+    // GraalVM's parser makes the same conversion. Emitters write it back in either form.
+    const glob = exclude ? undefined : literalGlob(value);
+    const kind = glob === undefined ? 'regex' : 'glob';
+    const key = `${exclude ? 'exclude' : 'include'}\u0000${condition}\u0000${kind}\u0000${glob ?? value}`;
     this.duplicate(key, ptr, 'this resource pattern');
-    this.builder.addResource({ condition, kind: 'regex', value, reasons: this.reasons(o, ptr) }, exclude);
+    this.builder.addResource({ condition, kind, value: glob ?? value, reasons: this.reasons(o, ptr) }, exclude);
   }
 
   private glob(o: JsonObject, ptr: string): void {
@@ -481,7 +491,7 @@ class Parser {
     if (value === undefined) return;
     const module = hasOwn(o, 'module') ? (this.str(o.module, pointerAppend(ptr, 'module'), 'a module name') ?? '') : '';
     const condition = this.condition(o, ptr);
-    this.duplicate(`glob\u0000${condition}\u0000${module}\u0000${value}`, ptr, 'this resource glob');
+    this.duplicate(`include\u0000${condition}\u0000glob\u0000${value}${module === '' ? '' : `\u0000${module}`}`, ptr, 'this resource glob');
     this.builder.addResource({ condition, module, kind: 'glob', value, reasons: this.reasons(o, ptr) });
   }
 

@@ -23,6 +23,22 @@ export function quotedLiteral(pattern: string): string | undefined {
   return inner.includes('\\E') ? undefined : inner;
 }
 
+/**
+ * The glob that names the same single path as a `\Q…\E` pattern, when there is one: the literal
+ * must hold no character that is special in a glob (or a backslash, which would need escaping).
+ */
+export function literalGlob(pattern: string): string | undefined {
+  const literal = quotedLiteral(pattern);
+  if (literal === undefined || literal === '' || /[*?[\]{}\\]/.test(literal)) return undefined;
+  return literal;
+}
+
+/** The `\Q…\E` pattern for a glob that is one literal path, or undefined when the glob has wildcards. */
+export function globAsPattern(glob: string): string | undefined {
+  if (glob === '' || /[*?[\]{}\\]/.test(glob)) return undefined;
+  return `\\Q${glob}\\E`;
+}
+
 const QUANTIFIER_START = new Set(['*', '+', '?']);
 
 function scan(p: string): string | { problem: string } {

@@ -44,6 +44,8 @@ export function schemaFor(kind: FileKind, value: unknown): SchemaChoice {
       return { validator: validators.serialization, schemaFile: 'serialization-config.schema.json' };
     case 'predefined':
       return { validator: validators.predefined, schemaFile: 'predefined-classes-config.schema.json' };
+    case 'foreign':
+      return { validator: validators.foreign, schemaFile: 'foreign-config.schema.json' };
     case 'unified': {
       // Files with the older top-level sections are checked against the schema that has them
       // (1.1); the parser reports those sections as deprecated.
