@@ -201,12 +201,15 @@ class Parser {
   private strings(v: Json, ptr: string, what: string): string[] | undefined {
     const a = this.arr(v, ptr, what);
     if (a === undefined) return undefined;
+    // One bad item makes the whole list unusable: dropping it would change a signature.
     const out: string[] = [];
+    let ok = true;
     a.forEach((s, i) => {
       const t = this.str(s, pointerAppend(ptr, i), `${what} item`);
-      if (t !== undefined) out.push(t);
+      if (t === undefined) ok = false;
+      else out.push(t);
     });
-    return out;
+    return ok ? out : undefined;
   }
 
   private checkKeys(o: JsonObject, ptr: string, allowed: ReadonlySet<string>, what: string): void {
