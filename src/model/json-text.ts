@@ -54,7 +54,13 @@ export function parseJsonText(text: string, file: string, allowComments = false)
     }
   }
   const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { disallowComments: !allowComments, allowTrailingComma: allowComments, allowEmptyContent: false });
+  let value: unknown;
+  try {
+    value = parseJsonc(text, errors, { disallowComments: !allowComments, allowTrailingComma: allowComments, allowEmptyContent: false });
+  } catch (e) {
+    if (e instanceof RangeError) return { ok: false, finding: finding('json-syntax', file, '', 'the JSON is nested too deeply to read', 0) };
+    throw e;
+  }
   const first = errors[0];
   if (first === undefined) {
     if (allowComments) return { ok: true, value };
@@ -95,7 +101,15 @@ export class TextLocator {
 
   /** Offset of the value (or, for object members, the key) a JSON pointer names; the nearest existing ancestor otherwise. */
   offsetOf(pointer: string): number {
-    if (this.tree === null) this.tree = parseTree(this.text, [], { allowTrailingComma: true }) ?? undefined;
+    if (this.tree === null) {
+      try {
+        this.tree = parseTree(this.text, [], { allowTrailingComma: true }) ?? undefined;
+      } catch (e) {
+        // The tree builder recurses; text nested deeper than the stack is placed at its start.
+        if (!(e instanceof RangeError)) throw e;
+        this.tree = undefined;
+      }
+    }
     const root = this.tree;
     if (root === undefined) return 0;
     const tokens = pointerTokens(pointer);

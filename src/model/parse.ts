@@ -68,6 +68,20 @@ const UNIFIED_TYPE_KEYS: ReadonlySet<string> = new Set([
 ]);
 const UNIFIED_TOP_KEYS: ReadonlySet<string> = new Set(['reflection', 'jni', 'serialization', 'resources', 'bundles', 'foreign', 'reason', 'comment']);
 
+const MAX_CARRIED_DEPTH = 64;
+
+/** Whether a JSON value nests deeper than `max` levels; iterative, so any depth is safe to ask about. */
+function depthExceeds(root: Json, max: number): boolean {
+  const stack: [Json, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v as JsonObject)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function typeOfJson(v: Json): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -123,7 +137,7 @@ class Parser {
       this.predefinedConfig(value);
       break;
     case 'foreign':
-      if (this.obj(value, '', 'a foreign-config.json document') !== undefined) this.builder.addForeign(value);
+      this.foreign(value, '');
       break;
     case 'unified':
       this.unified(value);
@@ -662,6 +676,16 @@ class Parser {
     });
   }
 
+  /** `foreign` is carried as it is; it only has to be an object of sane depth (its schema nests five levels). */
+  private foreign(v: Json, ptr: string): void {
+    if (this.obj(v, ptr, "'foreign'") === undefined) return;
+    if (depthExceeds(v, MAX_CARRIED_DEPTH)) {
+      this.report('schema', ptr, `expected the foreign-function metadata to nest at most ${MAX_CARRIED_DEPTH} levels, found deeper nesting`);
+      return;
+    }
+    this.builder.addForeign(v);
+  }
+
   // -- reachability-metadata.json -------------------------------------------------------------
 
   unified(v: Json): void {
@@ -686,9 +710,7 @@ class Parser {
       this.report('deprecated', '/bundles', "the top-level 'bundles' section (schema 1.0); newer files list {\"bundle\": ...} in 'resources'");
       this.objectList(o, 'bundles', '', 'a resource bundle', (e, p) => this.bundle(e, p, 'name'));
     }
-    if (hasOwn(o, 'foreign')) {
-      if (this.obj(o.foreign, '/foreign', "'foreign'") !== undefined) this.builder.addForeign(o.foreign);
-    }
+    if (hasOwn(o, 'foreign')) this.foreign(o.foreign, '/foreign');
     if (hasOwn(o, 'comment')) {
       const c = o.comment;
       if (typeof c === 'string') this.builder.addComments([c]);
