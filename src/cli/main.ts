@@ -42,8 +42,15 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .option('--config <file>', 'project file with defaults (default: ./ni-config.jsonc when present)')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
-    .configureOutput({ writeOut: (s) => void ctx.stdout.write(s), writeErr: (s) => void ctx.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => void ctx.stdout.write(s),
+      writeErr: (s) => void ctx.stderr.write(s),
+      // a fixed width off a terminal, so that help text (and the README made from it) is stable
+      getOutHelpWidth: () => (ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : 100),
+      getErrHelpWidth: () => (ctx.stderr.isTTY ? (ctx.stderr.columns ?? 80) : 100),
+    });
 
   const action = (name: string) =>
     async function (this: Command, ...args: unknown[]): Promise<void> {
