@@ -1,0 +1,70 @@
+/** The built binary, spawned as a user runs it (NO_COLOR=1, no TTY). Run `npm run build` first; `npm test` does. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers.js';
+import { commandReference } from '../../scripts/readme-commands.mjs';
+
+const BIN = join(REPO, 'bin', 'ni-config.js');
+const work = mkdtempSync(join(tmpdir(), 'ni-config-e2e-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function cli(args: string[], options: { cwd?: string; asUser?: boolean } = {}) {
+  const argv = [process.execPath, BIN, ...args];
+  // As root every file is readable; an unreadable file needs an ordinary user.
+  const command = options.asUser && process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv;
+  const r = spawnSync(command[0]!, command.slice(1), { cwd: options.cwd ?? work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the ni-config binary', () => {
+  it('prints its version', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    expect(cli(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('has a README command reference equal to its --help', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    expect(readme).toContain(commandReference());
+  });
+
+  it('prints usage and exits 2 without a command', () => {
+    const r = cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^Usage: ni-config/);
+  });
+
+  it('runs the quick start example and validates its output', () => {
+    const out = join(work, 'example');
+    const m = cli(['merge', join(REPO, 'examples', 'hello-lambda', 'agent-output'), '-o', out, '--format', 'unified']);
+    expect(m.code).toBe(0);
+    expect(m.stderr).toMatch(/wrote unified metadata/);
+    expect(cli(['validate', '--strict', out])).toMatchObject({ code: 0 });
+  });
+
+  it('reports an unreadable file by name and exits 2, without a stack trace', () => {
+    const dir = join(work, 'locked');
+    mkdirSync(dir);
+    chmodSync(work, 0o755);
+    chmodSync(dir, 0o755);
+    const file = join(dir, 'reflect-config.json');
+    writeFileSync(file, '[]');
+    chmodSync(file, 0o000);
+    const r = cli(['validate', dir], { asUser: true });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/locked\/reflect-config\.json:1:1: error \[unreadable\] cannot read it: permission denied/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('writes no colour codes when not on a terminal', () => {
+    const dir = join(work, 'bad');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'reflect-config.json'), '[{"name": "a/B"}]');
+    const r = cli(['validate', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+    expect(r.stdout).toMatch(/bad\/reflect-config\.json:1:\d+: error \[bad-class-name\]/);
+  });
+});
