@@ -52,8 +52,8 @@ export function finding(code: FindingCode, file: string, jsonPointer: string, me
 }
 
 export function pointerAppend(pointer: string, token: string | number): string {
-  const t = typeof token === 'number' ? String(token) : token.replaceAll('~', '~0').replaceAll('/', '~1');
-  return `${pointer}/${t}`;
+  if (typeof token === 'number' || (token.indexOf('~') < 0 && token.indexOf('/') < 0)) return pointer + '/' + token;
+  return pointer + '/' + token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 export function pointerTokens(pointer: string): string[] {

@@ -166,15 +166,30 @@ export function compareTypeEntries(a: { type: TypeRef; condition: string }, b: {
 // ---------------------------------------------------------------------------------------------
 // builder
 
+/** A type entry while it is being built; parts stay null until something is added to them. */
 interface MutableType {
   condition: string;
   type: TypeRef;
-  flags: Set<TypeFlag>;
-  groups: Record<MemberGroup, Access>;
-  methods: Map<string, MethodEntry>;
-  fields: Map<string, FieldEntry>;
-  reasons: Set<string>;
+  flags: Set<TypeFlag> | null;
+  groups: Record<MemberGroup, Access> | null;
+  /** Appended as added; deduplicated (access max, flags OR) once, when the set is built. */
+  methods: MethodEntry[] | null;
+  fields: FieldEntry[] | null;
+  reasons: string[] | null;
+  /** Who added it last and where: lets a parser tell a repeat within one file from a merge. */
+  origin: number;
+  originPointer: string;
 }
+
+/** Where an added entry came from: a number per parsed file, and a JSON pointer in it. */
+export interface Origin {
+  readonly id: number;
+  readonly pointer: string;
+}
+
+const NO_FLAGS: ReadonlySet<TypeFlag> = new Set();
+const NO_GROUPS: Readonly<Record<MemberGroup, Access>> = Object.freeze({ declaredMethods: 0, publicMethods: 0, declaredConstructors: 0, publicConstructors: 0 });
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /** What an `add*` call takes: a type entry whose parts may be left out. */
 export interface TypeEntryInput {
@@ -182,13 +197,9 @@ export interface TypeEntryInput {
   type: TypeRef;
   flags?: Iterable<TypeFlag>;
   groups?: Partial<Record<MemberGroup, Access>>;
-  methods?: Iterable<MethodEntry>;
-  fields?: Iterable<FieldEntry>;
-  reasons?: Iterable<string>;
-}
-
-function emptyGroups(): Record<MemberGroup, Access> {
-  return { declaredMethods: Access.None, publicMethods: Access.None, declaredConstructors: Access.None, publicConstructors: Access.None };
+  methods?: readonly MethodEntry[];
+  fields?: readonly FieldEntry[];
+  reasons?: readonly string[];
 }
 
 export function emptyConfigSet(): ConfigSet {
@@ -196,7 +207,12 @@ export function emptyConfigSet(): ConfigSet {
 }
 
 export class ConfigBuilder {
-  private readonly types: Record<TypeSection, Map<string, MutableType>> = { reflection: new Map(), jni: new Map() };
+  /**
+   * Type entries by type key, then by condition. Most types have one or two conditions, and the
+   * type key is usually the name string as parsed, whose hash the engine caches: cheaper than
+   * one map keyed by a concatenated (condition, type) string.
+   */
+  private readonly types: Record<TypeSection, Map<string, MutableType[]>> = { reflection: new Map(), jni: new Map() };
   private readonly serialization = new Map<string, { condition: string; type: TypeRef; customTargetConstructorClass: string; reasons: Set<string> }>();
   private readonly lambdaCapturing = new Map<string, LambdaCapturingEntry>();
   private readonly resources = new Map<string, { entry: Omit<ResourceEntry, 'reasons'>; reasons: Set<string> }>();
@@ -206,44 +222,57 @@ export class ConfigBuilder {
   private readonly foreigns: unknown[] = [];
   private readonly commentLists: (readonly string[])[] = [];
 
-  /** Adds (merges) a type entry; returns true when an entry with the same key was already there. */
-  addType(section: TypeSection, input: TypeEntryInput): boolean {
+  /**
+   * Adds (merges) a type entry. With an `origin`, returns the pointer of an entry with the same
+   * key that the same origin added before (a repeat within one file), else undefined.
+   */
+  addType(section: TypeSection, input: TypeEntryInput, origin?: Origin): string | undefined {
     const condition = input.condition ?? '';
-    const key = `${condition}\u0000${typeKey(input.type)}`;
+    const key = input.type.kind === 'class' ? input.type.name : typeKey(input.type);
     const map = this.types[section];
-    let t = map.get(key);
-    const existed = t !== undefined;
-    if (t === undefined) {
-      t = { condition, type: input.type, flags: new Set(), groups: emptyGroups(), methods: new Map(), fields: new Map(), reasons: new Set() };
-      map.set(key, t);
+    let list = map.get(key);
+    if (list === undefined) map.set(key, (list = []));
+    let t: MutableType | undefined;
+    for (const candidate of list) {
+      if (candidate.condition === condition) {
+        t = candidate;
+        break;
+      }
     }
-    if (input.flags) for (const f of input.flags) t.flags.add(f);
+    let repeatOf: string | undefined;
+    if (t === undefined) {
+      t = { condition, type: input.type, flags: null, groups: null, methods: null, fields: null, reasons: null, origin: -1, originPointer: '' };
+      list.push(t);
+    } else if (origin !== undefined && t.origin === origin.id) {
+      repeatOf = t.originPointer;
+    }
+    if (origin !== undefined && repeatOf === undefined) {
+      t.origin = origin.id;
+      t.originPointer = origin.pointer;
+    }
+    if (input.flags) for (const f of input.flags) (t.flags ??= new Set()).add(f);
     if (input.groups) {
       for (const g of MEMBER_GROUP_NAMES) {
         const level = input.groups[g];
-        if (level !== undefined && level > t.groups[g]) t.groups[g] = level;
+        if (level === undefined || level === Access.None) continue;
+        const groups = (t.groups ??= { ...NO_GROUPS });
+        if (level > groups[g]) groups[g] = level;
       }
     }
-    if (input.methods) {
-      for (const m of input.methods) {
-        const mk = methodKey(m.name, m.params);
-        const prev = t.methods.get(mk);
-        if (prev === undefined || m.access > prev.access) t.methods.set(mk, m);
-      }
+    const { methods, fields, reasons } = input;
+    if (methods !== undefined && methods.length > 0) {
+      if (t.methods === null) t.methods = methods.slice();
+      else for (let i = 0; i < methods.length; i++) t.methods.push(methods[i]!);
     }
-    if (input.fields) {
-      for (const f of input.fields) {
-        const prev = t.fields.get(f.name);
-        t.fields.set(
-          f.name,
-          prev === undefined
-            ? f
-            : { name: f.name, allowWrite: prev.allowWrite || f.allowWrite, allowUnsafeAccess: prev.allowUnsafeAccess || f.allowUnsafeAccess },
-        );
-      }
+    if (fields !== undefined && fields.length > 0) {
+      if (t.fields === null) t.fields = fields.slice();
+      else for (let i = 0; i < fields.length; i++) t.fields.push(fields[i]!);
     }
-    if (input.reasons) for (const r of input.reasons) t.reasons.add(r);
-    return existed;
+    if (reasons !== undefined && reasons.length > 0) {
+      if (t.reasons === null) t.reasons = reasons.slice();
+      else for (let i = 0; i < reasons.length; i++) t.reasons.push(reasons[i]!);
+    }
+    return repeatOf;
   }
 
   addSerialization(input: { condition?: string; type: TypeRef; customTargetConstructorClass?: string; reasons?: Iterable<string> }): boolean {
@@ -329,12 +358,12 @@ export class ConfigBuilder {
     const reflection = this.types.reflection;
     for (const s of this.serialization.values()) {
       if (s.customTargetConstructorClass !== '') continue;
-      const key = `${s.condition}\u0000${typeKey(s.type)}`;
-      const t = reflection.get(key);
-      if (t === undefined || t.flags.size > 0 || t.methods.size > 0 || t.fields.size > 0) continue;
-      if (MEMBER_GROUP_NAMES.some((g) => t.groups[g] !== Access.None)) continue;
-      for (const r of t.reasons) s.reasons.add(r);
-      reflection.delete(key);
+      const list = reflection.get(s.type.kind === 'class' ? s.type.name : typeKey(s.type));
+      const i = list?.findIndex((t) => t.condition === s.condition) ?? -1;
+      const t = i >= 0 ? list![i]! : undefined;
+      if (t === undefined || t.flags !== null || t.methods !== null || t.fields !== null || t.groups !== null) continue;
+      if (t.reasons) for (const r of t.reasons) s.reasons.add(r);
+      list!.splice(i, 1);
     }
   }
 
@@ -357,8 +386,7 @@ export class ConfigBuilder {
   build(): ConfigSet {
     this.dropReflectionImpliedBySerialization();
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
-    const types = (section: TypeSection): TypeEntry[] =>
-      [...this.types[section].values()].map(freezeType).sort(compareTypeEntries);
+    const types = (section: TypeSection): TypeEntry[] => [...this.types[section].values()].flat().map(freezeType).sort(compareTypeEntries);
     const resourceList = (map: typeof this.resources): ResourceEntry[] =>
       [...map.values()]
         .map(({ entry, reasons }) => ({ ...entry, reasons: sortedSet(reasons) }))
@@ -412,22 +440,39 @@ export class ConfigBuilder {
  * group alone. Fields that carry write or unsafe-access flags are never dropped.
  */
 function freezeType(t: MutableType): TypeEntry {
-  const g = t.groups;
-  const methods: MethodEntry[] = [];
-  for (const m of t.methods.values()) {
-    const covered =
-      m.name === '<init>'
-        ? g.declaredConstructors >= m.access
-        : g.declaredMethods >= m.access && g.publicMethods >= m.access;
-    if (!covered) methods.push(m);
+  const g = t.groups ?? NO_GROUPS;
+  let methods = NO_STRINGS as unknown as MethodEntry[];
+  if (t.methods !== null) {
+    // One entry per (name, signature) with the highest access, minus what a group flag covers.
+    const byKey = new Map<string, MethodEntry>();
+    for (const m of t.methods) {
+      const key = methodKey(m.name, m.params);
+      const prev = byKey.get(key);
+      if (prev === undefined || m.access > prev.access) byKey.set(key, m);
+    }
+    const kept: [string, MethodEntry][] = [];
+    for (const entry of byKey) {
+      const m = entry[1];
+      const covered = m.name === '<init>' ? g.declaredConstructors >= m.access : g.declaredMethods >= m.access && g.publicMethods >= m.access;
+      if (!covered) kept.push(entry);
+    }
+    if (kept.length > 1) kept.sort(([ka, a], [kb, b]) => compareStrings(a.name, b.name) || compareStrings(ka, kb));
+    methods = kept.map(([, m]) => m);
   }
-  methods.sort((a, b) => compareStrings(a.name, b.name) || compareStrings(methodKey(a.name, a.params), methodKey(b.name, b.params)));
-  const fieldsCovered = t.flags.has('allDeclaredFields') && t.flags.has('allPublicFields');
-  const fields = [...t.fields.values()]
-    .filter((f) => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess))
-    .sort((a, b) => compareStrings(a.name, b.name));
-  const flags = new Set(TYPE_FLAGS.filter((f) => t.flags.has(f)));
-  return { condition: t.condition, type: t.type, flags, groups: { ...g }, methods, fields, reasons: [...t.reasons].sort(compareStrings) };
+  let fields = NO_STRINGS as unknown as FieldEntry[];
+  if (t.fields !== null) {
+    const byName = new Map<string, FieldEntry>();
+    for (const f of t.fields) {
+      const prev = byName.get(f.name);
+      byName.set(f.name, prev === undefined ? f : { name: f.name, allowWrite: prev.allowWrite || f.allowWrite, allowUnsafeAccess: prev.allowUnsafeAccess || f.allowUnsafeAccess });
+    }
+    const fieldsCovered = t.flags !== null && t.flags.has('allDeclaredFields') && t.flags.has('allPublicFields');
+    fields = [...byName.values()].filter((f) => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess));
+    if (fields.length > 1) fields.sort((a, b) => compareStrings(a.name, b.name));
+  }
+  const flags = t.flags === null ? NO_FLAGS : new Set(TYPE_FLAGS.filter((f) => t.flags!.has(f)));
+  const reasons = t.reasons === null ? NO_STRINGS : [...new Set(t.reasons)].sort(compareStrings);
+  return { condition: t.condition, type: t.type, flags, groups: t.groups === null ? NO_GROUPS : { ...g }, methods, fields, reasons };
 }
 
 /** Stable JSON text with sorted object keys: a canonical identity for arbitrary carried JSON. */

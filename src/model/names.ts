@@ -43,7 +43,19 @@ const PRIMITIVES = new Set(['boolean', 'byte', 'char', 'short', 'int', 'long', '
  * (Scala's `$colon$colon`, `package-info`), but never an empty segment, `;`, `[` outside the
  * array suffix, or `/`; white space is legal but in practice always a typo.
  */
+const PLAIN_NAME = /^[A-Za-z_$][\w$]*(?:\.[\w$-]+)*(?:\[\])*$/;
+
+/** Names already found well formed; names repeat a lot (java.lang.String, int[] ...). */
+const wellFormed = new Set<string>();
+
 export function classNameProblem(name: string): string | undefined {
+  if (wellFormed.has(name)) return undefined;
+  // Nearly every name is plain ASCII dotted identifiers: settle those with one test.
+  if (PLAIN_NAME.test(name) && !name.startsWith('void[')) {
+    if (wellFormed.size > 200_000) wellFormed.clear();
+    wellFormed.add(name);
+    return undefined;
+  }
   if (name.length === 0) return 'the name is empty';
   if (name !== name.trim()) return 'the name has leading or trailing white space';
   if (/\s/u.test(name)) return 'the name contains white space';
@@ -74,5 +86,5 @@ export function memberNameProblem(name: string, kind: 'field' | 'method'): strin
 
 /** Hidden classes (lambda forms, `Lookup.defineHiddenClass`) have unstable names that can never be registered or reached. */
 export function isHiddenClassName(name: string): boolean {
-  return name.includes('$$Lambda') || name.includes('/0x');
+  return (name.indexOf('$$') >= 0 && name.includes('$$Lambda')) || name.includes('/0x');
 }

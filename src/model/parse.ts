@@ -26,6 +26,8 @@ import { classNameProblem, isHiddenClassName, memberNameProblem, normaliseTypeNa
 import { javaRegexProblem, literalGlob } from './regex.js';
 
 type Json = unknown;
+
+let nextOriginId = 0;
 type JsonObject = Record<string, Json>;
 
 const UNIFIED_FLAGS = [
@@ -43,7 +45,31 @@ for (const g of MEMBER_GROUP_NAMES) {
   GROUP_BY_KEY.set(MEMBER_GROUPS[g].accessed, { group: g, level: Access.Accessed });
   GROUP_BY_KEY.set(MEMBER_GROUPS[g].queried, { group: g, level: Access.Queried });
 }
-const TYPE_FLAG_SET: ReadonlySet<string> = new Set(TYPE_FLAGS);
+/** Keys each kind of object may have (allocated once: the parser runs per entry). */
+const KEYS_TYPEREACHABLE_TYPEREACHED: ReadonlySet<string> = new Set(['typeReachable', 'typeReached']);
+const KEYS_PROXY: ReadonlySet<string> = new Set(['proxy']);
+const KEYS_LAMBDA: ReadonlySet<string> = new Set(['lambda']);
+const KEYS_DECLARINGCLASS_DECLARINGMETHOD_INTERFACES: ReadonlySet<string> = new Set(['declaringClass', 'declaringMethod', 'interfaces']);
+const KEYS_NAME_PARAMETERTYPES: ReadonlySet<string> = new Set(['name', 'parameterTypes']);
+const KEYS_NAME_ALLOWWRITE_ALLOWUNSAFEACCESS: ReadonlySet<string> = new Set(['name', 'allowWrite', 'allowUnsafeAccess']);
+const KEYS_NAME: ReadonlySet<string> = new Set(['name']);
+const KEYS_PATTERN_CONDITION_REASONS: ReadonlySet<string> = new Set(['pattern', 'condition', 'reasons']);
+const KEYS_RESOURCES_BUNDLES_GLOBS: ReadonlySet<string> = new Set(['resources', 'bundles', 'globs']);
+const KEYS_INCLUDES_EXCLUDES: ReadonlySet<string> = new Set(['includes', 'excludes']);
+const KEYS_INTERFACES_CONDITION_REASONS: ReadonlySet<string> = new Set(['interfaces', 'condition', 'reasons']);
+const KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES: ReadonlySet<string> = new Set(['types', 'lambdaCapturingTypes', 'proxies']);
+const KEYS_NAME_CONDITION_REASONS: ReadonlySet<string> = new Set(['name', 'condition', 'reasons']);
+const KEYS_TYPE_CLASSES: ReadonlySet<string> = new Set(['type', 'classes']);
+const KEYS_HASH_NAMEINFO: ReadonlySet<string> = new Set(['hash', 'nameInfo']);
+
+type FlagAction = TypeFlag | 'serializable' | 'jniAccessible' | { group: MemberGroup; level: Access };
+/** What each boolean key of a type entry means, per format. */
+const LEGACY_FLAG_ACTIONS = new Map<string, FlagAction>([...TYPE_FLAGS.map((f) => [f, f] as const), ...GROUP_BY_KEY]);
+const UNIFIED_FLAG_ACTIONS = new Map<string, FlagAction>([
+  ...UNIFIED_FLAGS.map((f) => [f, GROUP_BY_KEY.get(f) ?? (f as TypeFlag)] as const),
+  ['serializable', 'serializable'],
+  ['jniAccessible', 'jniAccessible'],
+]);
 
 const LEGACY_TYPE_KEYS: ReadonlySet<string> = new Set([
   'name',
@@ -106,8 +132,10 @@ export function parseDocument(kind: FileKind, value: Json, file: string, builder
 class Parser {
   readonly findings: Finding[] = [];
   private readonly seen = new Map<string, string>();
-  /** Type entries by section and type, to spot the same registration repeated under several conditions. */
-  private readonly repeats = new Map<string, { condition: string; ptr: string; entry: JsonObject }[]>();
+  /** The type lists read, to look for the same registration under several conditions at the end. */
+  private readonly typeLists: { section: TypeSection; list: readonly Json[]; ptr: string }[] = [];
+  /** Tells this file's entries from other files' in the shared builder. */
+  private readonly originId = nextOriginId++;
   private unconditionalTypes = 0;
 
   constructor(
@@ -154,7 +182,21 @@ class Parser {
    */
   private reportRepeats(): void {
     if (this.unconditionalTypes === 0) return;
-    for (const group of this.repeats.values()) {
+    const repeats = new Map<string, { condition: string; ptr: string; entry: JsonObject }[]>();
+    for (const { section, list, ptr } of this.typeLists) {
+      list.forEach((e, i) => {
+        if (e === null || typeof e !== 'object' || Array.isArray(e)) return;
+        const o = e as JsonObject;
+        const c = o.condition as { typeReachable?: unknown; typeReached?: unknown } | undefined;
+        const condition = String(c?.typeReachable ?? c?.typeReached ?? '');
+        const t = o.type ?? o.name;
+        const key = typeof t === 'string' ? section + '\u0000' + t : `${section}\u0000${JSON.stringify(t)}`;
+        let group = repeats.get(key);
+        if (group === undefined) repeats.set(key, (group = []));
+        group.push({ condition, ptr: pointerAppend(ptr, i), entry: o });
+      });
+    }
+    for (const group of repeats.values()) {
       if (group.length < 2) continue;
       const bodies = new Map<string, { condition: string; ptr: string }[]>();
       for (const g of group) {
@@ -218,17 +260,21 @@ class Parser {
     // One bad item makes the whole list unusable: dropping it would change a signature.
     const out: string[] = [];
     let ok = true;
-    a.forEach((s, i) => {
-      const t = this.str(s, pointerAppend(ptr, i), `${what} item`);
-      if (t === undefined) ok = false;
-      else out.push(t);
-    });
+    for (let i = 0; i < a.length; i++) {
+      const s = a[i];
+      if (typeof s === 'string') out.push(s);
+      else {
+        this.wrongType(pointerAppend(ptr, i), `${what} item (a string)`, s);
+        ok = false;
+      }
+    }
     return ok ? out : undefined;
   }
 
-  private checkKeys(o: JsonObject, ptr: string, allowed: ReadonlySet<string>, what: string): void {
-    for (const k of Object.keys(o)) {
-      if (!allowed.has(k)) {
+  private checkKeys(o: JsonObject, ptr: string, allowed: ReadonlySet<string> | readonly string[], what: string): void {
+    const set = allowed instanceof Set ? (allowed as ReadonlySet<string>) : undefined;
+    for (const k in o) {
+      if (set !== undefined ? !set.has(k) : !(allowed as readonly string[]).includes(k)) {
         this.report('ignored-key', pointerAppend(ptr, k), `unknown key '${k}' in ${what}; native-image ignores it`);
       }
     }
@@ -248,8 +294,11 @@ class Parser {
 
   // -- names, conditions, type descriptors ----------------------------------------------------
 
-  private className(raw: string, ptr: string, role: 'type' | 'condition' | 'interface' | 'parameter'): string {
+  /** `index`, when given, is the position of the name in the list at `ptr` (the pointer is built only to report). */
+  private className(raw: string, ptr: string, role: 'type' | 'condition' | 'interface' | 'parameter', index?: number): string {
     const name = normaliseTypeName(raw);
+    if (!isHiddenClassName(name) && classNameProblem(name) === undefined) return name;
+    if (index !== undefined) ptr = pointerAppend(ptr, index);
     if (isHiddenClassName(name)) {
       if (role === 'condition') {
         this.report('hidden-class-condition', ptr, `condition on hidden class '${raw}' can never be reached; the entry never applies`);
@@ -270,7 +319,7 @@ class Parser {
     if (c === undefined) return '';
     const expectedKey = this.format === 'legacy' ? 'typeReachable' : 'typeReached';
     const otherKey = this.format === 'legacy' ? 'typeReached' : 'typeReachable';
-    this.checkKeys(c, cptr, new Set(['typeReachable', 'typeReached']), 'a condition');
+    this.checkKeys(c, cptr, KEYS_TYPEREACHABLE_TYPEREACHED, 'a condition');
     if (hasOwn(c, 'typeReachable') && hasOwn(c, 'typeReached')) {
       this.report('wrong-condition-key', cptr, `a condition takes one of 'typeReachable' and 'typeReached', not both`);
     } else if (hasOwn(c, otherKey)) {
@@ -288,19 +337,32 @@ class Parser {
     return this.className(name, kptr, 'condition');
   }
 
-  private interfaces(v: Json, ptr: string): string[] | undefined {
-    const names = this.strings(v, ptr, 'interface names');
+  private interfaces(v: Json, ptr: string): readonly string[] | undefined {
+    const names = this.classNames(v, ptr, 'interface names', 'interface');
     if (names === undefined) return undefined;
     if (names.length === 0) {
       this.report('empty-proxy', ptr, 'a proxy needs at least one interface');
       return undefined;
     }
-    return names.map((n, i) => this.className(n, pointerAppend(ptr, i), 'interface'));
+    return names;
   }
 
-  private params(v: Json, ptr: string): string[] | undefined {
-    const names = this.strings(v, ptr, 'parameter types');
-    return names?.map((n, i) => this.className(n, pointerAppend(ptr, i), 'parameter'));
+  /** A list of class names; the parsed array itself is returned when it needs no change (the common case). */
+  private classNames(v: Json, ptr: string, what: string, role: 'interface' | 'parameter'): readonly string[] | undefined {
+    if (!Array.isArray(v)) return this.strings(v, ptr, what);
+    let out: string[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const raw: unknown = v[i];
+      if (typeof raw !== 'string') return this.strings(v, ptr, what); // reports the bad items
+      const name = this.className(raw, ptr, role, i);
+      if (name !== raw) (out ??= (v as string[]).slice(0, i)).push(name);
+      else out?.push(name);
+    }
+    return out ?? (v as readonly string[]);
+  }
+
+  private params(v: Json, ptr: string): readonly string[] | undefined {
+    return this.classNames(v, ptr, 'parameter types', 'parameter');
   }
 
   private typeRef(v: Json, ptr: string): TypeRef | undefined {
@@ -308,16 +370,16 @@ class Parser {
     const o = this.obj(v, ptr, "a type: a class name, {\"proxy\": [...]} or {\"lambda\": {...}}");
     if (o === undefined) return undefined;
     if (hasOwn(o, 'proxy')) {
-      this.checkKeys(o, ptr, new Set(['proxy']), 'a proxy type');
+      this.checkKeys(o, ptr, KEYS_PROXY, 'a proxy type');
       const interfaces = this.interfaces(o.proxy, pointerAppend(ptr, 'proxy'));
       return interfaces && { kind: 'proxy', interfaces };
     }
     if (hasOwn(o, 'lambda')) {
-      this.checkKeys(o, ptr, new Set(['lambda']), 'a lambda type');
+      this.checkKeys(o, ptr, KEYS_LAMBDA, 'a lambda type');
       const lptr = pointerAppend(ptr, 'lambda');
       const l = this.obj(o.lambda, lptr, 'a lambda descriptor');
       if (l === undefined) return undefined;
-      this.checkKeys(l, lptr, new Set(['declaringClass', 'declaringMethod', 'interfaces']), 'a lambda descriptor');
+      this.checkKeys(l, lptr, KEYS_DECLARINGCLASS_DECLARINGMETHOD_INTERFACES, 'a lambda descriptor');
       if (!this.required(l, 'declaringClass', lptr, 'a lambda descriptor') || !this.required(l, 'interfaces', lptr, 'a lambda descriptor')) {
         return undefined;
       }
@@ -342,14 +404,13 @@ class Parser {
   private method(v: Json, ptr: string, access: typeof Access.Queried | typeof Access.Accessed): MethodEntry | undefined {
     const o = this.obj(v, ptr, 'a method');
     if (o === undefined) return undefined;
-    this.checkKeys(o, ptr, new Set(['name', 'parameterTypes']), 'a method');
+    this.checkKeys(o, ptr, KEYS_NAME_PARAMETERTYPES, 'a method');
     if (!this.required(o, 'name', ptr, 'a method')) return undefined;
-    const nptr = pointerAppend(ptr, 'name');
-    const name = this.str(o.name, nptr, 'a method name');
+    const name = typeof o.name === 'string' ? o.name : this.str(o.name, pointerAppend(ptr, 'name'), 'a method name');
     if (name === undefined) return undefined;
     const problem = memberNameProblem(name, 'method');
-    if (problem !== undefined) this.report('bad-member-name', nptr, problem);
-    let params: string[] | null = null;
+    if (problem !== undefined) this.report('bad-member-name', pointerAppend(ptr, 'name'), problem);
+    let params: readonly string[] | null = null;
     if (hasOwn(o, 'parameterTypes')) {
       const ps = this.params(o.parameterTypes, pointerAppend(ptr, 'parameterTypes'));
       if (ps === undefined) return undefined;
@@ -382,7 +443,7 @@ class Parser {
     if (list === undefined) return [];
     const out: FieldEntry[] = [];
     const seen = new Set<string>();
-    const allowed = this.format === 'legacy' ? new Set(['name', 'allowWrite', 'allowUnsafeAccess']) : new Set(['name']);
+    const allowed = this.format === 'legacy' ? KEYS_NAME_ALLOWWRITE_ALLOWUNSAFEACCESS : KEYS_NAME;
     list.forEach((f, i) => {
       const iptr = pointerAppend(lptr, i);
       const fo = this.obj(f, iptr, 'a field');
@@ -438,53 +499,55 @@ class Parser {
     if (type === undefined) return;
 
     const condition = this.condition(o, ptr);
-    const flags: TypeFlag[] = [];
-    const groups: Partial<Record<MemberGroup, Access>> = {};
+    const flagKeys = unified ? UNIFIED_FLAG_ACTIONS : LEGACY_FLAG_ACTIONS;
+    let flags: TypeFlag[] | undefined;
+    let groups: Partial<Record<MemberGroup, Access>> | undefined;
     let serializable = false;
     let jniAccessible = false;
-    for (const k of Object.keys(o)) {
-      const g = GROUP_BY_KEY.get(k);
-      const isFlag = TYPE_FLAG_SET.has(k);
-      if (unified && !(UNIFIED_FLAGS as readonly string[]).includes(k) && k !== 'serializable' && k !== 'jniAccessible') continue;
-      if (g === undefined && !isFlag && k !== 'serializable' && k !== 'jniAccessible') continue;
-      if (!this.bool(o, k, ptr)) continue;
-      if (g !== undefined) groups[g.group] = Math.max(groups[g.group] ?? Access.None, g.level) as Access;
-      else if (isFlag) flags.push(k as TypeFlag);
-      else if (k === 'serializable') serializable = true;
-      else jniAccessible = true;
+    for (const k in o) {
+      const action = flagKeys.get(k);
+      if (action === undefined || !Object.prototype.hasOwnProperty.call(o, k) || !this.bool(o, k, ptr)) continue;
+      if (action === 'serializable') serializable = true;
+      else if (action === 'jniAccessible') jniAccessible = true;
+      else if (typeof action === 'string') (flags ??= []).push(action);
+      else {
+        groups ??= {};
+        groups[action.group] = Math.max(groups[action.group] ?? Access.None, action.level) as Access;
+      }
     }
-    const methods: MethodEntry[] = [];
-    this.methods(o, 'methods', ptr, Access.Accessed, methods);
-    if (!unified) this.methods(o, 'queriedMethods', ptr, Access.Queried, methods);
-    const fields = this.fields(o, ptr);
+    let methods: MethodEntry[] | undefined;
+    if (hasOwn(o, 'methods')) this.methods(o, 'methods', ptr, Access.Accessed, (methods ??= []));
+    if (!unified && hasOwn(o, 'queriedMethods')) this.methods(o, 'queriedMethods', ptr, Access.Queried, (methods ??= []));
+    const fields = hasOwn(o, 'fields') ? this.fields(o, ptr) : undefined;
     const reasons = this.reasons(o, ptr);
 
-    this.duplicate(`${section}\u0000${condition}\u0000${typeKey(type)}`, ptr, `this ${fileLabel} entry`);
     if (condition === '') this.unconditionalTypes++;
-    const repeatKey = `${section}\u0000${typeKey(type)}`;
-    let group = this.repeats.get(repeatKey);
-    if (group === undefined) this.repeats.set(repeatKey, (group = []));
-    group.push({ condition, ptr, entry: o });
     const entry = { condition, type, flags, groups, methods, fields, reasons };
     // In reachability-metadata.json an entry is a reflection registration; `jniAccessible`
     // and `serializable` add JNI access and serialization to it (GraalVM 25, GR-60238).
     // A bare {"type": X, "serializable": true} is a serialization registration only: the
     // reflective lookup of X that a reflection entry would add comes with serialization anyway.
-    const bare = flags.length === 0 && methods.length === 0 && fields.length === 0 && Object.keys(groups).length === 0;
-    if (!(serializable && bare && !jniAccessible)) this.builder.addType(section, entry);
+    const bare = flags === undefined && groups === undefined && (methods === undefined || methods.length === 0) && (fields === undefined || fields.length === 0);
+    if (serializable && bare && !jniAccessible) {
+      this.duplicate(`serializable\u0000${condition}\u0000${typeKey(type)}`, ptr, `this ${fileLabel} entry`);
+    } else {
+      const repeatOf = this.builder.addType(section, entry, { id: this.originId, pointer: ptr });
+      if (repeatOf !== undefined) this.report('duplicate-entry', ptr, `this ${fileLabel} entry repeats the entry at ${repeatOf || '/'}; the two are merged`);
+    }
     if (jniAccessible) this.builder.addType('jni', entry);
     if (serializable) this.builder.addSerialization({ condition, type, reasons });
   }
 
   typeList(v: Json, ptr: string, section: TypeSection, fileLabel: string): void {
     const list = this.arr(v, ptr, `a ${fileLabel} list`);
+    if (list !== undefined) this.typeLists.push({ section, list, ptr });
     list?.forEach((e, i) => this.typeEntry(e, pointerAppend(ptr, i), section, fileLabel));
   }
 
   // -- resources ------------------------------------------------------------------------------
 
   private pattern(o: JsonObject, ptr: string, exclude: boolean): void {
-    this.checkKeys(o, ptr, new Set(['pattern', 'condition', 'reasons']), 'a resource pattern');
+    this.checkKeys(o, ptr, KEYS_PATTERN_CONDITION_REASONS, 'a resource pattern');
     if (!this.required(o, 'pattern', ptr, 'a resource pattern')) return;
     const pptr = pointerAppend(ptr, 'pattern');
     const value = this.str(o.pattern, pptr, 'a regular expression');
@@ -503,7 +566,7 @@ class Parser {
 
   private glob(o: JsonObject, ptr: string): void {
     const allowed = this.format === 'legacy' ? ['glob', 'module', 'condition', 'reasons'] : ['glob', 'module', 'condition', 'reason'];
-    this.checkKeys(o, ptr, new Set(allowed), 'a resource glob');
+    this.checkKeys(o, ptr, allowed, 'a resource glob');
     const value = this.str(o.glob, pointerAppend(ptr, 'glob'), 'a glob');
     if (value === undefined) return;
     const module = hasOwn(o, 'module') ? (this.str(o.module, pointerAppend(ptr, 'module'), 'a module name') ?? '') : '';
@@ -515,7 +578,7 @@ class Parser {
   private bundle(o: JsonObject, ptr: string, nameKey: 'name' | 'bundle'): void {
     const legacy = this.format === 'legacy';
     const allowed = nameKey === 'bundle' ? ['bundle', 'module', 'condition', 'reason'] : ['name', 'locales', 'classNames', 'condition', legacy ? 'reasons' : 'reason', 'module'];
-    this.checkKeys(o, ptr, new Set(allowed), 'a resource bundle');
+    this.checkKeys(o, ptr, allowed, 'a resource bundle');
     if (!this.required(o, nameKey, ptr, 'a resource bundle')) return;
     const name = this.str(o[nameKey], pointerAppend(ptr, nameKey), 'a bundle name');
     if (name === undefined) return;
@@ -545,7 +608,7 @@ class Parser {
   resourceConfig(v: Json): void {
     const o = this.obj(v, '', 'a resource-config.json document');
     if (o === undefined) return;
-    this.checkKeys(o, '', new Set(['resources', 'bundles', 'globs']), 'resource-config.json');
+    this.checkKeys(o, '', KEYS_RESOURCES_BUNDLES_GLOBS, 'resource-config.json');
     if (hasOwn(o, 'resources')) {
       const r = o.resources;
       if (Array.isArray(r)) {
@@ -554,7 +617,7 @@ class Parser {
       } else {
         const ro = this.obj(r, '/resources', "'resources'");
         if (ro) {
-          this.checkKeys(ro, '/resources', new Set(['includes', 'excludes']), "'resources'");
+          this.checkKeys(ro, '/resources', KEYS_INCLUDES_EXCLUDES, "'resources'");
           this.objectList(ro, 'includes', '/resources', 'a resource pattern', (e, p) => this.pattern(e, p, false));
           this.objectList(ro, 'excludes', '/resources', 'a resource pattern', (e, p) => this.pattern(e, p, true));
         }
@@ -587,7 +650,7 @@ class Parser {
       }
       const o = this.obj(e, ptr, 'a proxy entry');
       if (o === undefined) return;
-      this.checkKeys(o, ptr, new Set(['interfaces', 'condition', 'reasons']), 'a proxy entry');
+      this.checkKeys(o, ptr, KEYS_INTERFACES_CONDITION_REASONS, 'a proxy entry');
       if (!this.required(o, 'interfaces', ptr, 'a proxy entry')) return;
       this.proxy(o.interfaces, pointerAppend(ptr, 'interfaces'), this.condition(o, ptr), this.reasons(o, ptr));
     });
@@ -596,7 +659,7 @@ class Parser {
   private serializationType(o: JsonObject, ptr: string): void {
     const legacy = this.format === 'legacy';
     const allowed = legacy ? ['name', 'type', 'condition', 'customTargetConstructorClass', 'reasons'] : ['type', 'condition', 'customTargetConstructorClass', 'reason'];
-    this.checkKeys(o, ptr, new Set(allowed), 'a serialization entry');
+    this.checkKeys(o, ptr, allowed, 'a serialization entry');
     const key = legacy && hasOwn(o, 'name') ? 'name' : 'type';
     if (!this.required(o, key, ptr, 'a serialization entry')) return;
     const type = this.typeRef(o[key], pointerAppend(ptr, key));
@@ -627,12 +690,12 @@ class Parser {
     }
     const o = this.obj(v, '', 'a serialization-config.json document');
     if (o === undefined) return;
-    this.checkKeys(o, '', new Set(['types', 'lambdaCapturingTypes', 'proxies']), 'serialization-config.json');
+    this.checkKeys(o, '', KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES, 'serialization-config.json');
     this.required(o, 'types', '', 'serialization-config.json');
     this.required(o, 'lambdaCapturingTypes', '', 'serialization-config.json');
     this.objectList(o, 'types', '', 'a serialization entry', (e, p) => this.serializationType(e, p));
     this.objectList(o, 'lambdaCapturingTypes', '', 'a lambda-capturing type', (e, p) => {
-      this.checkKeys(e, p, new Set(['name', 'condition', 'reasons']), 'a lambda-capturing type');
+      this.checkKeys(e, p, KEYS_NAME_CONDITION_REASONS, 'a lambda-capturing type');
       if (!this.required(e, 'name', p, 'a lambda-capturing type')) return;
       const nptr = pointerAppend(p, 'name');
       const n = this.str(e.name, nptr, 'a class name');
@@ -643,7 +706,7 @@ class Parser {
       this.builder.addLambdaCapturing(condition, name);
     });
     this.objectList(o, 'proxies', '', 'a serialization proxy', (e, p) => {
-      this.checkKeys(e, p, new Set(['interfaces', 'condition', 'reasons']), 'a serialization proxy');
+      this.checkKeys(e, p, KEYS_INTERFACES_CONDITION_REASONS, 'a serialization proxy');
       if (!this.required(e, 'interfaces', p, 'a serialization proxy')) return;
       const interfaces = this.interfaces(e.interfaces, pointerAppend(p, 'interfaces'));
       if (interfaces === undefined) return;
@@ -660,13 +723,13 @@ class Parser {
       const ptr = pointerAppend('', i);
       const o = this.obj(e, ptr, 'a predefined-classes entry');
       if (o === undefined) return;
-      this.checkKeys(o, ptr, new Set(['type', 'classes']), 'a predefined-classes entry');
+      this.checkKeys(o, ptr, KEYS_TYPE_CLASSES, 'a predefined-classes entry');
       if (!this.required(o, 'type', ptr, 'a predefined-classes entry')) return;
       const type = this.str(o.type, pointerAppend(ptr, 'type'), 'the loader type');
       if (type === undefined) return;
       const classes: { hash: string; nameInfo: string }[] = [];
       this.objectList(o, 'classes', ptr, 'a predefined class', (c, cptr) => {
-        this.checkKeys(c, cptr, new Set(['hash', 'nameInfo']), 'a predefined class');
+        this.checkKeys(c, cptr, KEYS_HASH_NAMEINFO, 'a predefined class');
         if (!this.required(c, 'hash', cptr, 'a predefined class')) return;
         const hash = this.str(c.hash, pointerAppend(cptr, 'hash'), 'a hash');
         const nameInfo = hasOwn(c, 'nameInfo') ? this.str(c.nameInfo, pointerAppend(cptr, 'nameInfo'), 'a class name') : '';
