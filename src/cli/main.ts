@@ -18,11 +18,11 @@ export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCo
   },
   convert: {
     examples: ['ni-config convert META-INF/native-image/com.example/app --to unified -o out/', 'ni-config convert reachability-metadata.json --to legacy -o legacy-config/'],
-    exitCodes: '0 written, 2 input errors (nothing written) or bad usage',
+    exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
   },
   merge: {
     examples: ['ni-config merge run-1/ run-2/ -o merged/', 'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json'],
-    exitCodes: '0 written, 2 input errors (nothing written) or bad usage',
+    exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
   },
 };
 

@@ -111,6 +111,20 @@ describe('convert and merge', () => {
     expect(legacy.stderr).toMatch(/the legacy output is 6 files .*; give a directory with -o/);
   });
 
+  it('carries through what validate would flag, and says so, but refuses input it cannot read', async () => {
+    await mkdir(join(dir, 'odd'));
+    await writeFile(join(dir, 'odd', 'reflect-config.json'), '[{"name": " a.B"}, {"name": "c.D", "condition": {"typeReachable": "x.Y$$Lambda$1/0x01"}}]');
+    const r = await run(['merge', 'odd', '-o', 'out'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/error \[bad-class-name\] ' a\.B': the name has leading or trailing white space/);
+    expect(r.stderr).toMatch(/the inputs have 1 error\(s\) and 1 warning\(s\), merged as they are/);
+    await writeFile(join(dir, 'odd', 'jni-config.json'), '[{"name": 1}]');
+    const bad = await run(['merge', 'odd', '-o', 'out2'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/odd\/jni-config\.json:1:\d+: error \[wrong-type\][\s\S]*part of the input could not be read; nothing was written/);
+    expect(existsSync(join(dir, 'out2'))).toBe(false);
+  });
+
   it('--dry-run writes nothing', async () => {
     const r = await run(['merge', 'runs', '-o', 'dry', '--dry-run'], dir);
     expect(r.code).toBe(0);

@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { WriteError, writeFilesAtomically } from '../../io/write.js';
+import { countBySeverity, isBlocking } from '../../model/findings.js';
 import { FILE_KINDS, kindOfFileName, type Format } from '../../model/kinds.js';
 import { emitLegacy, emitUnified, toJsonText, type EmitNote } from '../../model/emit.js';
 import { countEntries } from '../../model/model.js';
@@ -41,8 +42,9 @@ export async function runCombine(options: CombineOptions, ctx: CommandContext): 
   const inputs = await loadInputs(inputPaths(options.paths, config), config, ctx, false);
   const problems = [...inputs.ioFindings, ...inputs.findings];
   const positions = new Positions(inputs.texts);
-  if (problems.some((f) => f.severity === 'error')) {
-    throw new InputError('the inputs have errors; nothing was written', problems, inputs.texts);
+  const blocking = problems.filter(isBlocking);
+  if (blocking.length > 0) {
+    throw new InputError('part of the input could not be read; nothing was written', blocking, inputs.texts);
   }
 
   const inputFormats = new Set(inputs.files.map((f) => (f.kind === undefined ? undefined : FILE_KINDS[f.kind].format)));
@@ -80,8 +82,13 @@ export async function runCombine(options: CombineOptions, ctx: CommandContext): 
     await writeOut(options.out === '-' ? ctx.stderr : ctx.stdout, JSON.stringify(out, null, 2) + '\n');
     return EXIT.ok;
   }
+  // Findings about what the inputs say are validate's business; errors are shown, the rest counted.
   const style = styleFor(ctx.stderr);
-  const lines: string[] = findings.map((f) => findingLine(f, style));
+  const lines: string[] = findings.filter((f) => f.severity === 'error').map((f) => findingLine(f, style));
+  const counts = countBySeverity(problems);
+  if (counts.error + counts.warning > 0) {
+    lines.push(`note: the inputs have ${counts.error} error(s) and ${counts.warning} warning(s), merged as they are; \`ni-config validate\` lists them`);
+  }
   for (const n of emitted.notes) lines.push(`${n.severity}: ${n.message}${n.entries.length <= 5 ? `: ${n.entries.join('; ')}` : `: ${n.entries.slice(0, 5).join('; ')}; …`}`);
   for (const w of warnings) lines.push(`warning: ${w}`);
   const summary = Object.entries(entries)
