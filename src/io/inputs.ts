@@ -6,7 +6,6 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import fg from 'fast-glob';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
 
@@ -44,11 +43,12 @@ export async function collectSources(paths: readonly string[], options: CollectO
   const findings: Finding[] = [];
   const seen = new Set<string>();
 
+  // Files are read concurrently (bounded), and kept in the order in which they were found.
+  const pending: { display: string; absolute: string; kind: FileKind | undefined; text?: string }[] = [];
   const addFile = async (display: string, absolute: string, kind: FileKind | undefined): Promise<void> => {
     if (seen.has(absolute)) return;
     seen.add(absolute);
-    const text = await readText(display, absolute, maxFileSize, findings);
-    if (text !== undefined) sources.push({ file: display, text, kind });
+    pending.push({ display, absolute, kind });
   };
 
   for (const path of paths) {
@@ -58,7 +58,7 @@ export async function collectSources(paths: readonly string[], options: CollectO
         continue;
       }
       const text = decode('<stdin>', await options.readStdin(), findings);
-      if (text !== undefined) sources.push({ file: '<stdin>', text, kind: undefined });
+      if (text !== undefined) pending.push({ display: '<stdin>', absolute: '', kind: undefined, text });
       continue;
     }
     const absolute = resolve(path);
@@ -70,9 +70,9 @@ export async function collectSources(paths: readonly string[], options: CollectO
       continue;
     }
     if (info.isDirectory()) {
-      const before = sources.length;
+      const before = pending.length;
       await collectDirectory(path, absolute, addFile, findings, maxFileSize);
-      if (sources.length === before && !findings.some((f) => f.file.startsWith(path))) {
+      if (pending.length === before && !findings.some((f) => f.file.startsWith(path))) {
         findings.push(
           finding('no-metadata', path, '', `found no metadata files in this directory; expected one of ${KNOWN_NAMES.join(', ')} at any depth`),
         );
@@ -82,7 +82,25 @@ export async function collectSources(paths: readonly string[], options: CollectO
       await addFile(path, absolute, kindOfFileName(base));
     }
   }
+  const texts = await mapConcurrently(pending, 16, async (p) => p.text ?? readText(p.display, p.absolute, maxFileSize, findings));
+  pending.forEach((p, i) => {
+    const text = texts[i];
+    if (text !== undefined) sources.push({ file: p.display, text, kind: p.kind });
+  });
   return { sources, findings };
+}
+
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function collectDirectory(
@@ -94,6 +112,8 @@ async function collectDirectory(
 ): Promise<void> {
   let found: string[];
   try {
+    // Loaded on first use: it is the heaviest module, and file arguments do not need it.
+    const { default: fg } = await import('fast-glob');
     found = await fg(DIR_PATTERNS, { cwd: absolute, ignore: IGNORED_DIRS, onlyFiles: true, followSymbolicLinks: false, dot: false, suppressErrors: false });
   } catch (e) {
     findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot list the directory')));

@@ -29,30 +29,37 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
   }
   const temps: { tmp: string; target: string }[] = [];
   const unchanged: string[] = [];
+  const order = [...files.keys()].map((name) => join(dir, name));
   const removeTemps = async (): Promise<void> => {
     await Promise.all(temps.map((t) => unlink(t.tmp).catch(() => undefined)));
   };
   const unregister = onInterrupt(removeTemps);
   try {
-    for (const [name, content] of files) {
-      const target = join(dir, name);
-      if ((await readFile(target, 'utf8').catch(() => undefined)) === content) {
-        unchanged.push(target);
-        continue;
-      }
-      const tmp = join(dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-      temps.push({ tmp, target });
-      let handle;
-      try {
-        handle = await open(tmp, 'wx', 0o644);
-        await handle.writeFile(content, 'utf8');
-        await handle.sync();
-      } catch (e) {
-        throw new WriteError(`${target}: ${describeIoError(e, 'cannot write the file')}`, { cause: e });
-      } finally {
-        await handle?.close();
-      }
-    }
+    // Temp files are written and flushed concurrently: the flushes wait on the disk, not the CPU.
+    await Promise.all(
+      [...files].map(async ([name, content]) => {
+        const target = join(dir, name);
+        if ((await readFile(target, 'utf8').catch(() => undefined)) === content) {
+          unchanged.push(target);
+          return;
+        }
+        const tmp = join(dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+        temps.push({ tmp, target });
+        let handle;
+        try {
+          handle = await open(tmp, 'wx', 0o644);
+          await handle.writeFile(content, 'utf8');
+          await handle.sync();
+        } catch (e) {
+          throw new WriteError(`${target}: ${describeIoError(e, 'cannot write the file')}`, { cause: e });
+        } finally {
+          await handle?.close();
+        }
+      }),
+    );
+    // Renames in the order the files were given, so that the result does not depend on timing.
+    temps.sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target));
+    unchanged.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     for (const t of temps) {
       try {
         await rename(t.tmp, t.target);

@@ -262,8 +262,10 @@ export function emitLegacy(whole: ConfigSet, options: LegacyEmitOptions = {}): E
   }
   put(FILE_KINDS.resource.fileName, resourceConfig, set.resources.length + set.resourceExcludes.length + set.bundles.length === 0);
 
-  const serialTypes = set.serialization.filter((s) => s.type.kind !== 'proxy');
-  const serialProxies = set.serialization.filter((s) => s.type.kind === 'proxy');
+  // `proxies` entries have no customTargetConstructorClass; a proxy with one is a `types` entry.
+  const isPlainSerialProxy = (s: SerializationEntry): boolean => s.type.kind === 'proxy' && s.customTargetConstructorClass === '';
+  const serialTypes = set.serialization.filter((s) => !isPlainSerialProxy(s));
+  const serialProxies = set.serialization.filter(isPlainSerialProxy);
   put(
     FILE_KINDS.serialization.fileName,
     {

@@ -3,7 +3,7 @@
  * a JSON pointer to `line:col` for rendering. `JSON.parse` does the work on good input; the
  * slower jsonc-parser scanner runs only to explain bad input or to place a finding.
  */
-import { findNodeAtLocation, parse as parseJsonc, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { finding, pointerTokens, type Finding } from './findings.js';
 
 export type JsonParseResult = { ok: true; value: unknown } | { ok: false; finding: Finding };
@@ -79,10 +79,9 @@ export function parseJsonText(text: string, file: string, allowComments = false)
   return { ok: false, finding: finding('json-syntax', file, '', `expected ${expected}, found ${found}`, first.offset) };
 }
 
-/** Resolves finding positions in one file's text; builds its syntax tree only when first asked. */
+/** Resolves finding positions in one file's text. */
 export class TextLocator {
   private lineStarts: number[] | undefined;
-  private tree: Node | undefined | null = null;
 
   constructor(private readonly text: string) {}
 
@@ -101,24 +100,7 @@ export class TextLocator {
 
   /** Offset of the value (or, for object members, the key) a JSON pointer names; the nearest existing ancestor otherwise. */
   offsetOf(pointer: string): number {
-    if (this.tree === null) {
-      try {
-        this.tree = parseTree(this.text, [], { allowTrailingComma: true }) ?? undefined;
-      } catch (e) {
-        // The tree builder recurses; text nested deeper than the stack is placed at its start.
-        if (!(e instanceof RangeError)) throw e;
-        this.tree = undefined;
-      }
-    }
-    const root = this.tree;
-    if (root === undefined) return 0;
-    const tokens = pointerTokens(pointer);
-    for (let n = tokens.length; n >= 0; n--) {
-      const path = pathFor(root, tokens.slice(0, n));
-      const node = path && findNodeAtLocation(root, path);
-      if (node) return node.parent?.type === 'property' ? node.parent.offset : node.offset;
-    }
-    return 0;
+    return locatePointer(this.text, pointerTokens(pointer));
   }
 
   position(f: Finding): { line: number; col: number } {
@@ -126,22 +108,78 @@ export class TextLocator {
   }
 }
 
-function pathFor(root: Node, tokens: readonly string[]): (string | number)[] | undefined {
-  const path: (string | number)[] = [];
-  let node: Node | undefined = root;
-  for (const t of tokens) {
-    if (node === undefined) return undefined;
-    if (node.type === 'array') {
-      const i = Number(t);
-      if (!Number.isInteger(i)) return undefined;
-      path.push(i);
-      node = node.children?.[i];
-    } else {
-      path.push(t);
-      node = node.children?.find((p) => p.children?.[0]?.value === t)?.children?.[1];
+/**
+ * Finds where a JSON pointer points in JSON text with one forward scan that builds nothing:
+ * no tree, no recursion, so large and deeply nested files are cheap to place findings in.
+ * Returns the offset of the member key (for object members) or of the array element; when the
+ * path does not exist, the offset of the deepest part of it that does.
+ */
+export function locatePointer(text: string, tokens: readonly string[]): number {
+  let best = skipSpace(text, 0);
+  if (tokens.length === 0) return best;
+  // `matched` = k: the scan is inside the member that tokens[0..k-1] select; the containers
+  // on the stack are the ones entered, their depth is their position on the stack (from 1).
+  const stack: { array: boolean; index: number }[] = [];
+  let matched = 0;
+  const select = (at: number): boolean => {
+    matched = stack.length;
+    best = at;
+    return matched === tokens.length;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const end = stringEnd(text, i);
+      const top = stack[stack.length - 1];
+      // A string in an object followed by ':' is a key.
+      if (top && !top.array && matched === stack.length - 1 && text.charCodeAt(skipSpace(text, end + 1)) === 0x3a) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (key === tokens[stack.length - 1] && select(i)) return i;
+      }
+      i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      stack.push({ array: c === 0x5b, index: 0 });
+      if (c === 0x5b && matched === stack.length - 1 && tokens[stack.length - 1] === '0') {
+        const at = skipSpace(text, i + 1);
+        if (text.charCodeAt(at) !== 0x5d && select(at)) return at;
+      }
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      // The container on the path ends: what the pointer names further down is not there.
+      if (matched >= stack.length - 1) return best;
+      stack.pop();
+    } else if (c === 0x2c /* , */) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) continue;
+      if (matched === stack.length) return best; // the selected member ended without the rest of the path
+      if (top.array) {
+        top.index++;
+        if (matched === stack.length - 1 && tokens[stack.length - 1] === String(top.index)) {
+          const at = skipSpace(text, i + 1);
+          if (select(at)) return at;
+        }
+      }
     }
   }
-  return path;
+  return best;
+}
+
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i;
+  }
+  return text.length;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
 }
 
 function computeLineStarts(text: string): number[] {

@@ -55,7 +55,7 @@ const configSet: fc.Arbitrary<ConfigSet> = fc
     return b.build();
   });
 
-const runs = { numRuns: 300 };
+const runs = { numRuns: Number(process.env.NI_CONFIG_PROPERTY_RUNS ?? 300) };
 
 describe('merge', () => {
   it('is commutative', () => {

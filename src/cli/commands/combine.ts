@@ -75,16 +75,17 @@ export async function runCombine(options: CombineOptions, ctx: CommandContext): 
     }
   }
 
-  const findings = sortedFindingJson(problems, positions);
   const entries = countEntries(inputs.set);
   if (options.json) {
+    const findings = sortedFindingJson(problems, positions);
     const out: CombineJson = { ok: true, format, dryRun: Boolean(options.dryRun), written, unchanged, entries, notes: emitted.notes, warnings, findings };
     await writeOut(options.out === '-' ? ctx.stderr : ctx.stdout, JSON.stringify(out, null, 2) + '\n');
     return EXIT.ok;
   }
   // Findings about what the inputs say are validate's business; errors are shown, the rest counted.
   const style = styleFor(ctx.stderr);
-  const lines: string[] = findings.filter((f) => f.severity === 'error').map((f) => findingLine(f, style));
+  // Placing a finding may parse its file into a tree: only do it for the ones shown.
+  const lines: string[] = sortedFindingJson(problems.filter((f) => f.severity === 'error'), positions).map((f) => findingLine(f, style));
   const counts = countBySeverity(problems);
   if (counts.error + counts.warning > 0) {
     lines.push(`note: the inputs have ${counts.error} error(s) and ${counts.warning} warning(s), merged as they are; \`ni-config validate\` lists them`);
