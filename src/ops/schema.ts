@@ -4,7 +4,8 @@
  * reported) are dropped, so each problem is reported once, with the clearer message.
  */
 import * as validators from '../generated/validators.js';
-import type { SchemaError, Validator } from '../generated/validators.js';
+import * as reporting from '../generated/validators-all.js';
+import type { SchemaError } from '../generated/validators.js';
 import { finding, pointerTokens, type Finding, type FindingCode } from '../model/findings.js';
 import type { FileKind } from '../model/kinds.js';
 
@@ -25,7 +26,8 @@ const EXPLAINING_CODES: ReadonlySet<FindingCode> = new Set([
 ]);
 
 export interface SchemaChoice {
-  readonly validator: Validator;
+  /** Export name in the generated validator modules. */
+  readonly name: keyof typeof validators;
   /** Schema file in `schemas/`, named in messages. */
   readonly schemaFile: string;
 }
@@ -33,27 +35,27 @@ export interface SchemaChoice {
 export function schemaFor(kind: FileKind, value: unknown): SchemaChoice {
   switch (kind) {
     case 'reflect':
-      return { validator: validators.reflect, schemaFile: 'reflect-config.schema.json' };
+      return { name: 'reflect', schemaFile: 'reflect-config.schema.json' };
     case 'jni':
-      return { validator: validators.jni, schemaFile: 'jni-config.schema.json' };
+      return { name: 'jni', schemaFile: 'jni-config.schema.json' };
     case 'resource':
-      return { validator: validators.resource, schemaFile: 'resource-config.schema.json' };
+      return { name: 'resource', schemaFile: 'resource-config.schema.json' };
     case 'proxy':
-      return { validator: validators.proxy, schemaFile: 'proxy-config.schema.json' };
+      return { name: 'proxy', schemaFile: 'proxy-config.schema.json' };
     case 'serialization':
-      return { validator: validators.serialization, schemaFile: 'serialization-config.schema.json' };
+      return { name: 'serialization', schemaFile: 'serialization-config.schema.json' };
     case 'predefined':
-      return { validator: validators.predefined, schemaFile: 'predefined-classes-config.schema.json' };
+      return { name: 'predefined', schemaFile: 'predefined-classes-config.schema.json' };
     case 'foreign':
-      return { validator: validators.foreign, schemaFile: 'foreign-config.schema.json' };
+      return { name: 'foreign', schemaFile: 'foreign-config.schema.json' };
     case 'unified': {
       // Files with the older top-level sections are checked against the schema that has them
       // (1.1); the parser reports those sections as deprecated.
       const o = value !== null && typeof value === 'object' ? value : {};
       const old = 'jni' in o || 'serialization' in o || 'bundles' in o;
       return old
-        ? { validator: validators.unified11, schemaFile: 'reachability-metadata-v1.1.schema.json' }
-        : { validator: validators.unified12, schemaFile: 'reachability-metadata-v1.2.schema.json' };
+        ? { name: 'unified11', schemaFile: 'reachability-metadata-v1.1.schema.json' }
+        : { name: 'unified12', schemaFile: 'reachability-metadata-v1.2.schema.json' };
     }
   }
 }
@@ -86,8 +88,11 @@ function targetOf(e: SchemaError): string {
 
 /** Validates one parsed document against its schema; `parserFindings` are those already reported for it. */
 export function schemaFindings(kind: FileKind, value: unknown, file: string, parserFindings: readonly Finding[]): Finding[] {
-  const { validator, schemaFile } = schemaFor(kind, value);
-  if (validator(value)) return [];
+  const { name, schemaFile } = schemaFor(kind, value);
+  if (validators[name](value)) return [];
+  // Invalid: run the build of the same schema that collects every error, to report them all.
+  const validator = reporting[name];
+  validator(value);
   const explained = parserFindings.filter((f) => EXPLAINING_CODES.has(f.code)).map((f) => f.jsonPointer);
   const byPlace = new Map<string, SchemaError[]>();
   for (const e of validator.errors ?? []) {
