@@ -181,12 +181,6 @@ interface MutableType {
   originPointer: string;
 }
 
-/** Where an added entry came from: a number per parsed file, and a JSON pointer in it. */
-export interface Origin {
-  readonly id: number;
-  readonly pointer: string;
-}
-
 const NO_FLAGS: ReadonlySet<TypeFlag> = new Set();
 const NO_GROUPS: Readonly<Record<MemberGroup, Access>> = Object.freeze({ declaredMethods: 0, publicMethods: 0, declaredConstructors: 0, publicConstructors: 0 });
 const NO_STRINGS: readonly string[] = Object.freeze([]);
@@ -223,10 +217,11 @@ export class ConfigBuilder {
   private readonly commentLists: (readonly string[])[] = [];
 
   /**
-   * Adds (merges) a type entry. With an `origin`, returns the pointer of an entry with the same
-   * key that the same origin added before (a repeat within one file), else undefined.
+   * Adds (merges) a type entry. With an origin (a number per parsed file, and the entry's JSON
+   * pointer in it), returns the pointer of an entry with the same key that the same origin added
+   * before (a repeat within one file), else undefined.
    */
-  addType(section: TypeSection, input: TypeEntryInput, origin?: Origin): string | undefined {
+  addType(section: TypeSection, input: TypeEntryInput, originId = -1, originPointer = ''): string | undefined {
     const condition = input.condition ?? '';
     const key = input.type.kind === 'class' ? input.type.name : typeKey(input.type);
     const map = this.types[section];
@@ -243,12 +238,12 @@ export class ConfigBuilder {
     if (t === undefined) {
       t = { condition, type: input.type, flags: null, groups: null, methods: null, fields: null, reasons: null, origin: -1, originPointer: '' };
       list.push(t);
-    } else if (origin !== undefined && t.origin === origin.id) {
+    } else if (originId >= 0 && t.origin === originId) {
       repeatOf = t.originPointer;
     }
-    if (origin !== undefined && repeatOf === undefined) {
-      t.origin = origin.id;
-      t.originPointer = origin.pointer;
+    if (originId >= 0 && repeatOf === undefined) {
+      t.origin = originId;
+      t.originPointer = originPointer;
     }
     if (input.flags) for (const f of input.flags) (t.flags ??= new Set()).add(f);
     if (input.groups) {
@@ -442,7 +437,12 @@ export class ConfigBuilder {
 function freezeType(t: MutableType): TypeEntry {
   const g = t.groups ?? NO_GROUPS;
   let methods = NO_STRINGS as unknown as MethodEntry[];
-  if (t.methods !== null) {
+  const isCovered = (m: MethodEntry): boolean =>
+    m.name === '<init>' ? g.declaredConstructors >= m.access : g.declaredMethods >= m.access && g.publicMethods >= m.access;
+  if (t.methods !== null && t.methods.length === 1) {
+    const m = t.methods[0]!;
+    if (!isCovered(m)) methods = [m];
+  } else if (t.methods !== null) {
     // One entry per (name, signature) with the highest access, minus what a group flag covers.
     const byKey = new Map<string, MethodEntry>();
     for (const m of t.methods) {
@@ -451,22 +451,21 @@ function freezeType(t: MutableType): TypeEntry {
       if (prev === undefined || m.access > prev.access) byKey.set(key, m);
     }
     const kept: [string, MethodEntry][] = [];
-    for (const entry of byKey) {
-      const m = entry[1];
-      const covered = m.name === '<init>' ? g.declaredConstructors >= m.access : g.declaredMethods >= m.access && g.publicMethods >= m.access;
-      if (!covered) kept.push(entry);
-    }
+    for (const entry of byKey) if (!isCovered(entry[1])) kept.push(entry);
     if (kept.length > 1) kept.sort(([ka, a], [kb, b]) => compareStrings(a.name, b.name) || compareStrings(ka, kb));
     methods = kept.map(([, m]) => m);
   }
   let fields = NO_STRINGS as unknown as FieldEntry[];
-  if (t.fields !== null) {
+  const fieldsCovered = t.flags !== null && t.flags.has('allDeclaredFields') && t.flags.has('allPublicFields');
+  if (t.fields !== null && t.fields.length === 1) {
+    const f = t.fields[0]!;
+    if (!(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess)) fields = [f];
+  } else if (t.fields !== null) {
     const byName = new Map<string, FieldEntry>();
     for (const f of t.fields) {
       const prev = byName.get(f.name);
       byName.set(f.name, prev === undefined ? f : { name: f.name, allowWrite: prev.allowWrite || f.allowWrite, allowUnsafeAccess: prev.allowUnsafeAccess || f.allowUnsafeAccess });
     }
-    const fieldsCovered = t.flags !== null && t.flags.has('allDeclaredFields') && t.flags.has('allPublicFields');
     fields = [...byName.values()].filter((f) => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess));
     if (fields.length > 1) fields.sort((a, b) => compareStrings(a.name, b.name));
   }

@@ -531,7 +531,7 @@ class Parser {
     if (serializable && bare && !jniAccessible) {
       this.duplicate(`serializable\u0000${condition}\u0000${typeKey(type)}`, ptr, `this ${fileLabel} entry`);
     } else {
-      const repeatOf = this.builder.addType(section, entry, { id: this.originId, pointer: ptr });
+      const repeatOf = this.builder.addType(section, entry, this.originId, ptr);
       if (repeatOf !== undefined) this.report('duplicate-entry', ptr, `this ${fileLabel} entry repeats the entry at ${repeatOf || '/'}; the two are merged`);
     }
     if (jniAccessible) this.builder.addType('jni', entry);
