@@ -23,6 +23,7 @@ const exported = {
   unified11: 'reachability-metadata-v1.1.schema.json',
   unified10: 'reachability-metadata-v1.0.schema.json',
   project: 'ni-config.schema.json',
+  rules: 'ni-config-rules.schema.json',
 };
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));

@@ -117,7 +117,7 @@ describe('convert and merge', () => {
     const r = await run(['merge', 'odd', '-o', 'out'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/error \[bad-class-name\] ' a\.B': the name has leading or trailing white space/);
-    expect(r.stderr).toMatch(/the inputs have 1 error\(s\) and 1 warning\(s\), merged as they are/);
+    expect(r.stderr).toMatch(/the inputs have 1 error\(s\) and 1 warning\(s\), carried as they are/);
     await writeFile(join(dir, 'odd', 'jni-config.json'), '[{"name": 1}]');
     const bad = await run(['merge', 'odd', '-o', 'out2'], dir);
     expect(bad.code).toBe(2);

@@ -1,0 +1,122 @@
+/**
+ * Built-in prune presets: rules for the noise that `../shared/reference/noise.md` (N1–N16)
+ * describes, with the needed look-alikes (K1–K12) left alone. Each rule says why in `reason`,
+ * which `--explain` shows.
+ */
+import type { Rule } from './rules.js';
+
+export interface Preset {
+  readonly summary: string;
+  readonly rules: readonly Rule[];
+  /** Other presets this one consists of. */
+  readonly includes?: readonly string[];
+  /** Subtract the metadata the Lambda Java runtime client ships in its own jar. */
+  readonly subtractLambdaRuntime?: boolean;
+}
+
+const JCA: readonly Rule[] = [
+  // K4: JCA/TLS look their providers up by name; these are needed even when only named.
+  ...['java.security.**', 'javax.security.**', 'javax.crypto.**', 'javax.net.ssl.**', 'sun.security.**', 'com.sun.crypto.provider.**', 'com.sun.net.ssl.**'].map(
+    (classes, i): Rule => ({ id: `jca/K4.${i + 1}`, action: 'include', sections: ['reflection'], classes, reason: 'JCA/TLS providers and key types are looked up by name (K4)' }),
+  ),
+];
+
+export const PRESETS = {
+  clojure: {
+    summary: 'namespace-loading noise of an AOT-compiled Clojure app initialised at build time (N1-N6; reflection and resources only, never serialization)',
+    rules: [
+      { id: 'clojure/N1', action: 'exclude', sections: ['reflection'], regex: '.*__init', shape: 'name-only', reason: 'namespace init class, loaded by name when the namespace loads (N1)' },
+      { id: 'clojure/N2', action: 'exclude', sections: ['resources'], regex: '.*\\.(clj|cljc|cljs)', reason: 'namespace source read when the namespace loads (N2)' },
+      { id: 'clojure/N2.init', action: 'exclude', sections: ['resources'], regex: '.*__init\\.class', reason: 'namespace init class read as a resource when the namespace loads (N2)' },
+      { id: 'clojure/N3', action: 'exclude', sections: ['resources'], resources: 'clojure/version.properties', reason: 'read by clojure.core init, which runs at build time (N3)' },
+      { id: 'clojure/N4', action: 'exclude', sections: ['reflection'], classes: 'clojure.lang.**', shape: 'name-only', reason: 'Clojure runtime class named by the runtime itself (N4)' },
+      { id: 'clojure/N4.asm', action: 'exclude', sections: ['reflection'], classes: 'clojure.asm.**', shape: 'name-only', reason: 'Clojure compiler class (N4)' },
+      { id: 'clojure/N5', action: 'exclude', sections: ['reflection'], classes: 'clojure.**', shape: 'name-only', reason: 'protocol, record or deftype interface of a Clojure library (N5)' },
+      { id: 'clojure/N5.ns', action: 'exclude', sections: ['reflection'], namespaceMember: true, shape: 'name-only', reason: "protocol, record or deftype interface in a namespace's package (N5)" },
+      { id: 'clojure/N6', action: 'exclude', sections: ['reflection'], regex: '.*\\$(eval|fn__|reify__)\\d+.*', reason: 'gensym/eval/fn class: its number changes from run to run (N6)' },
+      {
+        id: 'clojure/N7-N8.trace',
+        action: 'exclude',
+        sections: ['reflection'],
+        shape: 'name-only',
+        clojureRuntimeOnly: true,
+        reason: 'named only by clojure.lang.RT or the compiler in the trace (an :import or type hint, resolved at build time) (N7/N8)',
+      },
+      ...JCA,
+    ],
+  },
+  launcher: {
+    summary: "the JVM launcher's own JNI calls and JDK/GraalVM tooling internals (N10-N11)",
+    rules: [
+      { id: 'launcher/N10.main', action: 'exclude', sections: ['jni'], launcherMain: true, reason: 'the launcher calls main(String[]) through JNI (N10)' },
+      { id: 'launcher/N10', action: 'exclude', sections: ['jni'], classes: 'sun.launcher.**', reason: 'JVM launcher (N10)' },
+      { id: 'launcher/N10.loader', action: 'exclude', sections: ['jni'], classes: 'java.lang.ClassLoader', reason: 'the launcher calls getPlatformClassLoader/loadClass through JNI (N10)' },
+      { id: 'launcher/N10.error', action: 'exclude', sections: ['jni'], classes: 'java.lang.NoSuchMethodError', reason: 'the launcher checks for main through JNI (N10)' },
+      { id: 'launcher/N11', action: 'exclude', sections: ['jni'], classes: 'sun.management.**', reason: 'JVM management internals (N11)' },
+      { id: 'launcher/N11.graal', action: 'exclude', sections: ['jni'], classes: 'org.graalvm.**', reason: 'GraalVM tooling internals (N11)' },
+    ],
+  },
+  'hidden-classes': {
+    summary: 'hidden classes ($$Lambda, /0x): unstable names that can never be registered, as types and as conditions (N12)',
+    rules: [
+      { id: 'hidden-classes/N12', action: 'exclude', sections: ['reflection', 'jni', 'proxies', 'serialization'], regex: '.*(\\$\\$Lambda|/0x).*', reason: 'hidden class: its name is not stable (N12)' },
+      {
+        id: 'hidden-classes/N12.condition',
+        action: 'exclude',
+        sections: ['reflection', 'jni', 'proxies', 'serialization', 'resources', 'bundles'],
+        regex: '.*(\\$\\$Lambda|/0x).*',
+        onCondition: true,
+        reason: 'condition on a hidden class: never reached, so the entry never applies (N12)',
+      },
+    ],
+  },
+  'class-resources': {
+    summary: '.class files read as resources (N13), except those real code reads (K6: org/slf4j/impl/StaticLoggerBinder.class)',
+    rules: [
+      { id: 'class-resources/N13', action: 'exclude', sections: ['resources'], regex: '.*\\.class', reason: 'class file read as a resource by a class loader or scanner (N13)' },
+      { id: 'class-resources/K6', action: 'include', sections: ['resources'], resources: 'org/slf4j/impl/StaticLoggerBinder.class', reason: 'SLF4J 1.x probes for its binding by reading this class file (K6)' },
+    ],
+  },
+  'lambda-runtime': {
+    summary: 'entries the AWS Lambda Java runtime interface client ships in its own META-INF/native-image (N16)',
+    rules: [],
+    subtractLambdaRuntime: true,
+  },
+  default: {
+    summary: 'the safe ones for any Lambda function: launcher, hidden-classes, class-resources, lambda-runtime',
+    rules: [],
+    includes: ['launcher', 'hidden-classes', 'class-resources', 'lambda-runtime'],
+  },
+} as const satisfies Record<string, Preset>;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+/**
+ * `--aggressive`: name-only JDK and third-party classes and primitive arrays go without trace
+ * evidence (N7-N9). Libraries that look classes up by name themselves (K5), `into-array`
+ * arrays (K12) may need a keep entry then.
+ */
+export const AGGRESSIVE_RULES: readonly Rule[] = [
+  { id: 'aggressive/N7', action: 'exclude', sections: ['reflection'], classes: 'java.**', shape: 'name-only', reason: 'JDK class named by :import or a type hint (N7)' },
+  { id: 'aggressive/N7.javax', action: 'exclude', sections: ['reflection'], classes: 'javax.**', shape: 'name-only', reason: 'JDK class named by :import or a type hint (N7)' },
+  { id: 'aggressive/N8', action: 'exclude', sections: ['reflection'], regex: '.*', shape: 'name-only', reason: 'class named by :import or a type hint (N8)' },
+  { id: 'aggressive/N9', action: 'exclude', sections: ['reflection'], regex: '(boolean|byte|char|short|int|long|float|double)(\\[\\])+', shape: 'name-only', reason: 'primitive array loaded by name at Clojure init (N9)' },
+  ...JCA,
+];
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.prototype.hasOwnProperty.call(PRESETS, name);
+}
+
+/** The presets a name stands for, expanded (`default` → its members), in order, once each. */
+export function expandPresets(names: readonly PresetName[]): PresetName[] {
+  const out: PresetName[] = [];
+  const visit = (n: PresetName): void => {
+    const p: Preset = PRESETS[n];
+    for (const inner of p.includes ?? []) if (isPresetName(inner)) visit(inner);
+    if (!out.includes(n)) out.push(n);
+  };
+  names.forEach(visit);
+  return out;
+}
