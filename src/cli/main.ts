@@ -20,6 +20,13 @@ export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCo
     examples: ['ni-config convert META-INF/native-image/com.example/app --to unified -o out/', 'ni-config convert reachability-metadata.json --to legacy -o legacy-config/'],
     exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
   },
+  prune: {
+    examples: [
+      'ni-config prune agent-out/ --preset clojure --preset default -o pruned/ --explain',
+      'ni-config prune agent-out/ --preset clojure --trace traces.json --keep pinned/ --library-config lib/aws-lambda-java-runtime-interface-client.jar --dry-run',
+    ],
+    exitCodes: '0 pruned (or would prune), 2 unreadable input, bad rule file or bad usage (nothing written)',
+  },
   merge: {
     examples: ['ni-config merge run-1/ run-2/ -o merged/', 'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json'],
     exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
@@ -89,8 +96,30 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .addHelpText('after', afterHelp('merge'))
     .action(action('merge'));
 
+  program
+    .command('prune')
+    .summary('remove noise by rules and presets; --explain says which rule removed what')
+    .description(
+      `Removes agent-output noise by rules: built-in presets (${PRESET_NAMES_TEXT}), rule files (JSONC, or the agent's filter files as they are), trace evidence, and metadata that libraries already ship. Later rules win; --keep pins entries that no rule removes and that a re-trace never loses.`,
+    )
+    .argument('[paths...]', 'files or directories; - reads stdin; default: "inputs" of ni-config.jsonc')
+    .option('-o, --out <path>', 'output directory, a .json file (unified), or - for stdout')
+    .option('--preset <name...>', `built-in presets, in order: ${PRESET_NAMES_TEXT}`)
+    .option('--rules <file...>', 'rule files, applied after the presets')
+    .option('--trace <file>', "the agent's trace-output: name-only entries only the Clojure runtime looked up may go")
+    .option('--keep <path...>', 'pinned metadata: never pruned, and added back when the input lacks it')
+    .option('--library-config <path...>', 'directories or jars whose META-INF/native-image metadata need not be repeated')
+    .option('--aggressive', 'also remove name-only JDK and third-party entries and primitive arrays without trace evidence')
+    .option('--explain', 'list every removed entry with the rule that removed it and why')
+    .addOption(new Option('--format <format>', "output format (default: the inputs' format when they agree, else unified)").choices(FORMAT_CHOICES))
+    .option('--dry-run', 'say what would be removed and written, write nothing')
+    .addHelpText('after', afterHelp('prune'))
+    .action(action('prune'));
+
   return program;
 }
+
+const PRESET_NAMES_TEXT = 'clojure, launcher, hidden-classes, class-resources, lambda-runtime, default';
 
 async function runCommand(name: string, o: Record<string, unknown>, ctx: CommandContext): Promise<number> {
   const global: GlobalOptions = { json: o.json === true, ...(typeof o.config === 'string' ? { config: o.config } : {}) };
@@ -105,6 +134,27 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
       const { runCombine } = await import('./commands/combine.js');
       const format = (name === 'convert' ? o.to : o.format) as 'unified' | 'legacy' | undefined;
       return runCombine({ ...global, paths, out: o.out as string, dryRun: o.dryRun === true, ...(format ? { format } : {}) }, ctx);
+    }
+    case 'prune': {
+      const { runPrune } = await import('./commands/prune.js');
+      const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : undefined);
+      return runPrune(
+        {
+          ...global,
+          paths,
+          ...(typeof o.out === 'string' ? { out: o.out } : {}),
+          ...(o.format ? { format: o.format as 'unified' | 'legacy' } : {}),
+          ...(list(o.preset) ? { presets: list(o.preset)! } : {}),
+          ...(list(o.rules) ? { rules: list(o.rules)! } : {}),
+          ...(typeof o.trace === 'string' ? { trace: o.trace } : {}),
+          ...(list(o.keep) ? { keep: list(o.keep)! } : {}),
+          ...(list(o.libraryConfig) ? { libraryConfig: list(o.libraryConfig)! } : {}),
+          ...(o.aggressive === true ? { aggressive: true } : {}),
+          explain: o.explain === true,
+          dryRun: o.dryRun === true,
+        },
+        ctx,
+      );
     }
     default:
       throw new UsageError(`unknown command ${name}`);

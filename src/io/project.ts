@@ -16,6 +16,14 @@ export interface ProjectConfig {
   readonly format?: 'unified' | 'legacy';
   readonly strict?: boolean;
   readonly maxFileSize?: number;
+  readonly prune?: {
+    readonly presets?: readonly string[];
+    readonly rules?: readonly string[];
+    readonly keep?: readonly string[];
+    readonly libraryConfig?: readonly string[];
+    readonly trace?: string;
+    readonly aggressive?: boolean;
+  };
 }
 
 export interface ProjectLoad {

@@ -25,15 +25,8 @@ export const PRESETS = {
   clojure: {
     summary: 'namespace-loading noise of an AOT-compiled Clojure app initialised at build time (N1-N6; reflection and resources only, never serialization)',
     rules: [
-      { id: 'clojure/N1', action: 'exclude', sections: ['reflection'], regex: '.*__init', shape: 'name-only', reason: 'namespace init class, loaded by name when the namespace loads (N1)' },
-      { id: 'clojure/N2', action: 'exclude', sections: ['resources'], regex: '.*\\.(clj|cljc|cljs)', reason: 'namespace source read when the namespace loads (N2)' },
-      { id: 'clojure/N2.init', action: 'exclude', sections: ['resources'], regex: '.*__init\\.class', reason: 'namespace init class read as a resource when the namespace loads (N2)' },
-      { id: 'clojure/N3', action: 'exclude', sections: ['resources'], resources: 'clojure/version.properties', reason: 'read by clojure.core init, which runs at build time (N3)' },
-      { id: 'clojure/N4', action: 'exclude', sections: ['reflection'], classes: 'clojure.lang.**', shape: 'name-only', reason: 'Clojure runtime class named by the runtime itself (N4)' },
-      { id: 'clojure/N4.asm', action: 'exclude', sections: ['reflection'], classes: 'clojure.asm.**', shape: 'name-only', reason: 'Clojure compiler class (N4)' },
-      { id: 'clojure/N5', action: 'exclude', sections: ['reflection'], classes: 'clojure.**', shape: 'name-only', reason: 'protocol, record or deftype interface of a Clojure library (N5)' },
-      { id: 'clojure/N5.ns', action: 'exclude', sections: ['reflection'], namespaceMember: true, shape: 'name-only', reason: "protocol, record or deftype interface in a namespace's package (N5)" },
-      { id: 'clojure/N6', action: 'exclude', sections: ['reflection'], regex: '.*\\$(eval|fn__|reify__)\\d+.*', reason: 'gensym/eval/fn class: its number changes from run to run (N6)' },
+      // Excludes run from the most general to the most specific: for each removal, --explain
+      // names the most specific rule that made it.
       {
         id: 'clojure/N7-N8.trace',
         action: 'exclude',
@@ -42,6 +35,15 @@ export const PRESETS = {
         clojureRuntimeOnly: true,
         reason: 'named only by clojure.lang.RT or the compiler in the trace (an :import or type hint, resolved at build time) (N7/N8)',
       },
+      { id: 'clojure/N5', action: 'exclude', sections: ['reflection'], classes: 'clojure.**', shape: 'name-only', reason: 'protocol, record or deftype interface of a Clojure library (N5)' },
+      { id: 'clojure/N5.ns', action: 'exclude', sections: ['reflection'], namespaceMember: true, shape: 'name-only', reason: "protocol, record or deftype interface in a namespace's package (N5)" },
+      { id: 'clojure/N4', action: 'exclude', sections: ['reflection'], classes: 'clojure.lang.**', shape: 'name-only', reason: 'Clojure runtime class named by the runtime itself (N4)' },
+      { id: 'clojure/N4.asm', action: 'exclude', sections: ['reflection'], classes: 'clojure.asm.**', shape: 'name-only', reason: 'Clojure compiler class (N4)' },
+      { id: 'clojure/N1', action: 'exclude', sections: ['reflection'], regex: '.*__init', shape: 'name-only', reason: 'namespace init class, loaded by name when the namespace loads (N1)' },
+      { id: 'clojure/N6', action: 'exclude', sections: ['reflection'], regex: '.*\\$(eval|fn__|reify__)\\d+.*', reason: 'gensym/eval/fn class: its number changes from run to run (N6)' },
+      { id: 'clojure/N2', action: 'exclude', sections: ['resources'], regex: '.*\\.(clj|cljc|cljs)', reason: 'namespace source read when the namespace loads (N2)' },
+      { id: 'clojure/N2.init', action: 'exclude', sections: ['resources'], regex: '.*__init\\.class', reason: 'namespace init class read as a resource when the namespace loads (N2)' },
+      { id: 'clojure/N3', action: 'exclude', sections: ['resources'], resources: 'clojure/version.properties', reason: 'read by clojure.core init, which runs at build time (N3)' },
       ...JCA,
     ],
   },

@@ -1,0 +1,95 @@
+/** prune as a user runs it: presets, rule files, trace, keep, library jars, --explain, --json, bad input. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PruneJson } from '../../src/cli/commands/prune.js';
+import { CORPUS } from '../helpers.js';
+import { run, tempDir } from './harness.js';
+
+const HOLY_TASKS = join(CORPUS, 'others/FieryCod__holy-lambda/7484c85/modules/holy-lambda-babashka-tasks/resources/native-configuration');
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+  await mkdir(join(dir, 'raw'));
+  await cp(join(HOLY_TASKS, 'reflect-config.orig.json'), join(dir, 'raw', 'reflect-config.json'));
+  await cp(join(HOLY_TASKS, 'resource-config.json'), join(dir, 'raw', 'resource-config.json'));
+});
+afterEach(async () => cleanup());
+
+describe('prune', () => {
+  it('removes noise, explains each removal and counts per rule', async () => {
+    const r = await run(['prune', 'raw', '--preset', 'clojure', 'default', '--trace', join(HOLY_TASKS, 'traces.json'), '--explain', '-o', 'out'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^removed reflection clojure\.core__init {2}\[clojure\/N1\] namespace init class/m);
+    expect(r.stderr).toMatch(/^ +\d+ {2}clojure\/N1$/m);
+    expect(r.stderr).toMatch(/pruned \d+ entries by \d+ rule\(s\) \(presets: clojure, launcher, hidden-classes, class-resources, lambda-runtime, default\)/);
+    const out = JSON.parse(readFileSync(join(dir, 'out', 'reflect-config.json'), 'utf8')) as { name: string }[];
+    expect(out.some((e) => e.name.endsWith('__init'))).toBe(false);
+    expect(out.map((e) => e.name)).toContain('java.util.Properties');
+  });
+
+  it('--json reports removals, counts and the sets before and after; --dry-run writes nothing', async () => {
+    const r = await run(['prune', 'raw', '--preset', 'clojure', '--dry-run', '--json', '-o', 'out'], dir);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as PruneJson;
+    expect(out.before.reflection).toBe(211);
+    expect(out.after.reflection).toBe(out.before.reflection - out.removed.filter((x) => x.whole && x.section === 'reflection').length);
+    expect(Object.values(out.counts).reduce((a, b) => a + b, 0)).toBe(out.removed.length);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('reads presets and rules from ni-config.jsonc, and the agent filter format as it is', async () => {
+    await cp(join(HOLY_TASKS, 'reflections-filters.json'), join(dir, 'filters.json'));
+    await writeFile(join(dir, 'ni-config.jsonc'), '{ "prune": { "rules": ["filters.json"] } }');
+    const r = await run(['prune', 'raw', '--dry-run', '--json'], dir);
+    const out = JSON.parse(r.stdout) as PruneJson;
+    expect(Object.keys(out.counts)).toEqual(['filters.json/rules/0']);
+    expect(out.removed.every((x) => x.entry.startsWith('clojure.'))).toBe(true);
+  });
+
+  it('subtracts what a library jar ships in META-INF/native-image', async () => {
+    const meta = join(dir, 'lib', 'META-INF', 'native-image', 'g', 'a');
+    await mkdir(meta, { recursive: true });
+    await writeFile(join(meta, 'reflect-config.json'), '[{"name": "java.util.Properties", "allPublicMethods": true}]');
+    execFileSync('jar', ['cf', join(dir, 'lib.jar'), '-C', join(dir, 'lib'), 'META-INF']);
+    const r = await run(['prune', 'raw', '--library-config', 'lib.jar', '--dry-run', '--json'], dir);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as PruneJson;
+    expect(out.removed).toEqual([{ section: 'reflection', entry: 'java.util.Properties', rule: 'library:lib.jar', reason: 'lib.jar ships this itself (N16)', whole: true }]);
+  });
+
+  it('names both the keep file and the rule when a pin wins', async () => {
+    await writeFile(join(dir, 'keep.json'), '[{"name": "clojure.core__init"}]');
+    const r = await run(['prune', 'raw', '--preset', 'clojure', '--keep', 'keep.json', '-o', 'out'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: clojure\.core__init: kept by keep\.json, although rule clojure\/N1 removes it/);
+  });
+
+  it('refuses an unknown preset, naming the valid ones', async () => {
+    const r = await run(['prune', 'raw', '--preset', 'clojur', '-o', 'out'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown preset 'clojur'; the presets are clojure, launcher, hidden-classes, class-resources, lambda-runtime, default/);
+  });
+
+  it('refuses rule files with syntax errors or regexes that do not compile, with positions', async () => {
+    await writeFile(join(dir, 'broken.jsonc'), '{\n  // mine\n  "rules": [ {"excludeClasses": "a.**"} \n');
+    const r = await run(['prune', 'raw', '--rules', 'broken.jsonc', '-o', 'out'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.jsonc:4:1: error \[json-syntax\] expected .*, found the end of the file/);
+    await writeFile(join(dir, 'regex.jsonc'), '{\n  "rules": [\n    {"excludeRegex": "clojure\\\\.(core"}\n  ]\n}\n');
+    const r2 = await run(['prune', 'raw', '--rules', 'regex.jsonc', '-o', 'out'], dir);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/regex\.jsonc:3:6: error \[bad-regex\] the regex "clojure\\\\.\(core" does not compile/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('asks for -o or --dry-run', async () => {
+    const r = await run(['prune', 'raw', '--preset', 'clojure'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give -o OUT/);
+  });
+});
