@@ -37,7 +37,7 @@ describe('prune', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as PruneJson;
     expect(out.before.reflection).toBe(211);
-    expect(out.after.reflection).toBe(out.before.reflection - out.removed.filter((x) => x.whole && x.section === 'reflection').length);
+    expect(out.after.reflection).toBe(out.before.reflection! - out.removed.filter((x) => x.whole && x.section === 'reflection').length);
     expect(Object.values(out.counts).reduce((a, b) => a + b, 0)).toBe(out.removed.length);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
