@@ -27,6 +27,10 @@ export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCo
     ],
     exitCodes: '0 pruned (or would prune), 2 unreadable input, bad rule file or bad usage (nothing written)',
   },
+  write: {
+    examples: ['ni-config write pruned/ --group com.example --artifact my-fn', 'ni-config write pruned/ --check   # in CI: exit 1 when the committed files are out of date'],
+    exitCodes: '0 written (or up to date), 1 --check found differences, 2 unreadable input, bad coordinates or unwritable target',
+  },
   merge: {
     examples: ['ni-config merge run-1/ run-2/ -o merged/', 'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json'],
     exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
@@ -116,6 +120,23 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .addHelpText('after', afterHelp('prune'))
     .action(action('prune'));
 
+  program
+    .command('write')
+    .summary('write META-INF/native-image/<group>/<artifact>/ with a native-image.properties')
+    .description(
+      'Writes the metadata into META-INF/native-image/<group>/<artifact>/ under the resource root, with a native-image.properties whose Args come from ni-config.jsonc (existing hand-written lines, other keys and ${.} references are kept). The set of files is replaced as a whole: an interruption leaves the old set or the new one. Files an earlier write made that the new format no longer has are removed; other files only with --force.',
+    )
+    .argument('[paths...]', 'files or directories; - reads stdin; default: "inputs" of ni-config.jsonc')
+    .option('--group <group>', 'groupId (one directory name)')
+    .option('--artifact <artifact>', 'artifactId (one directory name)')
+    .option('--root <dir>', 'resource root (default: src/main/resources)')
+    .addOption(new Option('--format <format>', "output format (default: the inputs' format when they agree, else unified)").choices(FORMAT_CHOICES))
+    .option('--check', 'write nothing; exit 1 with a summary when the files on disk differ from what would be written')
+    .option('--force', 'also remove metadata files in the directory that ni-config did not write')
+    .option('--dry-run', 'say what would change, write nothing')
+    .addHelpText('after', afterHelp('write'))
+    .action(action('write'));
+
   return program;
 }
 
@@ -151,6 +172,24 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
           ...(list(o.libraryConfig) ? { libraryConfig: list(o.libraryConfig)! } : {}),
           ...(o.aggressive === true ? { aggressive: true } : {}),
           explain: o.explain === true,
+          dryRun: o.dryRun === true,
+        },
+        ctx,
+      );
+    }
+    case 'write': {
+      const { runWrite } = await import('./commands/write.js');
+      const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+      return runWrite(
+        {
+          ...global,
+          paths,
+          ...(str(o.group) !== undefined ? { group: str(o.group)! } : {}),
+          ...(str(o.artifact) !== undefined ? { artifact: str(o.artifact)! } : {}),
+          ...(str(o.root) !== undefined ? { root: str(o.root)! } : {}),
+          ...(o.format ? { format: o.format as 'unified' | 'legacy' } : {}),
+          check: o.check === true,
+          force: o.force === true,
           dryRun: o.dryRun === true,
         },
         ctx,

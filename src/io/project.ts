@@ -16,6 +16,13 @@ export interface ProjectConfig {
   readonly format?: 'unified' | 'legacy';
   readonly strict?: boolean;
   readonly maxFileSize?: number;
+  readonly write?: {
+    readonly group?: string;
+    readonly artifact?: string;
+    readonly root?: string;
+    readonly format?: 'unified' | 'legacy';
+    readonly args?: readonly string[];
+  };
   readonly prune?: {
     readonly presets?: readonly string[];
     readonly rules?: readonly string[];
