@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { project as validateProject } from '../generated/validators.js';
 import { finding, type Finding } from '../model/findings.js';
+import { settingsFindings } from '../ops/schema.js';
 import { parseJsonText } from '../model/json-text.js';
 import { describeIoError } from './inputs.js';
 
@@ -59,16 +60,7 @@ export async function loadProject(explicit: string | undefined, cwd = process.cw
   const parsed = parseJsonText(text, path, true);
   if (!parsed.ok) return { path, text, config: {}, findings: [parsed.finding] };
   if (!validateProject(parsed.value)) {
-    const findings = (validateProject.errors ?? []).map((e) => {
-      const where = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
-      const message =
-        e.keyword === 'additionalProperties'
-          ? `unknown setting '${String(e.params.additionalProperty)}' (see schemas/ni-config.schema.json)`
-          : e.keyword === 'enum'
-            ? `expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-            : `${e.message ?? 'invalid'}`;
-      return finding('schema', path, where, message);
-    });
+    const findings = settingsFindings(validateProject.errors ?? [], path, (key) => `unknown setting '${key}' (see schemas/ni-config.schema.json)`);
     return { path, text, config: {}, findings };
   }
   return { path, text, config: parsed.value as ProjectConfig, findings: [] };

@@ -5,6 +5,7 @@
 import { rules as validateRules } from '../generated/validators.js';
 import { finding, pointerAppend, type Finding } from '../model/findings.js';
 import { ruleProblem, type Rule, type Section } from './rules.js';
+import { settingsFindings } from './schema.js';
 
 type RuleJson = {
   includeClasses?: string;
@@ -24,16 +25,9 @@ const MATCH_KEYS = ['includeClasses', 'excludeClasses', 'includeRegex', 'exclude
 export function parseRuleFile(value: unknown, file: string): { rules: Rule[]; findings: Finding[] } {
   const findings: Finding[] = [];
   if (!validateRules(value)) {
-    for (const e of validateRules.errors ?? []) {
-      const where = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
-      const message =
-        e.keyword === 'additionalProperties'
-          ? `unknown key '${String(e.params.additionalProperty)}'; expected one of ${MATCH_KEYS.join(', ')}, sections, shape, condition, reason (schemas/ni-config-rules.schema.json)`
-          : e.keyword === 'enum'
-            ? `expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-            : (e.message ?? 'invalid');
-      findings.push(finding('schema', file, where, message));
-    }
+    findings.push(
+      ...settingsFindings(validateRules.errors ?? [], file, (key) => `unknown key '${key}'; expected one of ${MATCH_KEYS.join(', ')}, sections, shape, condition, reason (schemas/ni-config-rules.schema.json)`),
+    );
     return { rules: [], findings };
   }
   const doc = value as { rules?: RuleJson[]; regexRules?: { includeClasses?: string; excludeClasses?: string }[] };

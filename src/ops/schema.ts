@@ -80,6 +80,22 @@ function related(a: string, b: string): boolean {
   return a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
 }
 
+/**
+ * Findings for a user-edited file (project file, rule file) from Ajv's errors: each at the
+ * offending key, with `unknownKey` saying what an unexpected key should have been.
+ */
+export function settingsFindings(errors: readonly SchemaError[], file: string, unknownKey: (key: string) => string): Finding[] {
+  return errors.map((e) => {
+    const message =
+      e.keyword === 'additionalProperties'
+        ? unknownKey(String(e.params.additionalProperty))
+        : e.keyword === 'enum'
+          ? `expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+          : (e.message ?? 'invalid');
+    return finding('schema', file, targetOf(e), message);
+  });
+}
+
 /** Where an Ajv error really points: the offending key for unknown and missing keys. */
 function targetOf(e: SchemaError): string {
   if (e.keyword === 'additionalProperties') return `${e.instancePath}/${String(e.params.additionalProperty)}`;
