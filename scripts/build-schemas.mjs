@@ -24,6 +24,7 @@ const exported = {
   unified10: 'reachability-metadata-v1.0.schema.json',
   project: 'ni-config.schema.json',
   rules: 'ni-config-rules.schema.json',
+  diffOutput: 'ni-config-diff.schema.json',
 };
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));

@@ -31,6 +31,10 @@ export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCo
     examples: ['ni-config write pruned/ --group com.example --artifact my-fn', 'ni-config write pruned/ --check   # in CI: exit 1 when the committed files are out of date'],
     exitCodes: '0 written (or up to date), 1 --check found differences, 2 unreadable input, bad coordinates or unwritable target',
   },
+  diff: {
+    examples: ['ni-config diff old/ new/', 'ni-config diff --base origin/main --format markdown src/main/resources/META-INF/native-image'],
+    exitCodes: '0 done (with --exit-code: no differences), 1 --exit-code and they differ, 2 unreadable input, unknown revision, path missing at a revision, not a git repository',
+  },
   merge: {
     examples: ['ni-config merge run-1/ run-2/ -o merged/', 'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json'],
     exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
@@ -75,6 +79,7 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .description('Checks metadata files against the JSON Schemas and for mistakes native-image does not catch: malformed class names, duplicates, hidden-class conditions, bad regexes, wrong condition keys, empty proxies, ignored keys. Findings print as file:line:col with a JSON pointer.')
     .argument('[paths...]', 'files or directories (searched recursively); - reads stdin; default: "inputs" of ni-config.jsonc')
     .option('--strict', 'warnings fail too')
+    .addOption(new Option('--format <format>', 'text lines, or GitHub workflow-command annotations').choices(['text', 'github']).default('text'))
     .addHelpText('after', afterHelp('validate'))
     .action(action('validate'));
 
@@ -137,6 +142,22 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .addHelpText('after', afterHelp('write'))
     .action(action('write'));
 
+  program
+    .command('diff')
+    .summary('semantic diff for review: text, markdown (PR comment), json, GitHub annotations')
+    .description(
+      'Shows what changed between two config sets, whatever their format and order: per section the types added and removed, flags and members gained and lost, entries moved between conditions, resources and bundles. Changes that broaden access (all* flags, unsafeAllocated, serializable types, broad resource patterns, JNI, proxies, security-sensitive packages) come first, under "needs attention". With --base, reads revisions through git without a checkout; with no arguments, the working tree against HEAD for the "inputs" of ni-config.jsonc.',
+    )
+    .argument('[paths...]', 'OLD NEW (files or directories), or with --base the paths to compare')
+    .option('--base <rev>', 'git revision of the old side')
+    .option('--head <rev>', 'git revision of the new side (default: the working tree)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'github']).default('text'))
+    .option('--title <title>', 'heading of the markdown output')
+    .option('--exit-code', 'exit 1 when the sets differ, like git diff')
+    .option('--stat', 'only the counts per section')
+    .addHelpText('after', afterHelp('diff'))
+    .action(action('diff'));
+
   return program;
 }
 
@@ -148,7 +169,7 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
   switch (name) {
     case 'validate': {
       const { runValidate } = await import('./commands/validate.js');
-      return runValidate({ ...global, paths, strict: o.strict === true ? true : undefined }, ctx);
+      return runValidate({ ...global, paths, strict: o.strict === true ? true : undefined, format: o.format === 'github' ? 'github' : 'text' }, ctx);
     }
     case 'convert':
     case 'merge': {
@@ -191,6 +212,22 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
           check: o.check === true,
           force: o.force === true,
           dryRun: o.dryRun === true,
+        },
+        ctx,
+      );
+    }
+    case 'diff': {
+      const { runDiff } = await import('./commands/diff.js');
+      return runDiff(
+        {
+          ...global,
+          paths,
+          ...(typeof o.base === 'string' ? { base: o.base } : {}),
+          ...(typeof o.head === 'string' ? { head: o.head } : {}),
+          ...(typeof o.format === 'string' ? { format: o.format as 'text' } : {}),
+          ...(typeof o.title === 'string' ? { title: o.title } : {}),
+          exitCode: o.exitCode === true,
+          stat: o.stat === true,
         },
         ctx,
       );

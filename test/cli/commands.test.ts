@@ -62,6 +62,14 @@ describe('validate', () => {
     });
   });
 
+  it('writes GitHub annotations with --format github', async () => {
+    await mkdir(join(dir, 'g'));
+    await writeFile(join(dir, 'g', 'reflect-config.json'), '[\n  {"name": "a/B"}\n]');
+    const r = await run(['validate', '--format', 'github', 'g'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("::error file=g/reflect-config.json,line=2,col=4,title=bad-class-name::'a/B': '/' is not a package separator in a class name (expected 'a.B')\n");
+  });
+
   it('reads stdin for -', async () => {
     const r = await run(['validate', '-'], dir, '{"reflection": [{"type": "a/B"}]}');
     expect(r.code).toBe(1);

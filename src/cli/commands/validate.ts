@@ -8,6 +8,8 @@ import { inputPaths, loadInputs } from './inputs.js';
 export interface ValidateOptions extends GlobalOptions {
   readonly paths: readonly string[];
   readonly strict?: boolean;
+  /** `github`: workflow-command annotations instead of text lines. */
+  readonly format?: 'text' | 'github';
 }
 
 /** The `--json` output of validate. */
@@ -32,6 +34,11 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   if (options.json) {
     const out: ValidateJson = { ok: exit === EXIT.ok, strict, counts, files: inputs.files.map((f) => ({ file: f.file, kind: f.kind ?? null })), findings };
     await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
+  } else if (options.format === 'github') {
+    const level = { error: 'error', warning: 'warning', info: 'notice' } as const;
+    const esc = (v: string): string => v.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
+    const lines = findings.map((f) => `::${level[f.severity]} file=${esc(f.file)},line=${f.line},col=${f.col},title=${esc(f.code)}::${f.message.replace(/%/g, '%25').replace(/\n/g, '%0A')}`);
+    if (lines.length > 0) await writeOut(ctx.stdout, lines.join('\n') + '\n');
   } else {
     const style = styleFor(ctx.stdout);
     if (findings.length > 0) await writeOut(ctx.stdout, findings.map((f) => findingLine(f, style)).join('\n') + '\n');

@@ -1,0 +1,73 @@
+/**
+ * Reads metadata files at a git revision without a checkout (`git ls-tree`, `git show`), for
+ * `diff --base`. argv arrays only, never a shell.
+ */
+import { execFile } from 'node:child_process';
+import { relative, resolve } from 'node:path';
+import { finding, type Finding } from '../model/findings.js';
+import { FILE_KINDS, kindOfFileName } from '../model/kinds.js';
+import type { Source } from './inputs.js';
+
+export class GitError extends Error {
+  override readonly name = 'GitError';
+}
+
+function git(args: readonly string[], cwd: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile('git', [...args], { cwd, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) {
+        const e = err as NodeJS.ErrnoException & { code?: unknown };
+        if (e.code === 'ENOENT') reject(new GitError('git is not installed (or not on PATH)'));
+        else reject(new GitError(`git ${args.join(' ')}: ${stderr.trim().split('\n').at(-1) ?? err.message}`));
+      } else resolvePromise(stdout);
+    });
+  });
+}
+
+/** The repository's top directory; a clear error when `cwd` is not inside one. */
+export async function repositoryRoot(cwd: string): Promise<string> {
+  try {
+    return (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
+  } catch (e) {
+    if (e instanceof GitError && /not a git repository/i.test(e.message)) throw new GitError(`${cwd} is not in a git repository; --base and --head need one`);
+    throw e;
+  }
+}
+
+/** The commit a revision names; a clear error when it names none. */
+export async function resolveRevision(rev: string, cwd: string): Promise<string> {
+  try {
+    return (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], cwd)).trim();
+  } catch {
+    throw new GitError(`unknown revision '${rev}': git knows no commit by that name (fetch it first, e.g. git fetch origin main)`);
+  }
+}
+
+const KNOWN = new Set<string>(Object.values(FILE_KINDS).flatMap((k) => [k.fileName, ...k.aliases]));
+
+/**
+ * The metadata files under `paths` (relative to `cwd`) at `rev`. Sources are named by their path
+ * from the repository root, as GitHub annotations want them.
+ */
+export async function sourcesAtRevision(rev: string, paths: readonly string[], cwd: string): Promise<{ sources: Source[]; findings: Finding[] }> {
+  const root = await repositoryRoot(cwd);
+  const commit = await resolveRevision(rev, cwd);
+  const sources: Source[] = [];
+  const findings: Finding[] = [];
+  for (const p of paths) {
+    const fromRoot = relative(root, resolve(cwd, p)) || '.';
+    const listed = (await git(['ls-tree', '-r', '--name-only', '--full-tree', commit, '--', fromRoot === '.' ? '' : fromRoot], root))
+      .split('\n')
+      .filter((line) => line !== '' && KNOWN.has(line.slice(line.lastIndexOf('/') + 1)))
+      .sort();
+    if (listed.length === 0) {
+      findings.push(finding('no-metadata', `${rev}:${fromRoot}`, '', `found no metadata files at ${fromRoot} in revision ${rev}`));
+      continue;
+    }
+    for (const file of listed) {
+      const text = await git(['show', `${commit}:${file}`], root);
+      sources.push({ file, text, kind: kindOfFileName(file.slice(file.lastIndexOf('/') + 1)) });
+    }
+  }
+  return { sources, findings };
+}
