@@ -42,7 +42,7 @@ export function corpusFiles(): CorpusFile[] {
 
 export function loadFile(path: string, kind?: FileKind): { set: ConfigSet; file: LoadedFile } {
   const builder = new ConfigBuilder();
-  const file = loadSource({ file: path, text: readFileSync(path, 'utf8'), kind }, builder, { schema: false });
+  const file = loadSource({ file: path, text: readFileSync(path, 'utf8'), kind }, builder);
   return { set: builder.build(), file };
 }
 

@@ -8,6 +8,8 @@ import { processContext, type CommandContext, type GlobalOptions } from './conte
 import { EXIT, InputError, UsageError } from './errors.js';
 import { Positions, findingLine, sortedFindingJson, styleFor, writeOut } from './render.js';
 
+export { runCleanups } from '../io/cleanup.js';
+
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Help text that commander does not make: examples and exit codes, per command. */

@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { project as validateProject } from '../generated/validators.js';
+import { project as validateProject } from '../generated/settings.js';
 import { finding, type Finding } from '../model/findings.js';
-import { settingsFindings } from '../ops/schema.js';
+import { settingsFindings } from '../ops/settings-findings.js';
 import { parseJsonText } from '../model/json-text.js';
 import { describeIoError } from './inputs.js';
 

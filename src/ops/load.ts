@@ -7,7 +7,6 @@ import { parseJsonText } from '../model/json-text.js';
 import { sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 import { parseDocument } from '../model/parse.js';
-import { schemaFindings } from './schema.js';
 
 export interface SourceText {
   readonly file: string;
@@ -28,9 +27,12 @@ export interface LoadResult {
   readonly findings: readonly Finding[];
 }
 
+/** A JSON Schema check of one parsed document (ops/schema.ts); passed in so that only validate loads the schemas. */
+export type SchemaCheck = (kind: FileKind, value: unknown, file: string, parserFindings: readonly Finding[]) => Finding[];
+
 export interface LoadOptions {
   /** Also check every file against its JSON Schema (validate does; merge and convert need not). */
-  readonly schema?: boolean;
+  readonly schema?: SchemaCheck;
 }
 
 /** Parses one source into `builder`; returns what was learnt about it. */
@@ -47,7 +49,7 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
   }
   try {
     const findings = parseDocument(kind, parsed.value, source.file, builder);
-    if (options.schema) findings.push(...schemaFindings(kind, parsed.value, source.file, findings));
+    if (options.schema) findings.push(...options.schema(kind, parsed.value, source.file, findings));
     return { file: source.file, kind, findings };
   } catch (e) {
     // Only nesting deep enough to exhaust the stack gets here; anything else is a bug.

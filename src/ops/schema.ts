@@ -8,6 +8,7 @@ import * as reporting from '../generated/validators-all.js';
 import type { SchemaError } from '../generated/validators.js';
 import { finding, pointerTokens, type Finding, type FindingCode } from '../model/findings.js';
 import type { FileKind } from '../model/kinds.js';
+import { errorTarget } from './settings-findings.js';
 
 /** Findings from the parser that make schema errors at or below (or above) their place redundant. */
 const EXPLAINING_CODES: ReadonlySet<FindingCode> = new Set([
@@ -80,28 +81,6 @@ function related(a: string, b: string): boolean {
   return a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
 }
 
-/**
- * Findings for a user-edited file (project file, rule file) from Ajv's errors: each at the
- * offending key, with `unknownKey` saying what an unexpected key should have been.
- */
-export function settingsFindings(errors: readonly SchemaError[], file: string, unknownKey: (key: string) => string): Finding[] {
-  return errors.map((e) => {
-    const message =
-      e.keyword === 'additionalProperties'
-        ? unknownKey(String(e.params.additionalProperty))
-        : e.keyword === 'enum'
-          ? `expected one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-          : (e.message ?? 'invalid');
-    return finding('schema', file, targetOf(e), message);
-  });
-}
-
-/** Where an Ajv error really points: the offending key for unknown and missing keys. */
-function targetOf(e: SchemaError): string {
-  if (e.keyword === 'additionalProperties') return `${e.instancePath}/${String(e.params.additionalProperty)}`;
-  return e.instancePath;
-}
-
 /** Validates one parsed document against its schema; `parserFindings` are those already reported for it. */
 export function schemaFindings(kind: FileKind, value: unknown, file: string, parserFindings: readonly Finding[]): Finding[] {
   const { name, schemaFile } = schemaFor(kind, value);
@@ -112,7 +91,7 @@ export function schemaFindings(kind: FileKind, value: unknown, file: string, par
   const explained = parserFindings.filter((f) => EXPLAINING_CODES.has(f.code)).map((f) => f.jsonPointer);
   const byPlace = new Map<string, SchemaError[]>();
   for (const e of validator.errors ?? []) {
-    const target = targetOf(e);
+    const target = errorTarget(e);
     if (explained.some((p) => related(p, target))) continue;
     let list = byPlace.get(target);
     if (list === undefined) byPlace.set(target, (list = []));

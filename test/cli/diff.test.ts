@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { diffOutput as validateDiffOutput } from '../../src/generated/validators.js';
+import { diffOutput as validateDiffOutput } from '../../src/generated/settings.js';
 import type { DiffJson } from '../../src/cli/commands/diff.js';
 import { MARKDOWN_LIMIT, renderMarkdown } from '../../src/cli/diff-render.js';
 import { emitUnified, toJsonText } from '../../src/model/emit.js';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit.js';
 import { FILE_KINDS, kindOfFileName } from '../../src/model/kinds.js';
 import { Access, ConfigBuilder, MEMBER_GROUP_NAMES, type ConfigSet, type TypeEntry, type TypeFlag } from '../../src/model/model.js';
+import { schemaFindings } from '../../src/ops/schema.js';
 import { loadSources } from '../../src/ops/load.js';
 import { canonical, corpusFiles, loadFile, roundTripLegacy, roundTripUnified } from '../helpers.js';
 
@@ -148,7 +149,7 @@ describe('the shared corpus', () => {
       const { set } = loadFile(f.path, f.kind);
       for (const emitted of [emitLegacy(set), emitUnified(set)]) {
         const sources = [...emitted.files].map(([name, value]) => ({ file: name, text: toJsonText(value), kind: kindOfFileName(name) }));
-        const r = loadSources(sources, { schema: true });
+        const r = loadSources(sources, { schema: schemaFindings });
         for (const x of r.findings) {
           if (x.code === 'schema' || x.code === 'ignored-key' || x.code === 'missing-key' || x.code === 'wrong-type' || x.code === 'wrong-condition-key') {
             failures.push(`${f.rel} → ${x.file}${x.jsonPointer}: ${x.code} ${x.message}`);

@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/findings.js';
 import { ConfigBuilder } from '../../src/model/model.js';
+import { schemaFindings } from '../../src/ops/schema.js';
 import { loadSource } from '../../src/ops/load.js';
 import { corpusFiles } from '../helpers.js';
 
 const results = corpusFiles().map((f) => ({
   ...f,
-  findings: loadSource({ file: f.rel, text: readFileSync(f.path, 'utf8'), kind: f.kind }, new ConfigBuilder(), { schema: true }).findings,
+  findings: loadSource({ file: f.rel, text: readFileSync(f.path, 'utf8'), kind: f.kind }, new ConfigBuilder(), { schema: schemaFindings }).findings,
 }));
 
 function codesOf(relPart: string): Set<string> {

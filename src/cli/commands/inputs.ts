@@ -2,7 +2,7 @@
 import { collectSources } from '../../io/inputs.js';
 import type { ProjectConfig } from '../../io/project.js';
 import type { Finding } from '../../model/findings.js';
-import { loadSources, type LoadResult } from '../../ops/load.js';
+import { loadSources, type LoadResult, type SchemaCheck } from '../../ops/load.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { resolve } from 'node:path';
@@ -19,7 +19,7 @@ export function inputPaths(given: readonly string[], project: ProjectConfig): re
   throw new UsageError('no input paths: name files or directories, or list them under "inputs" in ni-config.jsonc');
 }
 
-export async function loadInputs(paths: readonly string[], project: ProjectConfig, ctx: CommandContext, schema: boolean): Promise<LoadedInputs> {
+export async function loadInputs(paths: readonly string[], project: ProjectConfig, ctx: CommandContext, schema?: SchemaCheck): Promise<LoadedInputs> {
   const absolute = paths.map((p) => (p === '-' ? p : resolve(ctx.cwd, p)));
   const collected = await collectSources(absolute, {
     readStdin: ctx.readStdin,
@@ -36,6 +36,6 @@ export async function loadInputs(paths: readonly string[], project: ProjectConfi
   };
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
-  const loaded = loadSources(sources, { schema });
+  const loaded = loadSources(sources, schema ? { schema } : {});
   return { ...loaded, ioFindings, texts: new Map(sources.map((s) => [s.file, s.text])) };
 }

@@ -17,7 +17,7 @@ import { inputPaths, loadInputs, type LoadedInputs } from './inputs.js';
 
 /** Loads inputs and refuses (exit 2, nothing written) when part of them could not be read. */
 export async function readableInputs(paths: readonly string[], config: ProjectConfig, ctx: CommandContext): Promise<LoadedInputs> {
-  const inputs = await loadInputs(inputPaths(paths, config), config, ctx, false);
+  const inputs = await loadInputs(inputPaths(paths, config), config, ctx);
   const blocking = [...inputs.ioFindings, ...inputs.findings].filter(isBlocking);
   if (blocking.length > 0) throw new InputError('part of the input could not be read; nothing was written', blocking, inputs.texts);
   return inputs;

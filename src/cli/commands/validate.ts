@@ -3,6 +3,7 @@ import { countBySeverity } from '../../model/findings.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT } from '../errors.js';
 import { Positions, findingLine, sortedFindingJson, styleFor, writeOut, type FindingJson } from '../render.js';
+import { schemaFindings } from '../../ops/schema.js';
 import { inputPaths, loadInputs } from './inputs.js';
 
 export interface ValidateOptions extends GlobalOptions {
@@ -24,7 +25,7 @@ export interface ValidateJson {
 export async function runValidate(options: ValidateOptions, ctx: CommandContext): Promise<number> {
   const { config } = await projectConfig(options, ctx);
   const strict = options.strict ?? config.strict ?? false;
-  const inputs = await loadInputs(inputPaths(options.paths, config), config, ctx, true);
+  const inputs = await loadInputs(inputPaths(options.paths, config), config, ctx, schemaFindings);
   const all = [...inputs.ioFindings, ...inputs.findings];
   const counts = countBySeverity(all);
   const ok = counts.error === 0 && (!strict || counts.warning === 0);
