@@ -4,7 +4,7 @@
  * a `native-image.properties` wires in with `-H:…ConfigurationResources=${.}/…`), files are
  * read as they are, `-` reads stdin.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
@@ -34,8 +34,27 @@ export interface CollectOptions {
 export const DEFAULT_MAX_FILE_SIZE = 512 * 1024 * 1024 - 64;
 
 const KNOWN_NAMES = Object.values(FILE_KINDS).flatMap((k) => [k.fileName, ...k.aliases]);
-const DIR_PATTERNS = [`**/{${KNOWN_NAMES.join(',')}}`, '**/native-image.properties'];
-const IGNORED_DIRS = ['**/node_modules/**', '**/*.tmp/**', '**/.git/**'];
+const WANTED: ReadonlySet<string> = new Set([...KNOWN_NAMES, 'native-image.properties']);
+
+/**
+ * Paths (relative, `/`-separated) of the metadata files and native-image.properties below
+ * `root`. Skips dot directories (.git), node_modules and the agent's `*.tmp` write directories;
+ * does not follow symbolic links. A plain walk: the names are fixed, no pattern matching needed.
+ */
+async function walk(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const rel = pending.pop()!;
+    for (const e of await readdir(rel === '' ? root : join(root, rel), { withFileTypes: true })) {
+      const path = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!e.name.startsWith('.') && e.name !== 'node_modules' && !e.name.endsWith('.tmp')) pending.push(path);
+      } else if (e.isFile() && WANTED.has(e.name)) out.push(path);
+    }
+  }
+  return out;
+}
 
 export async function collectSources(paths: readonly string[], options: CollectOptions = {}): Promise<CollectResult> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
@@ -112,9 +131,7 @@ async function collectDirectory(
 ): Promise<void> {
   let found: string[];
   try {
-    // Loaded on first use: it is the heaviest module, and file arguments do not need it.
-    const { default: fg } = await import('fast-glob');
-    found = await fg(DIR_PATTERNS, { cwd: absolute, ignore: IGNORED_DIRS, onlyFiles: true, followSymbolicLinks: false, dot: false, suppressErrors: false });
+    found = await walk(absolute);
   } catch (e) {
     findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot list the directory')));
     return;
