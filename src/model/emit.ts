@@ -122,21 +122,26 @@ class Notes {
 
 function legacyType(t: TypeEntry): JsonObject {
   const o: JsonObject = {};
-  const c = conditionObject(t.condition, 'typeReachable');
-  if (c) o.condition = c;
+  if (t.condition !== '') o.condition = { typeReachable: t.condition };
   if (t.type.kind === 'class') o.name = t.type.name;
   else o.type = typeJson(t.type);
   if (t.reasons.length > 0) o.reasons = [...t.reasons];
-  for (const g of MEMBER_GROUP_NAMES) {
-    if (t.groups[g] === Access.Accessed) o[MEMBER_GROUPS[g].accessed] = true;
-    else if (t.groups[g] === Access.Queried) o[MEMBER_GROUPS[g].queried] = true;
+  const g = t.groups;
+  if (g.declaredMethods + g.publicMethods + g.declaredConstructors + g.publicConstructors > 0) {
+    for (const name of MEMBER_GROUP_NAMES) {
+      if (g[name] === Access.Accessed) o[MEMBER_GROUPS[name].accessed] = true;
+      else if (g[name] === Access.Queried) o[MEMBER_GROUPS[name].queried] = true;
+    }
   }
-  for (const f of TYPE_FLAGS) if (t.flags.has(f)) o[f] = true;
+  if (t.flags.size > 0) for (const f of TYPE_FLAGS) if (t.flags.has(f)) o[f] = true;
   if (t.fields.length > 0) o.fields = t.fields.map(legacyField);
-  const accessed = t.methods.filter((m) => m.access === Access.Accessed).map(methodJson);
-  const queried = t.methods.filter((m) => m.access === Access.Queried).map(methodJson);
-  if (accessed.length > 0) o.methods = accessed;
-  if (queried.length > 0) o.queriedMethods = queried;
+  if (t.methods.length > 0) {
+    const accessed: JsonObject[] = [];
+    const queried: JsonObject[] = [];
+    for (const m of t.methods) (m.access === Access.Accessed ? accessed : queried).push(methodJson(m));
+    if (accessed.length > 0) o.methods = accessed;
+    if (queried.length > 0) o.queriedMethods = queried;
+  }
   return o;
 }
 
