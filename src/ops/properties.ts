@@ -4,6 +4,8 @@
  */
 
 export const MANIFEST_PREFIX = '# ni-config files:';
+/** The Args options the last write put there: options not among them are hand-written and kept. */
+export const ARGS_PREFIX = '# ni-config args:';
 const HEADER = '# Written by `ni-config write`. Hand-written lines and other keys are kept; Args options are merged.';
 
 interface Logical {
@@ -48,6 +50,8 @@ export interface ExistingProperties {
   readonly args: readonly string[];
   /** Files the previous `ni-config write` wrote, from its manifest comment. */
   readonly managedFiles: readonly string[];
+  /** Args options the previous `ni-config write` wrote. */
+  readonly managedArgs: readonly string[];
 }
 
 export function readProperties(text: string): ExistingProperties {
@@ -55,7 +59,15 @@ export function readProperties(text: string): ExistingProperties {
   const args = lines.filter((l) => l.key === 'Args').flatMap((l) => l.value.split(/\s+/).filter((t) => t !== ''));
   const manifest = lines.find((l) => l.raw[0]!.startsWith(MANIFEST_PREFIX));
   const managedFiles = manifest ? manifest.raw[0]!.slice(MANIFEST_PREFIX.length).split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
-  return { args, managedFiles };
+  const argsLine = lines.find((l) => l.raw[0]!.startsWith(ARGS_PREFIX));
+  let managedArgs: string[] = [];
+  try {
+    const parsed: unknown = argsLine ? JSON.parse(argsLine.raw[0]!.slice(ARGS_PREFIX.length)) : [];
+    if (Array.isArray(parsed)) managedArgs = parsed.filter((a): a is string => typeof a === 'string');
+  } catch {
+    // a hand-edited manifest line: treat every option as hand-written
+  }
+  return { args, managedFiles, managedArgs };
 }
 
 /**
@@ -65,7 +77,9 @@ export function readProperties(text: string): ExistingProperties {
  */
 export function renderProperties(existing: string | undefined, args: readonly string[], files: readonly string[], removedFiles: readonly string[]): string {
   const lines = existing === undefined ? [] : logicalLines(existing);
-  const old = existing === undefined ? [] : readProperties(existing).args;
+  const previous = existing === undefined ? undefined : readProperties(existing);
+  // options an earlier write put there and the configuration no longer has go; hand-written ones stay
+  const old = previous === undefined ? [] : previous.args.filter((a) => args.includes(a) || !previous.managedArgs.includes(a));
   const dropped = new Set(removedFiles.map((f) => `\${.}/${f}`));
   const merged: string[] = [];
   for (const a of [...args, ...old]) {
@@ -74,11 +88,11 @@ export function renderProperties(existing: string | undefined, args: readonly st
     if (ref !== undefined && dropped.has(ref)) continue;
     merged.push(a);
   }
-  const out: string[] = [HEADER, `${MANIFEST_PREFIX} ${files.join(', ')}`];
+  const out: string[] = [HEADER, `${MANIFEST_PREFIX} ${files.join(', ')}`, `${ARGS_PREFIX} ${JSON.stringify(args)}`];
   let argsWritten = false;
   const argsBlock = merged.length === 0 ? [] : merged.map((a, i) => (i === 0 ? `Args = ${a}` : `       ${a}`) + (i < merged.length - 1 ? ' \\' : ''));
   for (const l of lines) {
-    if (l.raw[0] === HEADER || l.raw[0]!.startsWith(MANIFEST_PREFIX)) continue;
+    if (l.raw[0] === HEADER || l.raw[0]!.startsWith(MANIFEST_PREFIX) || l.raw[0]!.startsWith(ARGS_PREFIX)) continue;
     if (l.key === 'Args') {
       if (!argsWritten) out.push(...argsBlock);
       argsWritten = true;

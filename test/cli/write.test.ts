@@ -30,6 +30,12 @@ describe('write', () => {
     const changed = await run(['write', 'runs/run-1', '--format', 'unified', '--check'], dir);
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/differs from what would be written:\n {2}reachability-metadata\.json: \d+ entr(y|ies) added, \d+ removed/);
+    await writeFile(join(dir, 'ni-config.jsonc'), '{ "write": { "group": "com.example", "artifact": "hello", "args": ["--initialize-at-build-time=example"] } }');
+    const props = await run(['write', 'runs', '--format', 'unified', '--check'], dir);
+    expect(props.code).toBe(1);
+    expect(props.stderr).toContain('  native-image.properties: changed\n    @@ -');
+    expect(props.stderr).toContain('\n    -       --enable-url-protocols=http\n');
+    expect(props.stderr).toContain('\n    +Args = --initialize-at-build-time=example\n');
   });
 
   it('keeps hand-written lines, other keys and ${.} references, and drops references to files it removes', async () => {

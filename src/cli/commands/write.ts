@@ -3,6 +3,7 @@
  * layout with a native-image.properties, replaced as a whole; `--check` for CI.
  */
 import { readFile, readdir } from 'node:fs/promises';
+import { structuredPatch } from 'diff';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { WriteError } from '../../io/write.js';
 import { JOURNAL, replaceFileSet } from '../../io/transaction.js';
@@ -114,7 +115,9 @@ async function describeChanges(dir: string, files: ReadonlyMap<string, string>, 
     }
     const kind = kindOfFileName(name);
     if (kind === undefined) {
-      changes.push(`${name}: changed`);
+      // native-image.properties: a reviewer wants the lines, as a unified hunk
+      const patch = structuredPatch(name, name, old, text, '', '', { context: 1 });
+      changes.push(`${name}: changed`, ...patch.hunks.flatMap((h) => [`  @@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.map((l) => `  ${l}`)]));
       continue;
     }
     const before = entryTexts(name, old);
