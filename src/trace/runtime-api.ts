@@ -1,0 +1,195 @@
+/**
+ * The Lambda Runtime API (2018-06-01), served by ni-config itself: a function whose entrypoint
+ * honours `AWS_LAMBDA_RUNTIME_API` polls `/next` here, so every invocation's start, end and
+ * outcome are known exactly, with no emulator in between.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type InvocationStatus = 'success' | 'function-error' | 'timeout' | 'crash';
+
+export interface InvocationResult {
+  readonly requestId: string;
+  readonly status: InvocationStatus;
+  readonly durationMs: number;
+  /** The function's response or error body, as text. */
+  readonly body: string;
+  readonly errorType?: string;
+}
+
+/** Lambda's limit on a synchronous payload (the emulator allows 6 MiB + 100 bytes for responses). */
+export const MAX_PAYLOAD = 6 * 1024 * 1024;
+const PREFIX = '/2018-06-01/runtime';
+
+interface Pending {
+  readonly requestId: string;
+  readonly event: string;
+  /** Counted from when the runtime takes the event, as Lambda counts it. */
+  readonly timeoutMs: number;
+  readonly settle: (r: InvocationResult) => void;
+  started: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface RuntimeApiOptions {
+  readonly functionArn?: string;
+}
+
+export class RuntimeApiServer {
+  private server: Server | undefined;
+  private readonly queue: Pending[] = [];
+  private current: Pending | undefined;
+  private waiting: ServerResponse | undefined;
+  private initError: { errorType: string; body: string } | undefined;
+  /** Each call of `/next`: how often the runtime asked for work. */
+  nextCalls = 0;
+
+  constructor(private readonly options: RuntimeApiOptions = {}) {}
+
+  /** Listens on 127.0.0.1 (an ephemeral port unless given); resolves to `host:port` for AWS_LAMBDA_RUNTIME_API. */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    this.server = server;
+    server.keepAliveTimeout = 0;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    return `${host}:${address.port}`;
+  }
+
+  /** The error the runtime reported from its init, if it did. */
+  get initFailure(): { errorType: string; body: string } | undefined {
+    return this.initError;
+  }
+
+  /**
+   * Queues one event and resolves when the function answers, fails, runs out of time, or the
+   * process dies (`crash()`). Invocations run one at a time, in the order queued.
+   */
+  invoke(event: string, timeoutMs: number): Promise<InvocationResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ requestId: randomUUID(), event, timeoutMs, settle: resolve, started: 0, timer: undefined });
+      this.dispatch();
+    });
+  }
+
+  /** The runtime process ended: the invocation in flight, and those queued, end as crashes. */
+  crash(reason: string): void {
+    const all = [...(this.current ? [this.current] : []), ...this.queue.splice(0)];
+    this.current = undefined;
+    for (const p of all) this.finish(p, 'crash', reason);
+  }
+
+  async close(): Promise<void> {
+    this.crash('the runtime API server stopped');
+    this.waiting?.destroy();
+    this.waiting = undefined;
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  private dispatch(): void {
+    if (this.current !== undefined || this.waiting === undefined) return;
+    const p = this.queue.shift();
+    if (p === undefined) return;
+    const res = this.waiting;
+    this.waiting = undefined;
+    this.current = p;
+    const started = Date.now();
+    p.started = started;
+    p.timer = setTimeout(() => {
+      if (this.current === p) {
+        this.current = undefined;
+        this.finish(p, 'timeout', `Task timed out after ${(p.timeoutMs / 1000).toFixed(2)} seconds`);
+      }
+    }, p.timeoutMs);
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Lambda-Runtime-Aws-Request-Id': p.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(started + p.timeoutMs),
+      'Lambda-Runtime-Invoked-Function-Arn': this.options.functionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:ni-config-trace',
+      'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(started / 1000).toString(16)}-${p.requestId.replaceAll('-', '').slice(0, 24)};Parent=0000000000000000;Sampled=0`,
+    });
+    res.end(p.event);
+  }
+
+  private finish(p: Pending, status: InvocationStatus, body: string, errorType?: string): void {
+    if (p.timer) clearTimeout(p.timer);
+    const durationMs = p.started === 0 ? 0 : Date.now() - p.started;
+    p.settle({ requestId: p.requestId, status, durationMs, body, ...(errorType !== undefined ? { errorType } : {}) });
+    this.dispatch();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '';
+    if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
+      this.nextCalls++;
+      if (this.waiting) this.waiting.destroy(); // one runtime, one poll at a time
+      this.waiting = res;
+      res.on('close', () => {
+        if (this.waiting === res) this.waiting = undefined;
+      });
+      this.dispatch();
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) return reply(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).`, errorType: 'RequestEntityTooLarge' });
+    if (req.method === 'POST' && url === `${PREFIX}/init/error`) {
+      this.initError = { errorType: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.Unknown'), body };
+      reply(res, 202, { status: 'OK' });
+      return;
+    }
+    const m = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+    if (req.method === 'POST' && m) {
+      const p = this.current;
+      if (p === undefined || p.requestId !== decodeURIComponent(m[1]!)) {
+        reply(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+        return;
+      }
+      this.current = undefined;
+      reply(res, 202, { status: 'OK' });
+      if (m[2] === 'response') this.finish(p, 'success', body);
+      else this.finish(p, 'function-error', body, String(req.headers['lambda-runtime-function-error-type'] ?? errorTypeOf(body) ?? 'Runtime.Unknown'));
+      return;
+    }
+    reply(res, 404, { errorMessage: `no such Runtime API path: ${req.method ?? ''} ${url}`, errorType: 'NotFound' });
+  }
+}
+
+function errorTypeOf(body: string): string | undefined {
+  try {
+    const v = JSON.parse(body) as { errorType?: unknown };
+    return typeof v.errorType === 'string' ? v.errorType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The request body as text; undefined when it is larger than Lambda allows. */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_PAYLOAD + 100) over = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(undefined));
+  });
+}
