@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
-// @ts-expect-error a plain .mjs build script
 import { buildAgent } from '../../scripts/build-agent.mjs';
 
 let agent: string;
