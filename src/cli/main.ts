@@ -37,6 +37,17 @@ export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCo
     examples: ['ni-config diff old/ new/', 'ni-config diff --base origin/main --format markdown src/main/resources/META-INF/native-image'],
     exitCodes: '0 done (with --exit-code: no differences), 1 --exit-code and they differ, 2 unreadable input, unknown revision, path missing at a revision, not a git repository',
   },
+  trace: {
+    examples: [
+      "ni-config trace --cmd 'java -cp target/classes example.Bootstrap' --events 'events/*.json' -o traced/",
+      "ni-config trace --cmd 'java -jar target/fn.jar' --agent-path /opt/graalvm/lib/libnative-image-agent.so --events 'events/**/*.json' --preset clojure default -o traced/",
+    ],
+    exitCodes: '0 every event succeeded (or --allow-errors), 1 an event failed or init failed, 2 bad usage, bad events, or the agent wrote nothing',
+  },
+  invoke: {
+    examples: ["ni-config invoke --cmd 'java -jar target/fn.jar' --events 'events/*.json'", 'ni-config invoke --cmd ./bootstrap --event \'{"ping": true}\' --json'],
+    exitCodes: '0 every event succeeded (or --allow-errors), 1 an event failed or init failed, 2 bad usage or bad events',
+  },
   merge: {
     examples: ['ni-config merge run-1/ run-2/ -o merged/', 'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json'],
     exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
@@ -160,6 +171,42 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .addHelpText('after', afterHelp('diff'))
     .action(action('diff'));
 
+  const traceOptions = (cmd: Command, withAgent: boolean): Command => {
+    cmd
+      .requiredOption('--cmd <command>', 'the function as a local process; split into argv like a shell would, but no shell runs it')
+      .option('--events <glob...>', 'event files (sorted); each must be JSON of at most 6 MB')
+      .option('--event <json...>', 'inline events')
+      .option('--timeout <seconds>', 'per-event timeout (AWS_LAMBDA_FUNCTION_TIMEOUT)', (v) => Number(v), 900)
+      .option('-e, --env <name=value...>', 'extra environment for the function')
+      .option('--allow-errors', 'exit 0 even when events fail');
+    if (withAgent) {
+      cmd
+        .option('--agent-path <file>', 'a native-image agent library to load with -agentpath (default: -agentlib:native-image-agent from the JVM)')
+        .option('--period <seconds>', 'config-write-period-secs of the agent', (v) => Number(v), 2)
+        .option('-o, --out <path>', 'where the collected metadata goes: a directory, or a .json file (unified)')
+        .option('--preset <name...>', `prune the collected metadata with these presets: ${PRESET_NAMES_TEXT}`)
+        .addOption(new Option('--format <format>', 'output format (default: unified)').choices(FORMAT_CHOICES));
+    }
+    return cmd;
+  };
+  traceOptions(
+    program
+      .command('trace')
+      .summary('run the function under the native-image agent, drive events, collect and write its metadata')
+      .description(
+        'Runs the function as a local process (--cmd) under the native-image agent, serving the Lambda Runtime API itself (AWS_LAMBDA_RUNTIME_API), so every invocation is known to end and why. Events are sent one at a time; then the JVM gets SIGTERM so that the agent writes at exit, ni-config waits until its lock is gone (falling back to the last periodic write), merges every run directory, prunes if asked, and writes.',
+      ),
+    true,
+  )
+    .addHelpText('after', afterHelp('trace'))
+    .action(action('trace'));
+  traceOptions(
+    program.command('invoke').summary('drive events against the function only (warm-up, smoke tests)').description('Runs the function as a local process against the Lambda Runtime API that ni-config serves and sends the events one at a time, with no agent.'),
+    false,
+  )
+    .addHelpText('after', afterHelp('invoke'))
+    .action(action('invoke'));
+
   return program;
 }
 
@@ -230,6 +277,29 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
           ...(typeof o.title === 'string' ? { title: o.title } : {}),
           exitCode: o.exitCode === true,
           stat: o.stat === true,
+        },
+        ctx,
+      );
+    }
+    case 'trace':
+    case 'invoke': {
+      const { runTrace } = await import('./commands/trace.js');
+      const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? (v as string[]) : undefined);
+      return runTrace(
+        {
+          ...global,
+          cmd: String(o.cmd),
+          invokeOnly: name === 'invoke',
+          ...(list(o.events) ? { events: list(o.events)! } : {}),
+          ...(list(o.event) ? { event: list(o.event)! } : {}),
+          ...(list(o.env) ? { env: list(o.env)! } : {}),
+          ...(typeof o.agentPath === 'string' ? { agentPath: o.agentPath } : {}),
+          ...(typeof o.period === 'number' ? { period: o.period } : {}),
+          ...(typeof o.timeout === 'number' ? { timeout: o.timeout } : {}),
+          ...(typeof o.out === 'string' ? { out: o.out } : {}),
+          ...(o.format ? { format: o.format as 'unified' | 'legacy' } : {}),
+          ...(list(o.preset) ? { presets: list(o.preset)! } : {}),
+          allowErrors: o.allowErrors === true,
         },
         ctx,
       );

@@ -1,0 +1,157 @@
+/**
+ * `ni-config trace --cmd "java ..."` and `ni-config invoke --cmd "java ..."`: run the function as
+ * a local process against ni-config's own Runtime API, drive the events, and (trace) collect,
+ * merge, prune and write what the native-image agent recorded.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onInterrupt } from '../../io/cleanup.js';
+import { collectSources } from '../../io/inputs.js';
+import { isBlocking } from '../../model/findings.js';
+import type { Format } from '../../model/kinds.js';
+import { countEntries, type ConfigSet } from '../../model/model.js';
+import { loadSources } from '../../ops/load.js';
+import { PRESETS, PRESET_NAMES, expandPresets, isPresetName, type PresetName } from '../../ops/presets.js';
+import { prune } from '../../ops/prune.js';
+import { loadEvents, splitCommand } from '../../trace/events.js';
+import { runLocal, type LocalRunResult } from '../../trace/local.js';
+import type { InvocationStatus } from '../../trace/runtime-api.js';
+import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
+import { EXIT, InputError, UsageError } from '../errors.js';
+import { writeOut } from '../render.js';
+import { summaryLine } from './combine.js';
+import { emitAndWrite } from './output.js';
+
+export interface TraceOptions extends GlobalOptions {
+  readonly cmd: string;
+  readonly events?: readonly string[];
+  readonly event?: readonly string[];
+  /** Drive the events only: no agent, nothing collected (`invoke`). */
+  readonly invokeOnly?: boolean;
+  readonly agentPath?: string;
+  readonly period?: number;
+  readonly timeout?: number;
+  readonly env?: readonly string[];
+  readonly out?: string;
+  readonly format?: Format;
+  readonly presets?: readonly string[];
+  readonly allowErrors?: boolean;
+}
+
+/** The `--json` output of trace and invoke. */
+export interface TraceJson {
+  readonly ok: boolean;
+  readonly events: readonly { readonly event: string; readonly status: InvocationStatus; readonly durationMs: number; readonly errorType?: string }[];
+  readonly counts: Record<InvocationStatus, number>;
+  readonly initError?: { readonly errorType: string; readonly body: string };
+  readonly flushMs: number;
+  readonly staleLocks: readonly string[];
+  readonly runs: number;
+  readonly entries?: Record<string, number>;
+  readonly written: readonly string[];
+}
+
+export async function runTrace(options: TraceOptions, ctx: CommandContext): Promise<number> {
+  const { config } = await projectConfig(options, ctx);
+  const presetNames = options.presets ?? [];
+  const unknown = presetNames.filter((p) => !isPresetName(p));
+  if (unknown.length > 0) throw new UsageError(`unknown preset ${unknown.map((u) => `'${u}'`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`);
+  let argv: string[];
+  try {
+    argv = splitCommand(options.cmd);
+  } catch (e) {
+    throw new UsageError(`--cmd: ${(e as Error).message}`);
+  }
+  if (argv.length === 0) throw new UsageError('--cmd is empty');
+  if (!options.invokeOnly && options.out === undefined) throw new UsageError('give -o OUT for the collected metadata');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const kv of options.env ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`-e ${kv}: expected NAME=VALUE`);
+    env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  const period = options.period ?? 2;
+  if (!Number.isInteger(period) || period <= 0) throw new UsageError('--period takes a whole number of seconds, at least 1');
+  const timeoutMs = (options.timeout ?? 900) * 1000;
+
+  const loaded = await loadEvents(options.events ?? [], options.event ?? [], ctx.cwd);
+  if (loaded.findings.length > 0) throw new InputError('the events are not valid', loaded.findings, loaded.texts);
+  if (loaded.events.length === 0) throw new UsageError('no events: give --events GLOB or --event JSON');
+
+  const work = await mkdtemp(join(tmpdir(), 'ni-config-trace-'));
+  const removeWork = (): Promise<void> => rm(work, { recursive: true, force: true });
+  const unregister = onInterrupt(removeWork);
+  const agentDir = join(work, 'agent');
+  try {
+    if (agentDir.includes(',')) throw new InputError(`the temp directory ${agentDir} contains a comma, which the agent's option syntax cannot carry`);
+    const agentOutput = `config-output-dir=${agentDir}/run-{pid}-{datetime},config-write-period-secs=${period}`;
+    const agentOption = options.invokeOnly ? undefined : options.agentPath ? `-agentpath:${options.agentPath}=${agentOutput}` : `-agentlib:native-image-agent=${agentOutput}`;
+    const interactive = Boolean(ctx.stderr.isTTY);
+    const run = await runLocal({
+      argv,
+      cwd: ctx.cwd,
+      env,
+      events: loaded.events,
+      timeoutMs,
+      ...(agentOption ? { agentOption, agentDir } : {}),
+      onProgress: (done, total, name, r) => {
+        if (!options.json) void writeOut(ctx.stderr, `${interactive ? '' : ''}[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${r.errorType ?? ''} ${r.body.slice(0, 200)}`.trimEnd()}\n`);
+      },
+    });
+    return await report(options, ctx, run, agentDir, presetNames as PresetName[], config.format);
+  } finally {
+    await removeWork();
+    unregister();
+  }
+}
+
+async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunResult, agentDir: string, presets: PresetName[], projectFormat: Format | undefined): Promise<number> {
+  const counts: Record<InvocationStatus, number> = { success: 0, 'function-error': 0, timeout: 0, crash: 0 };
+  for (const r of run.results) counts[r.result.status]++;
+  const failed = run.results.length - counts.success;
+  const lines: string[] = [];
+  if (run.initError) lines.push(`the function's init failed: ${run.initError.errorType} ${run.initError.body.slice(0, 300)}`);
+  let set: ConfigSet | undefined;
+  let runs = 0;
+  let written: string[] = [];
+  if (!options.invokeOnly) {
+    const collected = await collectSources([agentDir]);
+    runs = new Set(collected.sources.map((s) => s.file.slice(agentDir.length + 1).split('/')[0])).size;
+    if (collected.sources.length === 0) {
+      throw new InputError(
+        `the agent wrote no configuration. Is ${options.agentPath ?? 'native-image-agent (-agentlib)'} loadable by this JVM? The process said: ${run.stderrTail.trim().split('\n').slice(-3).join(' | ') || '(nothing)'}`,
+      );
+    }
+    const loaded = loadSources(collected.sources);
+    const blocking = loaded.findings.filter(isBlocking);
+    if (blocking.length > 0) throw new InputError('the agent left files that cannot be read', blocking, new Map(collected.sources.map((s) => [s.file, s.text])));
+    set = loaded.set;
+    if (presets.length > 0) set = prune(set, { rules: expandPresets(presets).flatMap((p) => PRESETS[p].rules) }).set;
+    const format = options.format ?? projectFormat ?? 'unified';
+    const result = await emitAndWrite(set, format, options.out!, false, ctx);
+    written = result.written;
+    if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.length} run); what it wrote periodically is used`);
+    lines.push(`collected ${runs} agent run${runs === 1 ? '' : 's'}, ${run.flushMs} ms after the last answer`);
+    lines.push(summaryLine(format, countEntries(set), result, false));
+  }
+  const ok = run.initError === undefined && (failed === 0 || Boolean(options.allowErrors));
+  if (options.json) {
+    const out: TraceJson = {
+      ok,
+      events: run.results.map((r) => ({ event: r.event, status: r.result.status, durationMs: r.result.durationMs, ...(r.result.errorType ? { errorType: r.result.errorType } : {}) })),
+      counts,
+      ...(run.initError ? { initError: run.initError } : {}),
+      flushMs: run.flushMs,
+      staleLocks: run.staleLocks,
+      runs,
+      ...(set ? { entries: countEntries(set) } : {}),
+      written,
+    };
+    await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
+  } else {
+    lines.unshift(`${run.results.length} event${run.results.length === 1 ? '' : 's'}: ${counts.success} succeeded, ${counts['function-error']} function errors, ${counts.timeout} timeouts, ${counts.crash} crashes`);
+    await writeOut(ctx.stderr, lines.join('\n') + '\n');
+  }
+  return ok ? EXIT.ok : EXIT.findings;
+}
