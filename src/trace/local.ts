@@ -38,11 +38,109 @@ export interface LocalRunResult {
   readonly stderrTail: string;
 }
 
-export class ProcessStartError extends Error {
-  override readonly name = 'ProcessStartError';
+/** The function, however it runs: a local process or a container. */
+export interface FunctionRuntime {
+  /** Starts the function (again, after it ended). */
+  start(): Promise<void>;
+  /** Resolves when the current run has ended. */
+  readonly exited: Promise<void>;
+  /** How the current run ended; undefined while it runs. */
+  readonly exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** The function could not be started at all: no retry helps. */
+  readonly startFailed: boolean;
+  /** Asks the JVM to end (SIGTERM), so that the agent writes at exit. */
+  terminate(): Promise<void>;
+  /** Ends it at once. */
+  kill(): Promise<void>;
+  readonly stderrTail: string;
 }
 
-export async function runLocal(options: LocalRunOptions, signal?: AbortSignal): Promise<LocalRunResult> {
+export interface DriveOptions {
+  readonly events: readonly TraceEvent[];
+  readonly timeoutMs: number;
+  readonly flushTimeoutMs?: number;
+  readonly onProgress?: (done: number, total: number, name: string, result: InvocationResult) => void;
+}
+
+/**
+ * Sends the events one at a time, starting the runtime again after a crash or a timeout as
+ * Lambda does, then ends it so that the agent writes at exit.
+ */
+export async function drive(server: RuntimeApiServer, runtime: FunctionRuntime, options: DriveOptions): Promise<Omit<LocalRunResult, 'staleLocks'> & { answered: number }> {
+  let starts = 1;
+  await runtime.start();
+  const results: { event: string; result: InvocationResult }[] = [];
+  for (const e of options.events) {
+    if (runtime.exit !== undefined && !runtime.startFailed && server.initFailure === undefined && starts <= options.events.length) {
+      await runtime.exited;
+      starts++;
+      await runtime.start();
+    }
+    if (runtime.exit !== undefined) {
+      results.push({ event: e.name, result: { requestId: '', status: 'crash', durationMs: 0, body: server.initFailure ? 'the function failed to initialise' : 'the function is not running' } });
+      continue;
+    }
+    const result = await server.invoke(e.body, options.timeoutMs);
+    results.push({ event: e.name, result });
+    options.onProgress?.(results.length, options.events.length, e.name, result);
+    if (result.status === 'timeout') await runtime.kill();
+    if (result.status === 'timeout' || result.status === 'crash') await runtime.exited;
+  }
+  const answered = Date.now();
+  if (runtime.exit === undefined) await runtime.terminate();
+  await Promise.race([runtime.exited, delay(options.flushTimeoutMs ?? 30_000)]);
+  if (runtime.exit === undefined) {
+    await runtime.kill();
+    await runtime.exited;
+  }
+  return { results, initError: server.initFailure, exit: runtime.exit, flushMs: Date.now() - answered, stderrTail: runtime.stderrTail, answered };
+}
+
+/** A local process, started with the Runtime API's address and the agent option in its environment. */
+class LocalProcess implements FunctionRuntime {
+  exited: Promise<void> = Promise.resolve();
+  exit: FunctionRuntime['exit'];
+  startFailed = false;
+  stderrTail = '';
+  private child: ChildProcess | undefined;
+
+  constructor(
+    private readonly options: LocalRunOptions,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly server: RuntimeApiServer,
+  ) {}
+
+  async start(): Promise<void> {
+    this.exit = undefined;
+    const proc = spawn(this.options.argv[0]!, this.options.argv.slice(1), { cwd: this.options.cwd, env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = proc;
+    this.exited = new Promise<void>((resolve) => {
+      proc.stderr!.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4096)));
+      proc.on('error', (e) => {
+        this.stderrTail += `\n${e.message}`;
+        this.startFailed = true;
+        this.exit = { code: null, signal: null };
+        this.server.crash(`the command could not start: ${e.message}`);
+        resolve();
+      });
+      proc.on('exit', (code, sig) => {
+        this.exit = { code, signal: sig };
+        this.server.crash(`the process exited (${sig ?? `code ${code}`}) during the invocation`);
+        resolve();
+      });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.child?.kill('SIGTERM');
+  }
+
+  async kill(): Promise<void> {
+    if (this.exit === undefined) this.child?.kill('SIGKILL');
+  }
+}
+
+export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
   const server = new RuntimeApiServer();
   const api = await server.start();
   const toolOptions = [options.env.JAVA_TOOL_OPTIONS, options.agentOption].filter((x) => x !== undefined && x !== '').join(' ');
@@ -52,75 +150,17 @@ export async function runLocal(options: LocalRunOptions, signal?: AbortSignal): 
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(Math.ceil(options.timeoutMs / 1000)),
     ...(toolOptions ? { JAVA_TOOL_OPTIONS: toolOptions } : {}),
   };
-  let child: ChildProcess | undefined;
-  let stderrTail = '';
-  let exit: LocalRunResult['exit'];
-  let exited: Promise<void> = Promise.resolve();
-  let starts = 0;
-  let startFailed = false;
-  const start = (): void => {
-    starts++;
-    exit = undefined;
-    const proc = spawn(options.argv[0]!, options.argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    child = proc;
-    exited = new Promise<void>((resolve) => {
-      proc.stderr!.on('data', (d: Buffer) => (stderrTail = (stderrTail + d.toString('utf8')).slice(-4096)));
-      proc.on('error', (e) => {
-        stderrTail += `\n${e.message}`;
-        startFailed = true;
-        exit = { code: null, signal: null };
-        server.crash(`the command could not start: ${e.message}`);
-        resolve();
-      });
-      proc.on('exit', (code, sig) => {
-        exit = { code, signal: sig };
-        server.crash(`the process exited (${sig ?? `code ${code}`}) during the invocation`);
-        resolve();
-      });
-    });
-  };
+  const proc = new LocalProcess(options, env, server);
   // Ctrl-C or SIGTERM of ni-config itself: the function's process must not outlive it.
-  const unregister = onInterrupt(() => void child?.kill('SIGKILL'));
-  const abort = (): void => void child?.kill('SIGTERM');
-  signal?.addEventListener('abort', abort);
-  start();
-  const results: { event: string; result: InvocationResult }[] = [];
+  const unregister = onInterrupt(() => proc.kill());
   try {
-    for (const e of options.events) {
-      // Like Lambda, a runtime that crashed or timed out is started afresh for the next event
-      // (a new JVM, so a new agent run directory); an init failure or a start failure is final.
-      if (exit !== undefined && !startFailed && server.initFailure === undefined && starts <= options.events.length) {
-        await exited;
-        start();
-      }
-      if (signal?.aborted || exit !== undefined) {
-        results.push({ event: e.name, result: { requestId: '', status: 'crash', durationMs: 0, body: server.initFailure ? 'the function failed to initialise' : 'the process is no longer running' } });
-        continue;
-      }
-      const result = await server.invoke(e.body, options.timeoutMs);
-      results.push({ event: e.name, result });
-      options.onProgress?.(results.length, options.events.length, e.name, result);
-      if (result.status === 'timeout') {
-        child!.kill('SIGKILL');
-        await exited;
-      }
-      if (result.status === 'crash') await exited;
-    }
-    const answered = Date.now();
-    // End the JVM itself so that the agent's exit-time write runs, then wait for its locks.
-    if (exit === undefined) child!.kill('SIGTERM');
+    const run = await drive(server, proc, options);
     const flushTimeout = options.flushTimeoutMs ?? 30_000;
-    await Promise.race([exited, delay(flushTimeout)]);
-    if (exit === undefined) {
-      child!.kill('SIGKILL');
-      await exited;
-    }
-    const staleLocks = options.agentDir ? await waitForLocks(options.agentDir, Math.max(0, flushTimeout - (Date.now() - answered))) : [];
-    return { results, initError: server.initFailure, exit, flushMs: Date.now() - answered, staleLocks, stderrTail };
+    const staleLocks = options.agentDir ? await waitForLocks(options.agentDir, Math.max(0, flushTimeout - (Date.now() - run.answered)), true) : [];
+    return { ...run, flushMs: Date.now() - run.answered, staleLocks };
   } finally {
-    signal?.removeEventListener('abort', abort);
     unregister();
-    if (exit === undefined) child?.kill('SIGKILL');
+    await proc.kill();
     await server.close();
   }
 }
@@ -133,7 +173,7 @@ function delay(ms: number): Promise<void> {
  * Waits (bounded) until no run directory holds a `.lock` whose process still runs; returns the
  * locks left. A lock whose process is gone (killed, crashed) is stale at once: waiting cannot help.
  */
-export async function waitForLocks(dir: string, timeoutMs: number): Promise<string[]> {
+export async function waitForLocks(dir: string, timeoutMs: number, checkLiveness: boolean): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const live: string[] = [];
@@ -142,7 +182,7 @@ export async function waitForLocks(dir: string, timeoutMs: number): Promise<stri
       const lock = join(dir, run, '.lock');
       const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
       if (!(await access(lock).then(() => true, () => false))) continue;
-      (Number.isInteger(pid) && pid > 0 && alive(pid) ? live : stale).push(lock);
+      (checkLiveness && Number.isInteger(pid) && pid > 0 && alive(pid) ? live : stale).push(lock);
     }
     if (live.length === 0 || Date.now() >= deadline) return [...live, ...stale].sort();
     await delay(50);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the trace tests' container image from scratch (no registry here): a jlink'ed JRE with
+# the shared libraries it needs, busybox, the Java fixture function and a lambda-bootstrap.sh that
+# runs the function against AWS_LAMBDA_RUNTIME_API (or an RIE binary, when one is provided).
+# Usage: build-image.sh [ENGINE] [TAG]
+set -euo pipefail
+engine=${1:-podman}
+tag=${2:-localhost/ni-config-test/hello-java:latest}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+ctx=$(mktemp -d)
+trap 'rm -rf "$ctx"' EXIT
+
+jlink --add-modules java.base,java.net.http,java.management --strip-debug --no-man-pages --no-header-files --compress=2 --output "$ctx/jre"
+# every shared library the JRE's binaries load, at the same paths, and the loader
+for f in "$ctx"/jre/bin/java $(find "$ctx/jre/lib" -name '*.so'); do
+  ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
+done | grep -v "^$ctx" | sort -u | while read -r lib; do
+  mkdir -p "$ctx$(dirname "$lib")"
+  cp -L "$lib" "$ctx$lib"
+done
+mkdir -p "$ctx/bin" "$ctx/var/task" "$ctx/tmp"
+cp "$(command -v busybox)" "$ctx/bin/busybox"
+javac -d "$ctx/var/task" "$repo"/test/fixtures-java/hello/src/example/*.java
+cp -r "$repo/test/fixtures-java/hello/resources/templates" "$ctx/var/task/"
+cat > "$ctx/lambda-bootstrap.sh" <<'BOOT'
+#!/bin/sh
+# Runs the function; without AWS_LAMBDA_RUNTIME_API, under the Runtime Interface Emulator.
+if [ -z "${AWS_LAMBDA_RUNTIME_API:-}" ]; then
+  if [ -x /rie/aws-lambda-rie ]; then exec /rie/aws-lambda-rie /jre/bin/java -cp /var/task example.Bootstrap; fi
+  echo "no AWS_LAMBDA_RUNTIME_API and no /rie/aws-lambda-rie" >&2
+  exit 2
+fi
+exec /jre/bin/java -cp /var/task example.Bootstrap
+BOOT
+chmod +x "$ctx/lambda-bootstrap.sh"
+cat > "$ctx/Containerfile" <<'FILE'
+FROM scratch
+COPY . /
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+ENV PATH=/bin:/jre/bin JAVA_TOOL_OPTIONS=-Xshare:auto
+WORKDIR /var/task
+ENTRYPOINT ["/lambda-bootstrap.sh"]
+FILE
+"$engine" build -q -t "$tag" "$ctx" >/dev/null
+echo "$tag"
