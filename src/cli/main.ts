@@ -173,7 +173,9 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
 
   const traceOptions = (cmd: Command, withAgent: boolean): Command => {
     cmd
-      .requiredOption('--cmd <command>', 'the function as a local process; split into argv like a shell would, but no shell runs it')
+      .option('--cmd <command>', 'the function as a local process; split into argv like a shell would, but no shell runs it')
+      .option('--container <image>', 'the function as a container image (its ENTRYPOINT and CMD kept), on the host network')
+      .addOption(new Option('--engine <engine>', 'container engine (default: a working docker, else podman; docker that is podman counts as podman)').choices(['docker', 'podman']))
       .option('--events <glob...>', 'event files (sorted); each must be JSON of at most 6 MB')
       .option('--event <json...>', 'inline events')
       .option('--timeout <seconds>', 'per-event timeout (AWS_LAMBDA_FUNCTION_TIMEOUT)', (v) => Number(v), 900)
@@ -288,7 +290,9 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
       return runTrace(
         {
           ...global,
-          cmd: String(o.cmd),
+          ...(typeof o.cmd === 'string' ? { cmd: o.cmd } : {}),
+          ...(typeof o.container === 'string' ? { container: o.container } : {}),
+          ...(o.engine === 'docker' || o.engine === 'podman' ? { engine: o.engine } : {}),
           invokeOnly: name === 'invoke',
           ...(list(o.events) ? { events: list(o.events)! } : {}),
           ...(list(o.event) ? { event: list(o.event)! } : {}),

@@ -9,16 +9,13 @@ if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
 fi
 command -v busybox >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null; }
 install -m 0755 "$here/ni-runc" /usr/local/bin/ni-runc
-mkdir -p /etc/containers
-conf=/etc/containers/containers.conf
-if ! grep -q 'ni-runc' "$conf" 2>/dev/null; then
-  cat >> "$conf" <<'CONF'
-
+# a drop-in, so that an existing containers.conf (with its own [engine] table) stays valid
+mkdir -p /etc/containers/containers.conf.d
+cat > /etc/containers/containers.conf.d/50-ni-runc.conf <<'CONF'
 [engine]
 runtime = "ni-runc"
 
 [engine.runtimes]
 ni-runc = ["/usr/local/bin/ni-runc"]
 CONF
-fi
 podman info --format '{{.Host.OCIRuntime.Name}}'

@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { onInterrupt } from '../../io/cleanup.js';
 import { collectSources } from '../../io/inputs.js';
 import { isBlocking } from '../../model/findings.js';
@@ -16,7 +16,9 @@ import { PRESETS, PRESET_NAMES, expandPresets, isPresetName, type PresetName } f
 import { prune } from '../../ops/prune.js';
 import { loadEvents, splitCommand } from '../../trace/events.js';
 import { runLocal, type LocalRunResult } from '../../trace/local.js';
-import type { InvocationStatus } from '../../trace/runtime-api.js';
+import { CONTAINER_AGENT_DIR, runContainer } from '../../trace/container.js';
+import { EngineError, detectEngine, type EngineName } from '../../trace/engine.js';
+import type { InvocationResult, InvocationStatus } from '../../trace/runtime-api.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { writeOut } from '../render.js';
@@ -24,7 +26,11 @@ import { summaryLine } from './combine.js';
 import { emitAndWrite } from './output.js';
 
 export interface TraceOptions extends GlobalOptions {
-  readonly cmd: string;
+  /** A local command, or: */
+  readonly cmd?: string;
+  /** a container image, run with `engine`. */
+  readonly container?: string;
+  readonly engine?: EngineName;
   readonly events?: readonly string[];
   readonly event?: readonly string[];
   /** Drive the events only: no agent, nothing collected (`invoke`). */
@@ -57,20 +63,24 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
   const presetNames = options.presets ?? [];
   const unknown = presetNames.filter((p) => !isPresetName(p));
   if (unknown.length > 0) throw new UsageError(`unknown preset ${unknown.map((u) => `'${u}'`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`);
-  let argv: string[];
-  try {
-    argv = splitCommand(options.cmd);
-  } catch (e) {
-    throw new UsageError(`--cmd: ${(e as Error).message}`);
+  if ((options.cmd === undefined) === (options.container === undefined)) throw new UsageError('give either --cmd "COMMAND" (a local process) or --container IMAGE');
+  let argv: string[] = [];
+  if (options.cmd !== undefined) {
+    try {
+      argv = splitCommand(options.cmd);
+    } catch (e) {
+      throw new UsageError(`--cmd: ${(e as Error).message}`);
+    }
+    if (argv.length === 0) throw new UsageError('--cmd is empty');
   }
-  if (argv.length === 0) throw new UsageError('--cmd is empty');
   if (!options.invokeOnly && options.out === undefined) throw new UsageError('give -o OUT for the collected metadata');
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const extraEnv: Record<string, string> = {};
   for (const kv of options.env ?? []) {
     const i = kv.indexOf('=');
     if (i <= 0) throw new UsageError(`-e ${kv}: expected NAME=VALUE`);
-    env[kv.slice(0, i)] = kv.slice(i + 1);
+    extraEnv[kv.slice(0, i)] = kv.slice(i + 1);
   }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   const period = options.period ?? 2;
   if (!Number.isInteger(period) || period <= 0) throw new UsageError('--period takes a whole number of seconds, at least 1');
   const timeoutMs = (options.timeout ?? 900) * 1000;
@@ -87,18 +97,31 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     if (agentDir.includes(',')) throw new InputError(`the temp directory ${agentDir} contains a comma, which the agent's option syntax cannot carry`);
     const agentOutput = `config-output-dir=${agentDir}/run-{pid}-{datetime},config-write-period-secs=${period}`;
     const agentOption = options.invokeOnly ? undefined : options.agentPath ? `-agentpath:${options.agentPath}=${agentOutput}` : `-agentlib:native-image-agent=${agentOutput}`;
-    const interactive = Boolean(ctx.stderr.isTTY);
-    const run = await runLocal({
-      argv,
-      cwd: ctx.cwd,
-      env,
-      events: loaded.events,
-      timeoutMs,
-      ...(agentOption ? { agentOption, agentDir } : {}),
-      onProgress: (done, total, name, r) => {
-        if (!options.json) void writeOut(ctx.stderr, `${interactive ? '' : ''}[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${r.errorType ?? ''} ${r.body.slice(0, 200)}`.trimEnd()}\n`);
-      },
-    });
+    const onProgress = (done: number, total: number, name: string, r: InvocationResult): void => {
+      if (!options.json) void writeOut(ctx.stderr, `[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${r.errorType ?? ''} ${r.body.slice(0, 200)}`.trimEnd()}\n`);
+    };
+    let run: LocalRunResult;
+    if (options.container !== undefined) {
+      let engine;
+      try {
+        engine = await detectEngine(options.engine);
+        run = await runContainer({
+          engine,
+          image: options.container,
+          events: loaded.events,
+          timeoutMs,
+          env: extraEnv,
+          ...(options.invokeOnly ? {} : { agentOptions: `config-output-dir=${CONTAINER_AGENT_DIR}/run-{pid}-{datetime},config-write-period-secs=${period}`, collectTo: agentDir }),
+          ...(options.agentPath ? { agentPath: resolve(ctx.cwd, options.agentPath) } : {}),
+          onProgress,
+        });
+      } catch (e) {
+        if (e instanceof EngineError) throw new InputError(e.message, [], new Map(), { cause: e });
+        throw e;
+      }
+    } else {
+      run = await runLocal({ argv, cwd: ctx.cwd, env, events: loaded.events, timeoutMs, ...(agentOption ? { agentOption, agentDir } : {}), onProgress });
+    }
     return await report(options, ctx, run, agentDir, presetNames as PresetName[], config.format);
   } finally {
     await removeWork();

@@ -1,0 +1,133 @@
+/**
+ * `trace --container IMAGE` in Runtime API mode: the image runs as it is (its ENTRYPOINT and
+ * CMD kept) on the host network with AWS_LAMBDA_RUNTIME_API pointing at ni-config's server, the
+ * agent option appended to the image's JAVA_TOOL_OPTIONS, and a host agent library mounted
+ * read-only when one is given. At the end the JVM inside gets SIGTERM (via exec), the agent's
+ * output is copied out with `cp`, and the container is removed — whatever happened.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import { onInterrupt } from '../io/cleanup.js';
+import { engineRun, inspectImage, type Engine } from './engine.js';
+import { drive, waitForLocks, type FunctionRuntime, type LocalRunResult } from './local.js';
+import { RuntimeApiServer } from './runtime-api.js';
+import type { TraceEvent } from './events.js';
+
+export interface ContainerRunOptions {
+  readonly engine: Engine;
+  readonly image: string;
+  readonly events: readonly TraceEvent[];
+  readonly timeoutMs: number;
+  readonly env: Readonly<Record<string, string>>;
+  /** Host path of an agent library to mount and load with -agentpath; else -agentlib:native-image-agent. */
+  readonly agentPath?: string;
+  /** Agent options after `=`, with the container-side output directory. */
+  readonly agentOptions?: string;
+  /** Host directory the agent's output is copied to. */
+  readonly collectTo?: string;
+  readonly flushTimeoutMs?: number;
+  readonly onProgress?: Parameters<typeof drive>[2]['onProgress'];
+}
+
+/** Where the agent writes inside the container. */
+export const CONTAINER_AGENT_DIR = '/tmp/ni-config-agent';
+
+// Signals the JVM itself, not an init process or emulator in front of it: every process whose
+// command line names java gets SIGTERM. busybox and every base image's sh can run this.
+const TERMINATE_JAVA = `for p in /proc/[0-9]*; do c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}";; esac; done`;
+
+class ContainerFunction implements FunctionRuntime {
+  exited: Promise<void> = Promise.resolve();
+  exit: FunctionRuntime['exit'];
+  startFailed = false;
+  stderrTail = '';
+  private created = false;
+
+  constructor(
+    private readonly engine: Engine,
+    readonly name: string,
+    private readonly runArgs: readonly string[],
+    private readonly server: RuntimeApiServer,
+  ) {}
+
+  async start(): Promise<void> {
+    this.exit = undefined;
+    const r = this.created ? await engineRun(this.engine, ['start', this.name]) : await engineRun(this.engine, ['run', '-d', '--name', this.name, ...this.runArgs]);
+    this.created = true;
+    if (r.code !== 0) {
+      this.startFailed = true;
+      this.exit = { code: r.code, signal: null };
+      this.stderrTail = r.stderr.slice(-4096);
+      this.server.crash(`the container did not start: ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
+      return;
+    }
+    // `wait` returns when the container's main process ends
+    this.exited = new Promise<void>((resolve) => {
+      const w = spawn(this.engine.bin, ['wait', this.name], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      w.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      w.on('close', () => {
+        void engineRun(this.engine, ['logs', '--tail', '30', this.name]).then((logs) => {
+          this.stderrTail = (logs.stdout + logs.stderr).slice(-4096);
+          this.exit = { code: Number.parseInt(out.trim(), 10) || 0, signal: null };
+          this.server.crash(`the container exited (code ${out.trim() || '?'}) during the invocation`);
+          resolve();
+        });
+      });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', TERMINATE_JAVA]);
+    if (r.code !== 0) await engineRun(this.engine, ['kill', '--signal', 'TERM', this.name]);
+  }
+
+  async kill(): Promise<void> {
+    if (this.exit === undefined) await engineRun(this.engine, ['kill', this.name]);
+  }
+
+  async remove(): Promise<void> {
+    if (this.created) await engineRun(this.engine, ['rm', '-f', this.name]);
+  }
+}
+
+export async function runContainer(options: ContainerRunOptions): Promise<LocalRunResult> {
+  const image = await inspectImage(options.engine, options.image);
+  const server = new RuntimeApiServer();
+  const api = await server.start();
+  const env: Record<string, string> = {
+    AWS_LAMBDA_RUNTIME_API: api,
+    AWS_LAMBDA_FUNCTION_TIMEOUT: String(Math.ceil(options.timeoutMs / 1000)),
+    ...options.env,
+  };
+  const runArgs: string[] = ['--network', 'host'];
+  if (options.agentOptions !== undefined) {
+    const agent = options.agentPath
+      ? `-agentpath:/ni-config-agent-lib/${basename(options.agentPath)}=${options.agentOptions}`
+      : `-agentlib:native-image-agent=${options.agentOptions}`;
+    // appended to, not instead of, what the image sets
+    env.JAVA_TOOL_OPTIONS = [options.env.JAVA_TOOL_OPTIONS ?? image.env.JAVA_TOOL_OPTIONS, agent].filter((x) => x).join(' ');
+    if (options.agentPath) runArgs.push('-v', `${dirname(options.agentPath)}:/ni-config-agent-lib:ro`);
+  }
+  for (const [k, v] of Object.entries(env)) runArgs.push('-e', `${k}=${v}`);
+  runArgs.push(options.image);
+  const name = `ni-config-trace-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fn = new ContainerFunction(options.engine, name, runArgs, server);
+  const unregister = onInterrupt(() => fn.remove());
+  try {
+    const run = await drive(server, fn, options);
+    let staleLocks: string[] = [];
+    if (options.collectTo !== undefined && !fn.startFailed) {
+      // copied out after the JVM ended: owned by us, no SELinux relabelling, no half-written state
+      const cp = await engineRun(options.engine, ['cp', `${name}:${CONTAINER_AGENT_DIR}`, options.collectTo]);
+      if (cp.code === 0) staleLocks = await waitForLocks(options.collectTo, 0, false);
+    }
+    return { ...run, flushMs: Date.now() - run.answered, staleLocks };
+  } finally {
+    unregister();
+    await fn.remove();
+    await server.close();
+  }
+}
+
