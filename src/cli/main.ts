@@ -186,6 +186,8 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
         .option('--agent-path <file>', 'a native-image agent library to load with -agentpath (default: -agentlib:native-image-agent from the JVM)')
         .option('--period <seconds>', 'config-write-period-secs of the agent', (v) => Number(v), 2)
         .option('-o, --out <path>', 'where the collected metadata goes: a directory, or a .json file (unified)')
+        .option('--write', 'prune, validate and write the META-INF layout as ni-config.jsonc says (like ni-config write), instead of -o')
+        .option('--merge-into <path>', 'merge into this existing config; its entries are never lost')
         .option('--preset <name...>', `prune the collected metadata with these presets: ${PRESET_NAMES_TEXT}`)
         .addOption(new Option('--format <format>', 'output format (default: unified)').choices(FORMAT_CHOICES));
     }
@@ -304,6 +306,8 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
           ...(o.format ? { format: o.format as 'unified' | 'legacy' } : {}),
           ...(list(o.preset) ? { presets: list(o.preset)! } : {}),
           allowErrors: o.allowErrors === true,
+          write: o.write === true,
+          ...(typeof o.mergeInto === 'string' ? { mergeInto: o.mergeInto } : {}),
         },
         ctx,
       );

@@ -4,7 +4,7 @@
  * GRAALVM_HOME names a GraalVM.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,21 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
     expect(r.stderr).toBe('');
     expect(existsSync(join(out, 'reachability-metadata.json'))).toBe(true);
     expect(trace(['--event', '{"action":"throw"}', '--allow-errors', '-o', join(work, 'out3')]).code).toBe(0);
+  });
+
+  it('--write prunes and writes the META-INF layout per ni-config.jsonc; --merge-into keeps an existing config', () => {
+    const project = join(work, 'project');
+    mkdirSync(join(project, 'pinned'), { recursive: true });
+    execFileSync('cp', ['-r', join(FN, 'events'), project]);
+    writeFileSync(join(project, 'ni-config.jsonc'), '{ "write": { "group": "com.example", "artifact": "hello", "args": ["--enable-url-protocols=http"] }, "prune": { "presets": ["default"] } }');
+    writeFileSync(join(project, 'pinned', 'reflect-config.json'), '[{"name": "example.Pinned", "fields": [{"name": "x"}]}]');
+    const r = spawnSync(process.execPath, [BIN, 'trace', '--cmd', cmd, '--agent-path', agent, '--events', 'events/*.json', '--merge-into', 'pinned', '--write'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const dir = join(project, 'src/main/resources/META-INF/native-image/com.example/hello');
+    expect(readdirSync(dir).sort()).toEqual(['native-image.properties', 'reachability-metadata.json']);
+    const metadata = JSON.parse(readFileSync(join(dir, 'reachability-metadata.json'), 'utf8'));
+    expect(metadata.reflection.map((e: { type: string }) => e.type)).toEqual(['example.Greeting', 'example.Handler', 'example.Pinned']);
+    expect(readFileSync(join(dir, 'native-image.properties'), 'utf8')).toContain('Args = --enable-url-protocols=http\n');
   });
 
   it('reports an init failure', () => {

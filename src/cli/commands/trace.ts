@@ -23,7 +23,18 @@ import { projectConfig, type CommandContext, type GlobalOptions } from '../conte
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { writeOut } from '../render.js';
 import { summaryLine } from './combine.js';
-import { emitAndWrite } from './output.js';
+import { emitAndWrite, readableInputs } from './output.js';
+import { ConfigBuilder } from '../../model/model.js';
+import { emitUnified, toJsonText } from '../../model/emit.js';
+import { kindOfFileName } from '../../model/kinds.js';
+import { schemaFindings } from '../../ops/schema.js';
+import type { Finding } from '../../model/findings.js';
+
+/** Errors the written files would have: the set emitted as it will be written, then validated. */
+function validateSet(set: ConfigSet): Finding[] {
+  const sources = [...emitUnified(set).files].map(([name, value]) => ({ file: name, text: toJsonText(value), kind: kindOfFileName(name) }));
+  return loadSources(sources, { schema: schemaFindings }).findings.filter((f) => f.severity === 'error');
+}
 
 export interface TraceOptions extends GlobalOptions {
   /** A local command, or: */
@@ -43,6 +54,10 @@ export interface TraceOptions extends GlobalOptions {
   readonly format?: Format;
   readonly presets?: readonly string[];
   readonly allowErrors?: boolean;
+  /** Merge the collected metadata into this existing config (its entries are never lost). */
+  readonly mergeInto?: string;
+  /** Prune, validate and write the META-INF layout per ni-config.jsonc instead of -o. */
+  readonly write?: boolean;
 }
 
 /** The `--json` output of trace and invoke. */
@@ -73,7 +88,7 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     }
     if (argv.length === 0) throw new UsageError('--cmd is empty');
   }
-  if (!options.invokeOnly && options.out === undefined) throw new UsageError('give -o OUT for the collected metadata');
+  if (!options.invokeOnly && (options.out === undefined) === !options.write) throw new UsageError('give -o OUT for the collected metadata, or --write to write the META-INF layout per ni-config.jsonc');
   const extraEnv: Record<string, string> = {};
   for (const kv of options.env ?? []) {
     const i = kv.indexOf('=');
@@ -122,7 +137,7 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     } else {
       run = await runLocal({ argv, cwd: ctx.cwd, env, events: loaded.events, timeoutMs, ...(agentOption ? { agentOption, agentDir } : {}), onProgress });
     }
-    return await report(options, ctx, run, agentDir, presetNames as PresetName[], config.format);
+    return await report(options, ctx, run, agentDir, (presetNames.length > 0 ? presetNames : (config.prune?.presets ?? [])) as PresetName[], config.format);
   } finally {
     await removeWork();
     unregister();
@@ -150,13 +165,27 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
     const blocking = loaded.findings.filter(isBlocking);
     if (blocking.length > 0) throw new InputError('the agent left files that cannot be read', blocking, new Map(collected.sources.map((s) => [s.file, s.text])));
     set = loaded.set;
-    if (presets.length > 0) set = prune(set, { rules: expandPresets(presets).flatMap((p) => PRESETS[p].rules) }).set;
-    const format = options.format ?? projectFormat ?? 'unified';
-    const result = await emitAndWrite(set, format, options.out!, false, ctx);
-    written = result.written;
+    if (options.mergeInto !== undefined) {
+      // the existing config is kept whole: the new trace adds to it, and its entries are pinned
+      const existing = (await readableInputs([options.mergeInto], {}, ctx)).set;
+      set = prune(new ConfigBuilder().addSet(set).build(), { rules: expandPresets(presets).flatMap((p) => PRESETS[p].rules), keep: { source: options.mergeInto, set: existing } }).set;
+    } else if (presets.length > 0) {
+      set = prune(set, { rules: expandPresets(presets).flatMap((p) => PRESETS[p].rules) }).set;
+    }
+    if (options.write) {
+      const { runWrite } = await import('./write.js');
+      const problems = validateSet(set);
+      if (problems.length > 0) throw new InputError('the traced metadata does not validate; nothing was written', problems);
+      const code = await runWrite({ paths: [], set, ...(options.format ? { format: options.format } : {}), ...(options.config ? { config: options.config } : {}) }, ctx);
+      if (code !== EXIT.ok) return code;
+    } else {
+      const format = options.format ?? projectFormat ?? 'unified';
+      const result = await emitAndWrite(set, format, options.out!, false, ctx);
+      written = result.written;
+      lines.push(summaryLine(format, countEntries(set), result, false));
+    }
     if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.length} run); what it wrote periodically is used`);
     lines.push(`collected ${runs} agent run${runs === 1 ? '' : 's'}, ${run.flushMs} ms after the last answer`);
-    lines.push(summaryLine(format, countEntries(set), result, false));
   }
   const ok = run.initError === undefined && (failed === 0 || Boolean(options.allowErrors));
   if (options.json) {

@@ -9,6 +9,7 @@ import { WriteError } from '../../io/write.js';
 import { JOURNAL, replaceFileSet } from '../../io/transaction.js';
 import { emitLegacy, emitUnified, toJsonText } from '../../model/emit.js';
 import { kindOfFileName, type Format } from '../../model/kinds.js';
+import type { ConfigSet } from '../../model/model.js';
 import { loadSources } from '../../ops/load.js';
 import { readProperties, renderProperties } from '../../ops/properties.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
@@ -25,6 +26,8 @@ export interface WriteOptions extends GlobalOptions {
   readonly check?: boolean;
   readonly force?: boolean;
   readonly dryRun?: boolean;
+  /** A set already in memory (trace --write), instead of reading `paths`. */
+  readonly set?: ConfigSet;
 }
 
 /** The `--json` output of write. */
@@ -62,9 +65,10 @@ export async function runWrite(options: WriteOptions, ctx: CommandContext): Prom
   const rel = relative(root, dir);
   if (rel.startsWith('..') || isAbsolute(rel) || !dir.startsWith(root + sep)) throw new UsageError(`the layout would leave ${root}; check --group and --artifact`);
 
-  const inputs = await readableInputs(options.paths, config, ctx);
-  const format = options.format ?? settings.format ?? chooseFormat(undefined, config, inputs);
-  const emitted = format === 'unified' ? emitUnified(inputs.set) : emitLegacy(inputs.set, { allFiles: false });
+  const inputs = options.set === undefined ? await readableInputs(options.paths, config, ctx) : undefined;
+  const set = options.set ?? inputs!.set;
+  const format = options.format ?? settings.format ?? (inputs ? chooseFormat(undefined, config, inputs) : 'unified');
+  const emitted = format === 'unified' ? emitUnified(set) : emitLegacy(set, { allFiles: false });
   const files = new Map([...emitted.files].map(([name, value]) => [name, toJsonText(value)]));
 
   const present = await readdir(dir).catch(() => [] as string[]);
