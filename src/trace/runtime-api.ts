@@ -4,6 +4,7 @@
  * outcome are known exactly, with no emulator in between.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -51,7 +52,6 @@ export class RuntimeApiServer {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     const server = createServer((req, res) => void this.handle(req, res));
     this.server = server;
-    server.keepAliveTimeout = 0;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -103,7 +103,7 @@ export class RuntimeApiServer {
     this.waiting = undefined;
     this.current = p;
     const started = Date.now();
-    p.started = started;
+    p.started = performance.now();
     p.timer = setTimeout(() => {
       if (this.current === p) {
         this.current = undefined;
@@ -122,7 +122,7 @@ export class RuntimeApiServer {
 
   private finish(p: Pending, status: InvocationStatus, body: string, errorType?: string): void {
     if (p.timer) clearTimeout(p.timer);
-    const durationMs = p.started === 0 ? 0 : Date.now() - p.started;
+    const durationMs = p.started === 0 ? 0 : Math.round((performance.now() - p.started) * 100) / 100;
     p.settle({ requestId: p.requestId, status, durationMs, body, ...(errorType !== undefined ? { errorType } : {}) });
     this.dispatch();
   }
