@@ -175,6 +175,8 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     cmd
       .option('--cmd <command>', 'the function as a local process; split into argv like a shell would, but no shell runs it')
       .option('--container <image>', 'the function as a container image (its ENTRYPOINT and CMD kept), on the host network')
+      .option('--runtime-api', 'containers: serve the Lambda Runtime API (AWS_LAMBDA_RUNTIME_API) instead of going through the emulator in the image; --cmd always does')
+      .option('--rie <file>', 'containers: an aws-lambda-rie binary to run the image under, for images without one')
       .addOption(new Option('--engine <engine>', 'container engine (default: a working docker, else podman; docker that is podman counts as podman)').choices(['docker', 'podman']))
       .option('--events <glob...>', 'event files (sorted); each must be JSON of at most 6 MB')
       .option('--event <json...>', 'inline events')
@@ -295,6 +297,8 @@ async function runCommand(name: string, o: Record<string, unknown>, ctx: Command
           ...(typeof o.cmd === 'string' ? { cmd: o.cmd } : {}),
           ...(typeof o.container === 'string' ? { container: o.container } : {}),
           ...(o.engine === 'docker' || o.engine === 'podman' ? { engine: o.engine } : {}),
+          runtimeApi: o.runtimeApi === true,
+          ...(typeof o.rie === 'string' ? { rie: o.rie } : {}),
           invokeOnly: name === 'invoke',
           ...(list(o.events) ? { events: list(o.events)! } : {}),
           ...(list(o.event) ? { event: list(o.event)! } : {}),

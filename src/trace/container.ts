@@ -10,12 +10,21 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { onInterrupt } from '../io/cleanup.js';
 import { engineRun, inspectImage, type Engine } from './engine.js';
-import { drive, waitForLocks, type FunctionRuntime, type LocalRunResult } from './local.js';
+import { drive, waitForLocks, type FunctionRuntime, type Invoker, type LocalRunResult } from './local.js';
+import { invokeRie, waitForRie } from './rie.js';
 import { RuntimeApiServer } from './runtime-api.js';
 import type { TraceEvent } from './events.js';
 
 export interface ContainerRunOptions {
   readonly engine: Engine;
+  /**
+   * `rie`: events go through the Runtime Interface Emulator in the image (port 8080 published on
+   * 127.0.0.1), or through `rie` mounted over the entrypoint; `runtime-api`: ni-config serves the
+   * Runtime API itself and the container runs on the host network.
+   */
+  readonly mode: 'rie' | 'runtime-api';
+  /** Host path of an aws-lambda-rie binary to run the image's entrypoint under (RIE mode). */
+  readonly rie?: string;
   readonly image: string;
   readonly events: readonly TraceEvent[];
   readonly timeoutMs: number;
@@ -48,8 +57,31 @@ class ContainerFunction implements FunctionRuntime {
     private readonly engine: Engine,
     readonly name: string,
     private readonly runArgs: readonly string[],
-    private readonly server: RuntimeApiServer,
-  ) {}
+    private readonly server: { crash(reason: string): void },
+    rieMode: boolean,
+  ) {
+    if (!rieMode) this.flushed = undefined;
+  }
+
+  /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */
+  flushed?: () => Promise<void> = async () => {
+        for (;;) {
+          const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', `ls ${CONTAINER_AGENT_DIR}/*/.lock 2>/dev/null`]);
+          if (r.code !== 0 || r.stdout.trim() === '' || this.exit !== undefined) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      };
+
+  /** The published address of the emulator's port 8080 (all lines of `port`, IPv4 preferred). */
+  async rieBase(): Promise<string> {
+    const out = await engineRun(this.engine, ['port', this.name, '8080/tcp']);
+    const lines = out.stdout.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const v4 = lines.find((l) => /^\d+\.\d+\.\d+\.\d+:\d+$/.test(l));
+    const any = v4 ?? lines[0];
+    if (any === undefined) throw new Error(`the container publishes no port 8080 (${out.stderr.trim()})`);
+    const port = any.slice(any.lastIndexOf(':') + 1);
+    return v4 ? `http://127.0.0.1:${port}` : `http://[::1]:${port}`;
+  }
 
   async start(): Promise<void> {
     this.exit = undefined;
@@ -94,14 +126,15 @@ class ContainerFunction implements FunctionRuntime {
 
 export async function runContainer(options: ContainerRunOptions): Promise<LocalRunResult> {
   const image = await inspectImage(options.engine, options.image);
+  const rieMode = options.mode === 'rie';
   const server = new RuntimeApiServer();
-  const api = await server.start();
+  const api = rieMode ? undefined : await server.start();
   const env: Record<string, string> = {
-    AWS_LAMBDA_RUNTIME_API: api,
+    ...(api ? { AWS_LAMBDA_RUNTIME_API: api } : {}),
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(Math.ceil(options.timeoutMs / 1000)),
     ...options.env,
   };
-  const runArgs: string[] = ['--network', 'host'];
+  const runArgs: string[] = rieMode ? ['-p', '127.0.0.1::8080'] : ['--network', 'host'];
   if (options.agentOptions !== undefined) {
     const agent = options.agentPath
       ? `-agentpath:/ni-config-agent-lib/${basename(options.agentPath)}=${options.agentOptions}`
@@ -111,12 +144,25 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
     if (options.agentPath) runArgs.push('-v', `${dirname(options.agentPath)}:/ni-config-agent-lib:ro`);
   }
   for (const [k, v] of Object.entries(env)) runArgs.push('-e', `${k}=${v}`);
-  runArgs.push(options.image);
+  if (rieMode && options.rie !== undefined) {
+    // an emulator from the host, in front of the image's own entrypoint and command
+    runArgs.push('-v', `${dirname(options.rie)}:/ni-config-rie:ro`, '--entrypoint', `/ni-config-rie/${basename(options.rie)}`, options.image, ...image.entrypoint, ...image.cmd);
+  } else {
+    runArgs.push(options.image);
+  }
   const name = `ni-config-trace-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fn = new ContainerFunction(options.engine, name, runArgs, server);
+  const fn = new ContainerFunction(options.engine, name, runArgs, server, rieMode);
   const unregister = onInterrupt(() => fn.remove());
   try {
-    const run = await drive(server, fn, options);
+    let invoker: Invoker = server;
+    if (rieMode) {
+      await fn.start();
+      if (fn.startFailed) throw new Error(`the container did not start: ${fn.stderrTail.trim().split('\n').at(-1) ?? ''}`);
+      const base = await fn.rieBase();
+      await waitForRie(base, 60_000);
+      invoker = { invoke: (event, timeoutMs) => invokeRie(base, event, timeoutMs), initFailure: undefined };
+    }
+    const run = await drive(invoker, rieMode ? wrapStarted(fn) : fn, options);
     let staleLocks: string[] = [];
     if (options.collectTo !== undefined && !fn.startFailed) {
       // copied out after the JVM ended: owned by us, no SELinux relabelling, no half-written state
@@ -131,3 +177,25 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
   }
 }
 
+/** The emulator restarts the runtime itself; the container is already started once driving begins. */
+function wrapStarted(fn: ContainerFunction): FunctionRuntime {
+  return {
+    start: async () => undefined,
+    get exited() {
+      return fn.exited;
+    },
+    get exit() {
+      return fn.exit;
+    },
+    get startFailed() {
+      return fn.startFailed;
+    },
+    terminate: () => fn.terminate(),
+    kill: () => fn.kill(),
+    get stderrTail() {
+      return fn.stderrTail;
+    },
+    flushed: () => fn.flushed!(),
+    restartsItself: true,
+  };
+}

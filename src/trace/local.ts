@@ -53,6 +53,19 @@ export interface FunctionRuntime {
   /** Ends it at once. */
   kill(): Promise<void>;
   readonly stderrTail: string;
+  /**
+   * Resolves when the agent's output is complete after `terminate()`; by default when the run
+   * has ended. (Under the emulator the container outlives the JVM: there it is when no lock is left.)
+   */
+  flushed?(): Promise<void>;
+  /** The runtime is restarted by something in front of it (the emulator does after a crash or timeout). */
+  readonly restartsItself?: boolean;
+}
+
+/** Where events go: ni-config's Runtime API server, or the emulator's invoke endpoint. */
+export interface Invoker {
+  invoke(event: string, timeoutMs: number): Promise<InvocationResult>;
+  readonly initFailure: { errorType: string; body: string } | undefined;
 }
 
 export interface DriveOptions {
@@ -66,7 +79,7 @@ export interface DriveOptions {
  * Sends the events one at a time, starting the runtime again after a crash or a timeout as
  * Lambda does, then ends it so that the agent writes at exit.
  */
-export async function drive(server: RuntimeApiServer, runtime: FunctionRuntime, options: DriveOptions): Promise<Omit<LocalRunResult, 'staleLocks'> & { answered: number }> {
+export async function drive(server: Invoker, runtime: FunctionRuntime, options: DriveOptions): Promise<Omit<LocalRunResult, 'staleLocks'> & { answered: number }> {
   let starts = 1;
   await runtime.start();
   const results: { event: string; result: InvocationResult }[] = [];
@@ -83,13 +96,16 @@ export async function drive(server: RuntimeApiServer, runtime: FunctionRuntime, 
     const result = await server.invoke(e.body, options.timeoutMs);
     results.push({ event: e.name, result });
     options.onProgress?.(results.length, options.events.length, e.name, result);
-    if (result.status === 'timeout') await runtime.kill();
-    if (result.status === 'timeout' || result.status === 'crash') await runtime.exited;
+    if (!runtime.restartsItself) {
+      if (result.status === 'timeout') await runtime.kill();
+      if (result.status === 'timeout' || result.status === 'crash') await runtime.exited;
+    }
   }
   const answered = Date.now();
   if (runtime.exit === undefined) await runtime.terminate();
-  await Promise.race([runtime.exited, delay(options.flushTimeoutMs ?? 30_000)]);
-  if (runtime.exit === undefined) {
+  const flushed = runtime.flushed ? runtime.flushed() : runtime.exited;
+  await Promise.race([flushed, delay(options.flushTimeoutMs ?? 30_000)]);
+  if (runtime.exit === undefined && !runtime.flushed) {
     await runtime.kill();
     await runtime.exited;
   }

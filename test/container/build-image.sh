@@ -11,7 +11,7 @@ repo=$(cd "$here/../.." && pwd)
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 
-jlink --add-modules java.base,java.net.http,java.management --strip-debug --no-man-pages --no-header-files --compress=2 --output "$ctx/jre"
+jlink --add-modules java.base,java.net.http,java.management,jdk.httpserver --strip-debug --no-man-pages --no-header-files --compress=2 --output "$ctx/jre"
 # every shared library the JRE's binaries load, at the same paths, and the loader
 for f in "$ctx"/jre/bin/java $(find "$ctx/jre/lib" -name '*.so'); do
   ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
@@ -23,6 +23,17 @@ mkdir -p "$ctx/bin" "$ctx/var/task" "$ctx/tmp"
 cp "$(command -v busybox)" "$ctx/bin/busybox"
 javac -d "$ctx/var/task" "$repo"/test/fixtures-java/hello/src/example/*.java
 cp -r "$repo/test/fixtures-java/hello/resources/templates" "$ctx/var/task/"
+# a stand-in for aws-lambda-rie (FakeRie.java says what it keeps of the real one's behaviour);
+# its own JVM is not traced: the agent options go to the runtime it starts
+mkdir -p "$ctx/rie"
+javac -d "$ctx/rie" "$here/rie/FakeRie.java"
+cat > "$ctx/rie/aws-lambda-rie" <<'RIE'
+#!/bin/sh
+export NI_RUNTIME_JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}"
+unset JAVA_TOOL_OPTIONS
+exec /jre/bin/java -cp /rie FakeRie "$@"
+RIE
+chmod +x "$ctx/rie/aws-lambda-rie"
 cat > "$ctx/lambda-bootstrap.sh" <<'BOOT'
 #!/bin/sh
 # Runs the function; without AWS_LAMBDA_RUNTIME_API, under the Runtime Interface Emulator.

@@ -26,7 +26,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function trace(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, [BIN, 'trace', '--engine', 'podman', '--agent-path', agent, ...args], { cwd: FN, encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, 'trace', '--engine', 'podman', '--runtime-api', '--agent-path', agent, ...args], { cwd: FN, encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -70,7 +70,7 @@ describe('trace --container (podman, Runtime API mode)', () => {
 
   it('removes the container and its temp directory on Ctrl-C', async () => {
     const before = tempDirsLeft();
-    const child = spawn(process.execPath, [BIN, 'trace', '--engine', 'podman', '--agent-path', agent, '--container', IMAGE, '--event', '{"action":"sleep","ms":"60000"}', '-o', join(work, 'out5')], { cwd: FN, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'trace', '--engine', 'podman', '--runtime-api', '--agent-path', agent, '--container', IMAGE, '--event', '{"action":"sleep","ms":"60000"}', '-o', join(work, 'out5')], { cwd: FN, stdio: 'ignore' });
     for (let i = 0; i < 100 && containersLeft() === ''; i++) await new Promise((r) => setTimeout(r, 100));
     expect(containersLeft()).not.toBe('');
     await new Promise((r) => setTimeout(r, 1500));

@@ -41,6 +41,10 @@ export interface TraceOptions extends GlobalOptions {
   readonly cmd?: string;
   /** a container image, run with `engine`. */
   readonly container?: string;
+  /** Serve the Runtime API (always for --cmd); else containers run under the emulator (RIE). */
+  readonly runtimeApi?: boolean;
+  /** An aws-lambda-rie binary to run the image under (RIE mode, for images without one). */
+  readonly rie?: string;
   readonly engine?: EngineName;
   readonly events?: readonly string[];
   readonly event?: readonly string[];
@@ -122,6 +126,8 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
         engine = await detectEngine(options.engine);
         run = await runContainer({
           engine,
+          mode: options.runtimeApi ? 'runtime-api' : 'rie',
+          ...(options.rie ? { rie: resolve(ctx.cwd, options.rie) } : {}),
           image: options.container,
           events: loaded.events,
           timeoutMs,
