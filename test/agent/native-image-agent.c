@@ -8,7 +8,7 @@
  *     each write goes to agent-pid<pid>-<datetime>.tmp/ inside the output directory and its
  *     files are renamed into place; periodic writes on an agent thread, a final write at
  *     VM death, then the lock is removed
- *   - records real reflective lookups (Class.forName, getMethod, getDeclaredMethod,
+ *   - records real reflective lookups (Class.forName, both overloads, getMethod, getDeclaredMethod,
  *     getConstructor, getDeclaredConstructor, getField, getDeclaredField) and resource lookups
  *     (ClassLoader.getResource, getResources) with JVMTI breakpoints at their first bytecode,
  *     reading the arguments with GetLocalObject; lookups made by JDK code are not recorded
@@ -37,7 +37,7 @@ static int period = -1, initial_delay = 1, dead = 0;
 static char *entries[MAX_ENTRIES]; /* "C\tclass" | "M\tclass\tname\tparams" | "F\tclass\tfield" | "R\tresource" */
 static int entry_count = 0;
 
-enum target { FOR_NAME, GET_METHOD, GET_DECLARED_METHOD, GET_CONSTRUCTOR, GET_DECLARED_CONSTRUCTOR, GET_FIELD, GET_DECLARED_FIELD, GET_RESOURCE, GET_RESOURCES, TARGETS };
+enum target { FOR_NAME, FOR_NAME_LOADER, GET_METHOD, GET_DECLARED_METHOD, GET_CONSTRUCTOR, GET_DECLARED_CONSTRUCTOR, GET_FIELD, GET_DECLARED_FIELD, GET_RESOURCE, GET_RESOURCES, TARGETS };
 static jmethodID targets[TARGETS];
 
 static void expand(const char *in, char *out, size_t size) {
@@ -242,7 +242,7 @@ static void JNICALL on_breakpoint(jvmtiEnv *env, JNIEnv *jni, jthread thread, jm
   if (t < 0 || dead || !caller_is_app(thread)) return;
   jobject a0 = NULL, a1 = NULL, a2 = NULL;
   char buf[4096];
-  if (t == FOR_NAME) {
+  if (t == FOR_NAME || t == FOR_NAME_LOADER) {
     (*jvmti)->GetLocalObject(jvmti, thread, 0, 0, &a0);
     char *name = string_value(jni, a0);
     if (name) { snprintf(buf, sizeof buf, "C\t%s", name); record(buf); free(name); }
@@ -297,6 +297,7 @@ static void JNICALL writer(jvmtiEnv *env, JNIEnv *jni, void *arg) {
 static void JNICALL on_vm_init(jvmtiEnv *env, JNIEnv *jni, jthread thread) {
   (void)env; (void)thread;
   targets[FOR_NAME] = find(jni, "java/lang/Class", "forName", "(Ljava/lang/String;)Ljava/lang/Class;", 1);
+  targets[FOR_NAME_LOADER] = find(jni, "java/lang/Class", "forName", "(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", 1);
   targets[GET_METHOD] = find(jni, "java/lang/Class", "getMethod", "(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;", 0);
   targets[GET_DECLARED_METHOD] = find(jni, "java/lang/Class", "getDeclaredMethod", "(Ljava/lang/String;[Ljava/lang/Class;)Ljava/lang/reflect/Method;", 0);
   targets[GET_CONSTRUCTOR] = find(jni, "java/lang/Class", "getConstructor", "([Ljava/lang/Class;)Ljava/lang/reflect/Constructor;", 0);
