@@ -188,6 +188,7 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
       const format = options.format ?? projectFormat ?? 'unified';
       const result = await emitAndWrite(set, format, options.out!, false, ctx);
       written = result.written;
+      for (const w of result.warnings) lines.push(`warning: ${w}`);
       lines.push(summaryLine(format, countEntries(set), result, false));
     }
     if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.length} run); what it wrote periodically is used`);
