@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'], testTimeout: 60_000 } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
+      // one file at a time: the trace tests time real processes and containers
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, fileParallelism: false } },
     ],
   },
 });

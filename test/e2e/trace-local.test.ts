@@ -63,9 +63,10 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
       '--event', '{"action":"sleep","ms":"1600"}',
       '--event', '{"action":"throw"}',
       '--event', '{"action":"crash"}',
-      '--event', '{"action":"sleep","ms":"5000"}',
+      '--event', '{"action":"sleep","ms":"9000"}',
       '--event', '{"action":"greet","model":"Greeting","name":"Grace"}',
-      '--period', '1', '--timeout', '3', '-o', out, '--json',
+      // generous enough for a JVM to start under a loaded CI machine, shorter than the sleep
+      '--period', '1', '--timeout', '5', '-o', out, '--json',
     ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as TraceJson;

@@ -49,7 +49,7 @@ describe(`trace --container, RIE mode (${realRie ? 'aws-lambda-rie' : 'stand-in 
 
   it('classifies a crash (502) and a timeout (200 "Task timed out"), and goes on with the runtime the emulator restarts', () => {
     const out = join(work, 'out2');
-    const r = trace(['--event', '{"action":"crash"}', '--event', '{"action":"sleep","ms":"5000"}', '--event', '{"action":"greet","model":"Greeting","name":"Ada"}', '--timeout', '2', '--period', '1', '-o', out, '--json']);
+    const r = trace(['--event', '{"action":"crash"}', '--event', '{"action":"sleep","ms":"9000"}', '--event', '{"action":"greet","model":"Greeting","name":"Ada"}', '--timeout', '5', '--period', '1', '-o', out, '--json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as TraceJson;
     expect(report.events.map((e) => e.status)).toEqual(['crash', 'timeout', 'success']);
