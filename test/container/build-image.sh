@@ -23,6 +23,18 @@ mkdir -p "$ctx/bin" "$ctx/var/task" "$ctx/tmp"
 cp "$(command -v busybox)" "$ctx/bin/busybox"
 javac -d "$ctx/var/task" "$repo"/test/fixtures-java/hello/src/example/*.java
 cp -r "$repo/test/fixtures-java/hello/resources/templates" "$ctx/var/task/"
+# the Clojure fixture function (FUNCTION=clojure), with Debian's clojure 1.11 and the jars its
+# manifest names, at the same paths
+if [ -f /usr/share/java/clojure.jar ]; then
+  mkdir -p "$ctx/usr/share/java" "$ctx/var/clj"
+  cp -L /usr/share/java/clojure.jar "$ctx/usr/share/java/clojure.jar"
+  # Class-Path and its continuation lines (which start with one space), joined
+  for jar in $(unzip -p /usr/share/java/clojure.jar META-INF/MANIFEST.MF | tr -d '\r' | awk '/^Class-Path:/ {on=1; printf "%s", substr($0, 13); next} on && /^ / {printf "%s", substr($0, 2); next} {on=0}' | tr ' ' '\n' | grep '\.jar$'); do
+    mkdir -p "$ctx$(dirname "$jar")"
+    cp -L "$jar" "$ctx$jar"
+  done
+  cp -r "$repo/test/fixtures-clojure/hello/src" "$repo/test/fixtures-clojure/hello/resources" "$ctx/var/clj/"
+fi
 # a stand-in for aws-lambda-rie (FakeRie.java says what it keeps of the real one's behaviour);
 # its own JVM is not traced: the agent options go to the runtime it starts
 mkdir -p "$ctx/rie"
@@ -38,9 +50,12 @@ cat > "$ctx/lambda-bootstrap.sh" <<'BOOT'
 #!/bin/sh
 # Runs the function; without AWS_LAMBDA_RUNTIME_API, under the Runtime Interface Emulator.
 if [ -z "${AWS_LAMBDA_RUNTIME_API:-}" ]; then
-  if [ -x /rie/aws-lambda-rie ]; then exec /rie/aws-lambda-rie /jre/bin/java -cp /var/task example.Bootstrap; fi
+  if [ -x /rie/aws-lambda-rie ]; then exec /rie/aws-lambda-rie "$0"; fi
   echo "no AWS_LAMBDA_RUNTIME_API and no /rie/aws-lambda-rie" >&2
   exit 2
+fi
+if [ "${FUNCTION:-java}" = clojure ]; then
+  cd /var/clj && exec /jre/bin/java -cp /usr/share/java/clojure.jar:src:resources clojure.main -m hello.core
 fi
 exec /jre/bin/java -cp /var/task example.Bootstrap
 BOOT

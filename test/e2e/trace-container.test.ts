@@ -59,6 +59,17 @@ describe('trace --container (podman, Runtime API mode)', () => {
     expect(containersLeft()).toBe('');
   });
 
+  it('traces the Clojure function in the same image and prunes its namespace noise', () => {
+    const out = join(work, 'clj');
+    const r = spawnSync(process.execPath, [BIN, 'trace', '--engine', 'podman', '--runtime-api', '--agent-path', agent, '--container', IMAGE, '-e', 'FUNCTION=clojure', '--events', 'events/*.json', '--preset', 'clojure', 'default', '--format', 'legacy', '-o', out], { cwd: join(REPO, 'test', 'fixtures-clojure', 'hello'), encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(0);
+    const names = (JSON.parse(readFileSync(join(out, 'reflect-config.json'), 'utf8')) as { name: string }[]).map((e) => e.name);
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((n) => n.endsWith('__init') || /\$(eval|fn__)\d+/.test(n))).toEqual([]);
+    expect(readFileSync(join(out, 'resource-config.json'), 'utf8')).toContain('hello/config.edn');
+    expect(containersLeft()).toBe('');
+  });
+
   it('says clearly when the image is missing or the engine is not installed', () => {
     const missing = trace(['--container', 'localhost/ni-config-test/no-such-image:1', '--events', 'events/*.json', '-o', join(work, 'out3')]);
     expect(missing.code).toBe(2);
