@@ -3,7 +3,7 @@
  * a local process against ni-config's own Runtime API, drive the events, and (trace) collect,
  * merge, prune and write what the native-image agent recorded.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { onInterrupt } from '../../io/cleanup.js';
@@ -116,8 +116,17 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     if (agentDir.includes(',')) throw new InputError(`the temp directory ${agentDir} contains a comma, which the agent's option syntax cannot carry`);
     const agentOutput = `config-output-dir=${agentDir}/run-{pid}-{datetime},config-write-period-secs=${period}`;
     const agentOption = options.invokeOnly ? undefined : options.agentPath ? `-agentpath:${options.agentPath}=${agentOutput}` : `-agentlib:native-image-agent=${agentOutput}`;
+    // Progress: a line per event; on a terminal also how many agent writes have landed so far
+    // (local runs, where the output directory is on this machine).
+    const writes = new Set<string>();
+    const watch =
+      ctx.stderr.isTTY && !options.json && options.cmd !== undefined && !options.invokeOnly
+        ? setInterval(() => void countWrites(agentDir, writes), 500)
+        : undefined;
     const onProgress = (done: number, total: number, name: string, r: InvocationResult): void => {
-      if (!options.json) void writeOut(ctx.stderr, `[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${r.errorType ?? ''} ${r.body.slice(0, 200)}`.trimEnd()}\n`);
+      if (options.json) return;
+      const seen = watch ? ` · agent writes seen: ${writes.size}` : '';
+      void writeOut(ctx.stderr, `[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${r.errorType ?? ''} ${r.body.slice(0, 200)}`.trimEnd()}${seen}\n`);
     };
     let run: LocalRunResult;
     if (options.container !== undefined) {
@@ -143,6 +152,7 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     } else {
       run = await runLocal({ argv, cwd: ctx.cwd, env, events: loaded.events, timeoutMs, ...(agentOption ? { agentOption, agentDir } : {}), onProgress });
     }
+    if (watch) clearInterval(watch);
     return await report(options, ctx, run, agentDir, (presetNames.length > 0 ? presetNames : (config.prune?.presets ?? [])) as PresetName[], config.format);
   } finally {
     await removeWork();
@@ -213,4 +223,12 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
     await writeOut(ctx.stderr, lines.join('\n') + '\n');
   }
   return ok ? EXIT.ok : EXIT.findings;
+}
+
+/** Each (run directory, modification time) of a reflect-config.json is one write the agent finished. */
+async function countWrites(agentDir: string, seen: Set<string>): Promise<void> {
+  for (const run of await readdir(agentDir).catch(() => [] as string[])) {
+    const info = await stat(join(agentDir, run, 'reflect-config.json')).catch(() => undefined);
+    if (info) seen.add(`${run}@${info.mtimeMs}`);
+  }
 }
