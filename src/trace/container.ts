@@ -45,6 +45,9 @@ export const CONTAINER_AGENT_DIR = '/tmp/ni-config-agent';
 // Signals the JVM itself, not an init process or emulator in front of it: every process whose
 // command line names java gets SIGTERM. busybox and every base image's sh can run this.
 const TERMINATE_JAVA = `for p in /proc/[0-9]*; do c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}";; esac; done`;
+// Under the emulator, process 1 is the emulator: it must live on until the output is copied
+// (and when it is itself a JVM, as the tests' stand-in is, it must not get the signal).
+const TERMINATE_JAVA_NOT_INIT = `for p in /proc/[0-9]*; do [ "\${p#/proc/}" = 1 ] && continue; c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}";; esac; done`;
 
 class ContainerFunction implements FunctionRuntime {
   exited: Promise<void> = Promise.resolve();
@@ -58,7 +61,7 @@ class ContainerFunction implements FunctionRuntime {
     readonly name: string,
     private readonly runArgs: readonly string[],
     private readonly server: { crash(reason: string): void },
-    rieMode: boolean,
+    private readonly rieMode: boolean,
   ) {
     if (!rieMode) this.flushed = undefined;
   }
@@ -66,7 +69,9 @@ class ContainerFunction implements FunctionRuntime {
   /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */
   flushed?: () => Promise<void> = async () => {
         for (;;) {
-          const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', `ls ${CONTAINER_AGENT_DIR}/*/.lock 2>/dev/null`]);
+          // locks whose JVM still runs; one left by a JVM that crashed or was killed never goes
+          const live = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] && kill -0 "$(cat "$l")" 2>/dev/null && echo "$l"; done; true`;
+          const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', live]);
           if (r.code !== 0 || r.stdout.trim() === '' || this.exit !== undefined) return;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
@@ -111,7 +116,7 @@ class ContainerFunction implements FunctionRuntime {
   }
 
   async terminate(): Promise<void> {
-    const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', TERMINATE_JAVA]);
+    const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', this.rieMode ? TERMINATE_JAVA_NOT_INIT : TERMINATE_JAVA]);
     if (r.code !== 0) await engineRun(this.engine, ['kill', '--signal', 'TERM', this.name]);
   }
 
