@@ -43,11 +43,14 @@ export interface ContainerRunOptions {
 export const CONTAINER_AGENT_DIR = '/tmp/ni-config-agent';
 
 // Signals the JVM itself, not an init process or emulator in front of it: every process whose
-// command line names java gets SIGTERM. busybox and every base image's sh can run this.
-const TERMINATE_JAVA = `for p in /proc/[0-9]*; do c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}";; esac; done`;
+// command line names java gets SIGTERM. busybox and every base image's sh can run this. The shell
+// running the loop names java too (in this very text): it skips itself, or it could signal itself
+// before reaching the JVM (/proc is walked in lexical order, so pid 105 comes before pid 28).
+// It fails when it signalled no JVM, and the caller then signals the container.
+export const TERMINATE_JAVA = `n=0; for p in /proc/[0-9]*; do [ "\${p#/proc/}" = $$ ] && continue; c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}" && n=1;; esac; done; [ $n = 1 ]`;
 // Under the emulator, process 1 is the emulator: it must live on until the output is copied
 // (and when it is itself a JVM, as the tests' stand-in is, it must not get the signal).
-const TERMINATE_JAVA_NOT_INIT = `for p in /proc/[0-9]*; do [ "\${p#/proc/}" = 1 ] && continue; c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}";; esac; done`;
+export const TERMINATE_JAVA_NOT_INIT = `n=0; for p in /proc/[0-9]*; do case "\${p#/proc/}" in 1|$$) continue;; esac; c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}" && n=1;; esac; done; [ $n = 1 ]`;
 
 class ContainerFunction implements FunctionRuntime {
   exited: Promise<void> = Promise.resolve();
@@ -68,11 +71,14 @@ class ContainerFunction implements FunctionRuntime {
 
   /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */
   flushed?: () => Promise<void> = async () => {
-        for (;;) {
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline) {
           // locks whose JVM still runs; one left by a JVM that crashed or was killed never goes
           const live = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] && kill -0 "$(cat "$l")" 2>/dev/null && echo "$l"; done; true`;
           const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', live]);
-          if (r.code !== 0 || r.stdout.trim() === '' || this.exit !== undefined) return;
+          if (this.exit !== undefined) return;
+          // an exec that fails while the container runs is retried (the caller bounds the wait)
+          if (r.code === 0 && r.stdout.trim() === '') return;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       };
