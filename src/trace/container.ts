@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { onInterrupt } from '../io/cleanup.js';
-import { engineRun, inspectImage, type Engine } from './engine.js';
+import { EngineError, engineRun, inspectImage, type Engine } from './engine.js';
 import { drive, waitForLocks, type FunctionRuntime, type Invoker, type LocalRunResult } from './local.js';
 import { invokeRie, waitForRie } from './rie.js';
 import { RuntimeApiServer } from './runtime-api.js';
@@ -178,6 +178,11 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
     if (options.collectTo !== undefined && !fn.startFailed) {
       // copied out after the JVM ended: owned by us, no SELinux relabelling, no half-written state
       const cp = await engineRun(options.engine, ['cp', `${name}:${CONTAINER_AGENT_DIR}`, options.collectTo]);
+      // no output directory at all is the agent's failure, reported with the JVM's own words later
+      if (cp.code !== 0 && !/no such file|could not find|not found/i.test(cp.stderr)) {
+        const tail = cp.stderr.trim().split('\n').slice(-3).join(' | ');
+        throw new EngineError(`copying the agent's output out of the container failed: ${options.engine.bin} cp exited with ${cp.code}: ${tail}`, [options.engine.bin, 'cp'], cp.code, tail);
+      }
       if (cp.code === 0) staleLocks = await waitForLocks(options.collectTo, 0, false);
     }
     return { ...run, flushMs: Date.now() - run.answered, staleLocks };

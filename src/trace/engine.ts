@@ -33,12 +33,14 @@ export interface EngineResult {
 export function engineRun(engine: Engine, args: readonly string[], timeoutMs = 120_000): Promise<EngineResult> {
   return new Promise((resolve, reject) => {
     execFile(engine.bin, [...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: unknown }) | null;
+      const e = err as (NodeJS.ErrnoException & { code?: unknown; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
       if (e && e.code === 'ENOENT') {
         reject(new EngineError(`${engine.bin} is not installed (or not on PATH)`, [engine.bin, ...args]));
         return;
       }
-      resolve({ stdout, stderr, code: e ? (typeof e.code === 'number' ? e.code : 1) : 0 });
+      // an engine killed mid-command (by a signal or our timeout) says nothing itself
+      const died = e?.signal ? `${stderr === '' ? '' : '\n'}${engine.bin} ${args[0] ?? ''} was killed by ${e.signal}${e.killed ? ` after ${Math.round(timeoutMs / 1000)} s` : ''}` : '';
+      resolve({ stdout, stderr: stderr + died, code: e ? (typeof e.code === 'number' ? e.code : 1) : 0 });
     });
   });
 }

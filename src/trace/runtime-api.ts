@@ -139,8 +139,12 @@ export class RuntimeApiServer {
       this.dispatch();
       return;
     }
-    const body = await readBody(req);
-    if (body === undefined) return reply(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).`, errorType: 'RequestEntityTooLarge' });
+    const read = await readBody(req);
+    // a connection reset mid-request: the runtime never finished saying anything, so the
+    // invocation stays open (it may retry; a runtime that died is seen by its exit)
+    if (read === 'aborted') return;
+    if (read === 'too-large') return reply(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).`, errorType: 'RequestEntityTooLarge' });
+    const body = read;
     if (req.method === 'POST' && url === `${PREFIX}/init/error`) {
       this.initError = { errorType: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.Unknown'), body };
       reply(res, 202, { status: 'OK' });
@@ -178,18 +182,25 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** The request body as text; undefined when it is larger than Lambda allows. */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The request body as text, or why there is none: larger than Lambda allows, or cut off. */
+function readBody(req: IncomingMessage): Promise<string | 'too-large' | 'aborted'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
+    let ended = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_PAYLOAD + 100) over = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(undefined));
+    req.on('end', () => {
+      ended = true;
+      resolve(over ? 'too-large' : Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', () => resolve('aborted'));
+    req.on('close', () => {
+      if (!ended) resolve('aborted');
+    });
   });
 }

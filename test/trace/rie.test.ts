@@ -12,7 +12,7 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** Replays one recorded answer per invocation, in order. */
-async function emulator(answers: { status: number; body: string; drop?: boolean }[]): Promise<{ base: string; seen: string[] }> {
+async function emulator(answers: { status: number; body: string; drop?: boolean; half?: boolean }[]): Promise<{ base: string; seen: string[] }> {
   const seen: string[] = [];
   let concurrent = 0;
   server = createServer((req, res) => {
@@ -32,7 +32,12 @@ async function emulator(answers: { status: number; body: string; drop?: boolean 
       setTimeout(() => {
         concurrent--;
         if (a.drop) res.socket?.destroy();
-        else {
+        else if (a.half) {
+          // headers and part of the body, then a reset
+          res.writeHead(a.status, { 'Content-Type': 'application/json', 'Content-Length': 1000 });
+          res.write(a.body);
+          setTimeout(() => res.socket?.resetAndDestroy(), 20);
+        } else {
           res.writeHead(a.status, { 'Content-Type': 'application/json' });
           res.end(a.body);
         }
@@ -51,18 +56,22 @@ describe('the RIE client', () => {
       { status: 200, body: 'Task timed out after 3.00 seconds' },
       { status: 502, body: '' },
       { status: 0, body: '', drop: true },
+      { status: 200, body: '{"message":"hel', half: true },
     ]);
     await waitForRie(base, 5000);
     const statuses = [];
-    for (const e of ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']) statuses.push(await invokeRie(base, e, 5000));
+    for (const e of ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}', '{"n":6}']) statuses.push(await invokeRie(base, e, 5000));
     expect(statuses.map((s) => [s.status, s.errorType])).toEqual([
       ['success', undefined],
       ['function-error', 'java.lang.IllegalStateException'],
       ['timeout', undefined],
       ['crash', undefined],
       ['crash', undefined],
+      ['crash', undefined],
     ]);
-    expect(seen).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}']);
+    // a reset mid-response says so
+    expect(statuses[5]!.body).toMatch(/terminated|reset|aborted|socket/i);
+    expect(seen).toEqual(['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}', '{"n":6}']);
   });
 
   it('gives up on an emulator that never answers, saying so', async () => {

@@ -1,4 +1,5 @@
 /** The Runtime API server against a real HTTP client playing the runtime, as the Java RIC does. */
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD, RuntimeApiServer } from '../../src/trace/runtime-api.js';
 
@@ -54,5 +55,28 @@ describe('RuntimeApiServer', () => {
     expect((await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: 'x'.repeat(MAX_PAYLOAD + 200) })).status).toBe(413);
     server.crash('done');
     await big;
+  });
+
+  it("keeps an invocation open when the runtime's answer is cut off mid-body, and takes its retry", async () => {
+    server = new RuntimeApiServer();
+    const api = await server.start();
+    const result = server.invoke('{}', 10_000);
+    const a = await next(api);
+    const [host, port] = api.split(':') as [string, string];
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), host, () => {
+        socket.write(`POST /2018-06-01/runtime/invocation/${a.id}/response HTTP/1.1\r\nHost: ${api}\r\nContent-Length: 100\r\n\r\n"half`);
+        setTimeout(() => {
+          socket.resetAndDestroy();
+          resolve();
+        }, 50);
+      });
+    });
+    let settled = false;
+    void result.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(settled).toBe(false);
+    expect((await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: '"whole"' })).status).toBe(202);
+    expect(await result).toMatchObject({ status: 'success', body: '"whole"' });
   });
 });

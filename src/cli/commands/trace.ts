@@ -5,7 +5,7 @@
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { onInterrupt } from '../../io/cleanup.js';
 import { collectSources } from '../../io/inputs.js';
 import { isBlocking } from '../../model/findings.js';
@@ -179,7 +179,15 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
     }
     const loaded = loadSources(collected.sources);
     const blocking = loaded.findings.filter(isBlocking);
-    if (blocking.length > 0) throw new InputError('the agent left files that cannot be read', blocking, new Map(collected.sources.map((s) => [s.file, s.text])));
+    if (blocking.length > 0) {
+      // named by run directory and file: the temp directory they were in is removed on exit
+      const rel = (file: string): string => `agent-output/${file.slice(agentDir.length + 1)}`;
+      throw new InputError(
+        `the agent left files that cannot be read (a JVM that died mid-write, or an agent of another version); nothing was written`,
+        blocking.map((f) => ({ ...f, file: rel(f.file) })),
+        new Map(collected.sources.map((s) => [rel(s.file), s.text])),
+      );
+    }
     set = loaded.set;
     if (options.mergeInto !== undefined) {
       // the existing config is kept whole: the new trace adds to it, and its entries are pinned
@@ -201,7 +209,7 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
       for (const w of result.warnings) lines.push(`warning: ${w}`);
       lines.push(summaryLine(format, countEntries(set), result, false));
     }
-    if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.length} run); what it wrote periodically is used`);
+    if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.map((l) => relative(agentDir, dirname(l))).join(', ')}); what it wrote periodically is used`);
     lines.push(`collected ${runs} agent run${runs === 1 ? '' : 's'}, ${run.flushMs} ms after the last answer`);
   }
   const ok = run.initError === undefined && (failed === 0 || Boolean(options.allowErrors));
@@ -212,7 +220,8 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
       counts,
       ...(run.initError ? { initError: run.initError } : {}),
       flushMs: run.flushMs,
-      staleLocks: run.staleLocks,
+      // by run directory: the temp directory they were in is gone
+      staleLocks: run.staleLocks.map((l) => relative(agentDir, l)),
       runs,
       ...(set ? { entries: countEntries(set) } : {}),
       written,
