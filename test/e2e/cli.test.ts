@@ -67,4 +67,19 @@ describe('the ni-config binary', () => {
     expect(r.stdout).not.toMatch(/\u001b\[/);
     expect(r.stdout).toMatch(/bad\/reflect-config\.json:1:\d+: error \[bad-class-name\]/);
   });
+
+  it('warns before reading more than its heap can hold, and says how to give it more', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ni-config-heap-'));
+    try {
+      const entries = Array.from({ length: 140_000 }, (_, i) => ({ type: `com.example.C${i}`, methods: [{ name: 'get', parameterTypes: ['java.lang.String'] }] }));
+      writeFileSync(join(dir, 'reachability-metadata.json'), JSON.stringify({ reflection: entries }));
+      const small = spawnSync(process.execPath, ['--max-old-space-size=128', BIN, 'validate', dir], { encoding: 'utf8' });
+      expect(small.stderr).toMatch(/warning: the inputs hold \d+ MB of JSON; that needs about \d+ MB of memory and this Node\.js allows \d+ MB\. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=\d+/);
+      const normal = spawnSync(process.execPath, [BIN, 'validate', dir], { encoding: 'utf8' });
+      expect(normal.status).toBe(0);
+      expect(normal.stderr).not.toContain('warning: the inputs hold');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,6 +6,8 @@ import { loadSources, type LoadResult, type SchemaCheck } from '../../ops/load.j
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { resolve } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { writeOut } from '../render.js';
 
 export interface LoadedInputs extends LoadResult {
   /** Problems reading the files at all (exit 2 whatever the command). */
@@ -34,8 +36,32 @@ export async function loadInputs(paths: readonly string[], project: ProjectConfi
     }
     return file;
   };
+  await warnIfTooLarge(collected.sources.reduce((n, s) => n + s.text.length, 0), ctx);
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
   const loaded = loadSources(sources, schema ? { schema } : {});
   return { ...loaded, ioFindings, texts: new Map(sources.map((s) => [s.file, s.text])) };
+}
+
+/**
+ * Peak memory is roughly this many times the JSON read (bench/scale.mjs: 11× to merge two
+ * files, 15× one 200 MB file, up to 19× to diff). Node.js ends a process that outgrows its
+ * heap with a fatal error nothing can catch, so say beforehand what to do about it.
+ */
+const MEMORY_PER_INPUT_BYTE = 16;
+let inputChars = 0;
+let warned = false;
+
+async function warnIfTooLarge(chars: number, ctx: CommandContext): Promise<void> {
+  inputChars += chars; // a diff reads two sides
+  const limit = getHeapStatistics().heap_size_limit;
+  const need = inputChars * MEMORY_PER_INPUT_BYTE;
+  if (warned || need <= limit) return;
+  warned = true;
+  const mb = (n: number): number => Math.round(n / 1024 / 1024);
+  const suggest = Math.ceil((need * 1.25) / 1024 / 1024 / 1024) * 1024;
+  await writeOut(
+    ctx.stderr,
+    `ni-config: warning: the inputs hold ${mb(inputChars)} MB of JSON; that needs about ${mb(need)} MB of memory and this Node.js allows ${mb(limit)} MB. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=${suggest}\n`,
+  );
 }
