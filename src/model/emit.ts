@@ -13,6 +13,7 @@ import {
   MEMBER_GROUPS,
   MEMBER_GROUP_NAMES,
   TYPE_FLAGS,
+  compareStrings,
   compareTypeEntries,
   isNameOnly,
   methodKey,
@@ -338,12 +339,13 @@ export function emitUnified(set: ConfigSet): Emitted {
     reflection?: TypeEntry;
     jni?: TypeEntry;
     serializable: boolean;
+    serialReasons: readonly string[];
   }
   const combined = new Map<string, Combined>();
   const slot = (condition: string, type: TypeRef): Combined => {
     const key = `${condition}\u0000${typeKey(type)}`;
     let c = combined.get(key);
-    if (c === undefined) combined.set(key, (c = { condition, type, serializable: false }));
+    if (c === undefined) combined.set(key, (c = { condition, type, serializable: false, serialReasons: [] }));
     return c;
   };
   for (const t of set.reflection) slot(t.condition, t.type).reflection = t;
@@ -354,7 +356,9 @@ export function emitUnified(set: ConfigSet): Emitted {
       toSide(`serialization ${label(s)} with customTargetConstructorClass ${s.customTargetConstructorClass}`);
       continue;
     }
-    slot(s.condition, s.type).serializable = true;
+    const c = slot(s.condition, s.type);
+    c.serializable = true;
+    c.serialReasons = s.reasons;
   }
   for (const l of set.lambdaCapturing) {
     side.addLambdaCapturing(l.condition, l.name);
@@ -385,7 +389,8 @@ export function emitUnified(set: ConfigSet): Emitted {
     const cond = conditionObject(c.condition, 'typeReached');
     if (cond) o.condition = cond;
     o.type = typeJson(c.type);
-    const reason = unifiedReason(entry?.reasons ?? []);
+    // one `reason` for the whole entry: what reflection, JNI and serialization each said
+    const reason = unifiedReason([...new Set([...(entry?.reasons ?? []), ...c.serialReasons])].sort(compareStrings));
     if (reason !== undefined) o.reason = reason;
     if (entry) {
       for (const g of MEMBER_GROUP_NAMES) {

@@ -346,7 +346,8 @@ export class ConfigBuilder {
    * Serialization registers its types for reflective lookup (native-image's SerializationFeature
    * does), so a reflection entry that registers nothing but the type adds nothing to a
    * serialization entry for the same condition and type. Dropping it keeps one canonical form,
-   * whichever format the set came from; its reasons move to the serialization entry.
+   * whichever format the set came from; its reasons move to the serialization entry. A
+   * reflection entry that registers more stays, and shares its reasons with the serialization one.
    */
   private dropReflectionImpliedBySerialization(): void {
     if (this.serialization.size === 0) return;
@@ -356,7 +357,14 @@ export class ConfigBuilder {
       const list = reflection.get(s.type.kind === 'class' ? s.type.name : typeKey(s.type));
       const i = list?.findIndex((t) => t.condition === s.condition) ?? -1;
       const t = i >= 0 ? list![i]! : undefined;
-      if (t === undefined || t.flags !== null || t.methods !== null || t.fields !== null || t.groups !== null) continue;
+      if (t === undefined) continue;
+      if (t.flags !== null || t.methods !== null || t.fields !== null || t.groups !== null) {
+        // both stay; they are one entry in the unified format, so they share their reasons
+        // (whichever of them a reason arrived with, in whatever merge order)
+        for (const r of t.reasons ?? []) s.reasons.add(r);
+        if (s.reasons.size > 0) t.reasons = [...s.reasons];
+        continue;
+      }
       if (t.reasons) for (const r of t.reasons) s.reasons.add(r);
       list!.splice(i, 1);
     }

@@ -3,11 +3,12 @@
  * what was added, removed or changed (flags, member access, members), entries that moved from
  * one condition to another, and marks the changes that broaden what the image allows.
  */
-import { emitUnified, toJsonText } from '../model/emit.js';
+import { emitUnified } from '../model/emit.js';
 import { kindOfFileName } from '../model/kinds.js';
-import { loadSources } from './load.js';
+import { parseDocument } from '../model/parse.js';
 import {
   Access,
+  ConfigBuilder,
   MEMBER_GROUPS,
   MEMBER_GROUP_NAMES,
   compareStrings,
@@ -239,6 +240,11 @@ export function diffSets(before: ConfigSet, after: ConfigSet): DiffResult {
  * that format compares both this way, so that a conversion alone shows no difference.
  */
 export function unifiedView(set: ConfigSet): ConfigSet {
-  const files = emitUnified(set).files;
-  return loadSources([...files].map(([name, value]) => ({ file: name, text: toJsonText(value), kind: kindOfFileName(name) }))).set;
+  // read back from the emitted values themselves: a text round trip would only cost time
+  const builder = new ConfigBuilder();
+  for (const [name, value] of emitUnified(set).files) {
+    const kind = kindOfFileName(name);
+    if (kind !== undefined) parseDocument(kind, value, name, builder);
+  }
+  return builder.build();
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { emitLegacy, emitUnified } from '../../src/model/emit.js';
 import { Access, ConfigBuilder, MEMBER_GROUP_NAMES, TYPE_FLAGS, type ConfigSet, type TypeRef } from '../../src/model/model.js';
 import { mergeSets } from '../../src/ops/merge.js';
+import { diffSets, unifiedView } from '../../src/ops/diff.js';
 import { canonical, loadDocs } from '../helpers.js';
 
 const names = fc.constantFrom('a.A', 'a.B', 'b.C$D', 'java.lang.String[]', 'int[]');
@@ -91,6 +92,25 @@ describe('random models', () => {
       const copy = new ConfigBuilder().addSet(a).build();
       return JSON.stringify([...emitUnified(a).files]) === JSON.stringify([...emitUnified(copy).files]);
     }), runs);
+  });
+
+  it('read from one unified file are already their own unified view (diff skips converting them)', () => {
+    fc.assert(fc.property(configSet, (a) => {
+      const set = loadDocs(new Map([['reachability-metadata.json', emitUnified(a).files.get('reachability-metadata.json') ?? {}]])).set;
+      const view = unifiedView(set);
+      expect(diffSets(set, view).changes).toEqual([]);
+      return canonical(view) === canonical(set);
+    }), runs);
+  });
+
+  it('read from several unified files are not always their own view (so diff converts them)', () => {
+    // JNI access in one file and a field in another: one entry once emitted, and JNI gets the field
+    const docs = new Map<string, unknown>([
+      ['1/reachability-metadata.json', { reflection: [{ type: 'b.C', jniAccessible: true }] }],
+      ['2/reachability-metadata.json', { reflection: [{ type: 'b.C', fields: [{ name: 'f' }] }] }],
+    ]);
+    const set = loadDocs(docs).set;
+    expect(diffSets(set, unifiedView(set)).changes).not.toEqual([]);
   });
 
   it('survive unified output with every loss named in a note', () => {
