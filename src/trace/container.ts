@@ -57,7 +57,9 @@ class ContainerFunction implements FunctionRuntime {
   exit: FunctionRuntime['exit'];
   startFailed = false;
   stderrTail = '';
+  readonly warnings: string[] = [];
   private created = false;
+  private waiter: ReturnType<typeof spawn> | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -89,7 +91,7 @@ class ContainerFunction implements FunctionRuntime {
     const lines = out.stdout.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '');
     const v4 = lines.find((l) => /^\d+\.\d+\.\d+\.\d+:\d+$/.test(l));
     const any = v4 ?? lines[0];
-    if (any === undefined) throw new Error(`the container publishes no port 8080 (${out.stderr.trim()})`);
+    if (any === undefined) throw new EngineError(`the container publishes no port 8080 (${out.stderr.trim()})`);
     const port = any.slice(any.lastIndexOf(':') + 1);
     return v4 ? `http://127.0.0.1:${port}` : `http://[::1]:${port}`;
   }
@@ -108,6 +110,7 @@ class ContainerFunction implements FunctionRuntime {
     // `wait` returns when the container's main process ends
     this.exited = new Promise<void>((resolve) => {
       const w = spawn(this.engine.bin, ['wait', this.name], { stdio: ['ignore', 'pipe', 'ignore'] });
+      this.waiter = w;
       let out = '';
       w.stdout.on('data', (d: Buffer) => (out += d.toString()));
       w.on('close', () => {
@@ -123,7 +126,13 @@ class ContainerFunction implements FunctionRuntime {
 
   async terminate(): Promise<void> {
     const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', this.rieMode ? TERMINATE_JAVA_NOT_INIT : TERMINATE_JAVA]);
-    if (r.code !== 0) await engineRun(this.engine, ['kill', '--signal', 'TERM', this.name]);
+    if (r.code === 0) return;
+    const why = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
+    if (this.rieMode) {
+      // the emulator is process 1: stopping it stops the JVM before the agent can write at exit
+      this.warnings.push(`the JVM could not be signalled inside the container (${this.engine.bin} exec: ${why}); the container was stopped instead, so only the agent's periodic writes are there`);
+    }
+    await engineRun(this.engine, ['kill', '--signal', 'TERM', this.name]);
   }
 
   async kill(): Promise<void> {
@@ -131,7 +140,12 @@ class ContainerFunction implements FunctionRuntime {
   }
 
   async remove(): Promise<void> {
-    if (this.created) await engineRun(this.engine, ['rm', '-f', this.name]);
+    if (this.created) {
+      const r = await engineRun(this.engine, ['rm', '-f', this.name]).catch((e: Error) => ({ code: 1, stderr: e.message, stdout: '' }));
+      if (r.code !== 0) this.warnings.push(`the container ${this.name} could not be removed (${r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`}); remove it with: ${this.engine.bin} rm -f ${this.name}`);
+    }
+    // `wait` ends with the container; if it is still there, this process must not wait on it
+    this.waiter?.kill();
   }
 }
 
@@ -168,9 +182,11 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
     let invoker: Invoker = server;
     if (rieMode) {
       await fn.start();
-      if (fn.startFailed) throw new Error(`the container did not start: ${fn.stderrTail.trim().split('\n').at(-1) ?? ''}`);
+      if (fn.startFailed) throw new EngineError(`the container did not start: ${fn.stderrTail.trim().split('\n').at(-1) ?? ''}`);
       const base = await fn.rieBase();
-      await waitForRie(base, 60_000);
+      await waitForRie(base, 60_000).catch((e: Error) => {
+        throw new EngineError(e.message);
+      });
       invoker = { invoke: (event, timeoutMs) => invokeRie(base, event, timeoutMs), initFailure: undefined };
     }
     const run = await drive(invoker, rieMode ? wrapStarted(fn) : fn, options);
@@ -185,7 +201,8 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
       }
       if (cp.code === 0) staleLocks = await waitForLocks(options.collectTo, 0, false);
     }
-    return { ...run, flushMs: Date.now() - run.answered, staleLocks };
+    // the same array: remove() below may still add to it
+    return { ...run, flushMs: Date.now() - run.answered, staleLocks, warnings: fn.warnings };
   } finally {
     unregister();
     await fn.remove();

@@ -36,6 +36,8 @@ export interface LocalRunResult {
   readonly staleLocks: readonly string[];
   /** The process's stderr, last 4 KB, for error messages. */
   readonly stderrTail: string;
+  /** What went wrong around the function without failing the run (cleanup, a fallback taken). */
+  readonly warnings?: readonly string[];
 }
 
 /** The function, however it runs: a local process or a container. */

@@ -171,6 +171,31 @@ describe('trace under faults: the container', () => {
     expect(tempDirsLeft()).toEqual(before);
   });
 
+  it.each([
+    ['run', 2, /the container did not start: podman run was killed by SIGKILL/],
+    ['port', 2, /the container publishes no port 8080 \(podman port was killed by SIGKILL\)/],
+    ['exec', 2, /the agent wrote no configuration: the JVM could not be signalled inside the container \(podman exec: .*SIGKILL\); the container was stopped instead/],
+  ] as const)('engine dies at "%s": exit %i with a message that says so, no container and no temp dir left', async (at, code, message) => {
+    const before = tempDirsLeft();
+    // no periodic write in the run (--period 600): what is collected depends only on the ending
+    const r = await trace(['--engine', 'podman', '--container', IMAGE, '--event', GREET, '--period', '600', '-o', join(work, `engine-dies-${at}`)], { PATH: `${dyingEngine()}:${process.env.PATH ?? ''}`, NI_FAULT_AT: at });
+    expect(r.code, r.stderr).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(containersLeft()).toBe('');
+    expect(tempDirsLeft()).toEqual(before);
+  });
+
+  it('engine dies removing the container: the output is written, a warning names the container and the command that removes it', async () => {
+    const out = join(work, 'engine-dies-rm');
+    const r = await trace(['--engine', 'podman', '--container', IMAGE, '--event', GREET, '-o', out], { PATH: `${dyingEngine()}:${process.env.PATH ?? ''}`, NI_FAULT_AT: 'rm' });
+    const left = containersLeft();
+    spawnSync('podman', ['rm', '-f', left]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: the container ${left} could not be removed (podman rm was killed by SIGKILL); remove it with: podman rm -f ${left}`);
+    expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toContain('example.Greeting');
+  });
+
   it('is killed from outside mid-event: the event is a crash, what the agent wrote before is kept, nothing left behind', async () => {
     const out = join(work, 'killed');
     const before = tempDirsLeft();

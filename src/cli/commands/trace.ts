@@ -72,6 +72,8 @@ export interface TraceJson {
   readonly initError?: { readonly errorType: string; readonly body: string };
   readonly flushMs: number;
   readonly staleLocks: readonly string[];
+  /** Cleanup that failed or a fallback taken, each a sentence. */
+  readonly warnings: readonly string[];
   readonly runs: number;
   readonly entries?: Record<string, number>;
   readonly written: readonly string[];
@@ -174,7 +176,9 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
     runs = new Set(collected.sources.map((s) => s.file.slice(agentDir.length + 1).split('/')[0])).size;
     if (collected.sources.length === 0) {
       throw new InputError(
-        `the agent wrote no configuration. Is ${options.agentPath ?? 'native-image-agent (-agentlib)'} loadable by this JVM? The process said: ${run.stderrTail.trim().split('\n').slice(-3).join(' | ') || '(nothing)'}`,
+        run.warnings && run.warnings.length > 0
+          ? `the agent wrote no configuration: ${run.warnings.join('; ')}`
+          : `the agent wrote no configuration. Is ${options.agentPath ?? 'native-image-agent (-agentlib)'} loadable by this JVM? The process said: ${run.stderrTail.trim().split('\n').slice(-3).join(' | ') || '(nothing)'}`,
       );
     }
     const loaded = loadSources(collected.sources);
@@ -212,6 +216,7 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
     if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.map((l) => relative(agentDir, dirname(l))).join(', ')}); what it wrote periodically is used`);
     lines.push(`collected ${runs} agent run${runs === 1 ? '' : 's'}, ${run.flushMs} ms after the last answer`);
   }
+  for (const w of run.warnings ?? []) lines.push(`warning: ${w}`);
   const ok = run.initError === undefined && (failed === 0 || Boolean(options.allowErrors));
   if (options.json) {
     const out: TraceJson = {
@@ -222,6 +227,7 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
       flushMs: run.flushMs,
       // by run directory: the temp directory they were in is gone
       staleLocks: run.staleLocks.map((l) => relative(agentDir, l)),
+      warnings: run.warnings ?? [],
       runs,
       ...(set ? { entries: countEntries(set) } : {}),
       written,
