@@ -12,6 +12,7 @@ import { writeOut } from '../render.js';
 export interface LoadedInputs extends LoadResult {
   /** Problems reading the files at all (exit 2 whatever the command). */
   readonly ioFindings: readonly Finding[];
+  /** The text of every file a finding names, to place it at line and column. */
   readonly texts: ReadonlyMap<string, string>;
 }
 
@@ -40,7 +41,9 @@ export async function loadInputs(paths: readonly string[], project: ProjectConfi
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
   const loaded = loadSources(sources, schema ? { schema } : {});
-  return { ...loaded, ioFindings, texts: new Map(sources.map((s) => [s.file, s.text])) };
+  // texts place findings at line and column; the others need not stay in memory
+  const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
+  return { ...loaded, ioFindings, texts: new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, s.text])) };
 }
 
 /**
