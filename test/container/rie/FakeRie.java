@@ -63,7 +63,9 @@ public final class FakeRie {
         if (a != null && a[0].equals(id)) { send(x, 200, a[1]); return; }
         if (!runtime.isAlive()) { send(x, 502, ""); return; }
         if (System.currentTimeMillis() > deadline) {
-          runtime.destroyForcibly();
+          // gone before the answer, as with the real emulator: the next invoke starts a new runtime
+          // (without the wait, isAlive() can still be true then and that invoke would see it die)
+          runtime.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
           send(x, 200, String.format("Task timed out after %d.00 seconds", timeout));
           return;
         }
