@@ -9,7 +9,7 @@ import { typeKey } from '../model/model.js';
 import { normaliseTypeName } from '../model/names.js';
 import { literalGlob } from '../model/regex.js';
 import { DIFF_SECTIONS, RISKS, type Change, type DiffResult } from '../ops/diff.js';
-import { paint, type Style } from './render.js';
+import { annotationData, annotationProperty, paint, printable, type Style } from './render.js';
 
 export const DIFF_FORMATS = ['text', 'markdown', 'json', 'github'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -43,8 +43,8 @@ export function renderText(d: DiffResult, style: Style, statOnly: boolean): stri
   const risky = d.changes.filter((c) => c.risks.length > 0);
   const color = (c: Change): string => (c.kind === 'added' ? '32' : c.kind === 'removed' ? '31' : '33');
   const entry = (c: Change): string[] => [
-    `  ${paint(style, color(c), `${SIGN[c.kind]} ${c.entry}`)}${c.risks.length > 0 ? `  ${paint(style, '33', riskText(c))}` : ''}`,
-    ...c.details.map((x) => `      ${x}`),
+    `  ${paint(style, color(c), `${SIGN[c.kind]} ${printable(c.entry)}`)}${c.risks.length > 0 ? `  ${paint(style, '33', riskText(c))}` : ''}`,
+    ...c.details.map((x) => `      ${printable(x)}`),
   ];
   if (risky.length > 0) {
     lines.push('', paint(style, '1;33', `Needs attention (${risky.length}):`));
@@ -57,6 +57,11 @@ export function renderText(d: DiffResult, style: Style, statOnly: boolean): stri
     for (const c of rest) lines.push(...entry(c));
   }
   return lines.join('\n') + '\n';
+}
+
+/** Text for a code span: no backtick to end it early, no line break to end the list item. */
+function code(text: string): string {
+  return printable(text).replace(/`/g, "'");
 }
 
 function md(text: string): string {
@@ -74,8 +79,8 @@ export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean):
   head.push('');
   if (statOnly) return head.join('\n');
   const item = (c: Change, withSection: boolean): string[] => [
-    `- ${c.kind} \`${c.entry.replace(/`/g, "'")}\`${withSection ? ` (${c.section})` : ''}${c.risks.length > 0 ? ` — ${md(c.risks.map((r) => RISKS[r]).join('; '))}` : ''}`,
-    ...c.details.map((x) => `  - \`${x.replace(/`/g, "'")}\``),
+    `- ${c.kind} \`${code(c.entry)}\`${withSection ? ` (${c.section})` : ''}${c.risks.length > 0 ? ` — ${md(c.risks.map((r) => RISKS[r]).join('; '))}` : ''}`,
+    ...c.details.map((x) => `  - \`${code(x)}\``),
   ];
   const blocks: string[][] = [];
   const risky = d.changes.filter((c) => c.risks.length > 0);
@@ -166,14 +171,6 @@ export function entryLocations(sources: readonly { file: string; text: string; k
   return out;
 }
 
-function escapeProperty(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
 /** `::warning` for changes that need attention, `::notice` for the rest; removals have no place in the new files. */
 export function renderGithub(d: DiffResult, locations: ReadonlyMap<string, { file: string; line: number }>): string {
   const lines: string[] = [];
@@ -188,8 +185,8 @@ export function renderGithub(d: DiffResult, locations: ReadonlyMap<string, { fil
     const level = c.risks.length > 0 ? 'warning' : 'notice';
     const title = `${c.section}: ${c.kind} ${c.entry}`;
     const message = [c.risks.length > 0 ? riskText(c) : `${c.kind} ${c.entry}`, ...c.details].join('\n');
-    const props = [where ? `file=${escapeProperty(where.file)},line=${where.line}` : '', `title=${escapeProperty(title)}`].filter((p) => p !== '').join(',');
-    lines.push(`::${level} ${props}::${escapeData(message)}`);
+    const props = [where ? `file=${annotationProperty(where.file)},line=${where.line}` : '', `title=${annotationProperty(title)}`].filter((p) => p !== '').join(',');
+    lines.push(`::${level} ${props}::${annotationData(message)}`);
   }
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }

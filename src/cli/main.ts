@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { processContext, type CommandContext, type GlobalOptions } from './context.js';
 import { EXIT, InputError, UsageError } from './errors.js';
-import { Positions, findingLine, sortedFindingJson, styleFor, writeOut } from './render.js';
+import { Positions, findingLine, printable, sortedFindingJson, styleFor, writeOut } from './render.js';
 
 export { runCleanups } from '../io/cleanup.js';
 
@@ -344,7 +344,7 @@ async function reportError(e: unknown, ctx: CommandContext, json: boolean): Prom
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.error;
   }
   if (e instanceof UsageError) {
-    await writeOut(ctx.stderr, `ni-config: ${e.message}\n`);
+    await writeOut(ctx.stderr, `ni-config: ${printable(e.message)}\n`);
     return EXIT.error;
   }
   if (e instanceof InputError) {
@@ -354,7 +354,7 @@ async function reportError(e: unknown, ctx: CommandContext, json: boolean): Prom
     } else {
       const style = styleFor(ctx.stderr);
       const lines = findings.map((f) => findingLine(f, style));
-      await writeOut(ctx.stderr, [...lines, `ni-config: ${e.message}`].join('\n') + '\n');
+      await writeOut(ctx.stderr, [...lines, `ni-config: ${printable(e.message)}`].join('\n') + '\n');
     }
     return EXIT.error;
   }

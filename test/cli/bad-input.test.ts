@@ -150,4 +150,20 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/blocker\/out: cannot create the output directory/);
     expect((await readdir(dir)).sort()).toEqual(['blocker', 'in']);
   });
+
+  it('control characters and bidi overrides in names reach no terminal, comment or annotation raw', async () => {
+    await put('old/reflect-config.json', '[]');
+    await put('new/reflect-config.json', JSON.stringify([{ name: 'a.\u001b[2Jb c' }, { name: 'x.Evil\u202eTxt.exe' }, { name: 'p.Q\nR' }]));
+    const outputs = [
+      await run(['validate', 'new'], dir),
+      await run(['validate', 'new', '--format', 'github'], dir),
+      await run(['diff', 'old', 'new'], dir),
+      await run(['diff', 'old', 'new', '--format', 'markdown'], dir),
+      await run(['diff', 'old', 'new', '--format', 'github'], dir),
+    ];
+    for (const r of outputs) expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u202e\r]|Q\nR/);
+    expect(outputs[0]!.stdout).toContain("'a.\\u001b[2Jb c': the name contains white space");
+    expect(outputs[2]!.stdout).toContain('+ x.Evil\\u202eTxt.exe');
+    expect(outputs[4]!.stdout.split('\n').filter((l) => l !== '').every((l) => l.startsWith('::'))).toBe(true);
+  });
 });

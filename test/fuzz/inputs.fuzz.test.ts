@@ -16,6 +16,8 @@ import { run, tempDir } from '../cli/harness.js';
 
 const RUNS = Number(process.env.NI_CONFIG_FUZZ_RUNS ?? 500);
 const PER_COMMAND_MS = 10_000;
+// C0 and C1 controls but the line feed, DEL, line/paragraph separators, bidi overrides
+const UNPRINTABLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 // A spread of the corpus: every file kind, small enough that a run stays quick.
 const seeds = (() => {
@@ -53,7 +55,7 @@ function replaceAt(root: Json, at: readonly (string | number)[], f: (old: Json) 
   return root;
 }
 
-const odd = ['\u0000', '\ud800', '\u202e', '\u200b', 'é', 'e\u0301', '\uffff', '𝔘', '\\', '"', '\n'];
+const odd = ['\u0000', '\u001b[2J', '\u0085', '\u2028', '\ud800', '\u202e', '\u200b', 'é', 'e\u0301', '\uffff', '𝔘', '\\', '"', '\n', '\r'];
 const replacement = fc.oneof(
   fc.constant<Json>(null),
   fc.boolean(),
@@ -98,6 +100,20 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       // spliced in as text: JSON.stringify would drop a real __proto__ key
       const inner = JSON.stringify(replaceAt(doc, at, (o) => ({ ...(o as object), ['\u0001marker']: true })), null, 2);
       return inner.replace('"\\u0001marker": true', `"${key}": {"polluted": true, "name": "x.Y"}`);
+    },
+  })),
+  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...odd)).map(([r, c]) => ({
+    kind: 'odd character in a string',
+    apply: (t: string) => {
+      const doc = JSON.parse(t) as Json;
+      const strings = paths(doc).filter((p) => {
+        let v: Json = doc;
+        for (const k of p) v = (v as Record<string, Json>)[k as string]!;
+        return typeof v === 'string';
+      });
+      if (strings.length === 0) return t;
+      const at = strings[Math.floor(r * (strings.length - 1))]!;
+      return JSON.stringify(replaceAt(doc, at, (v) => `${String(v).slice(0, 5)}${c}${String(v).slice(5)}`), null, 2);
     },
   })),
   fc.integer({ min: 1_000, max: 20_000 }).map((depth) => ({ kind: 'deep nesting', apply: (t: string) => `${'['.repeat(depth)}${t}${']'.repeat(depth)}` })),
@@ -156,6 +172,12 @@ describe('mutated corpus files', () => {
           ['merge', 'in', 'orig', '-o', 'out-merged'],
           ['prune', 'in', '--preset', 'default', '-o', 'out-pruned'],
           ['diff', 'in', 'orig', '--format', 'json'],
+          // what a terminal, a PR comment and an annotation show of the same input
+          ['validate', 'in'],
+          ['validate', 'in', '--format', 'github'],
+          ['diff', 'orig', 'in'],
+          ['diff', 'orig', 'in', '--format', 'markdown'],
+          ['diff', 'orig', 'in', '--format', 'github'],
         ];
         for (const argv of commands) {
           commandRuns++;
@@ -165,8 +187,15 @@ describe('mutated corpus files', () => {
           exits[r.code]!++;
           expect(r.stderr, what).not.toContain('internal error');
           expect(r.stderr, what).not.toMatch(/\n\s+at .+:\d+:\d+/);
+          // no control character or bidi override of the input reaches a terminal or a comment
+          // (JSON output is data: JSON.stringify escapes what JSON requires, the reader the rest)
+          const json = argv.includes('--json') || argv.includes('json');
+          expect((json ? '' : r.stdout) + r.stderr, `${what}: an unprintable character in the output`).not.toMatch(UNPRINTABLE);
           if (argv[0] === 'validate' || argv[0] === 'diff') {
-            if (r.code !== 2) JSON.parse(r.stdout); // --json output is whole JSON
+            const format = argv.includes('--json') ? 'json' : argv[argv.indexOf('--format') + 1];
+            if (r.code !== 2 && format === 'json') JSON.parse(r.stdout); // whole JSON
+            if (format === 'github') for (const line of r.stdout.split('\n').filter((l) => l !== '')) expect(line, what).toMatch(/^::(error|warning|notice) [^:]*::/);
+            if (format === 'markdown' && r.code !== 2) expect(r.stdout.split('<details>').length, `${what}: unbalanced <details>`).toBe(r.stdout.split('</details>').length);
             continue;
           }
           const out = argv[argv.indexOf('-o') + 1]!;

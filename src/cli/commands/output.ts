@@ -12,7 +12,7 @@ import { emitLegacy, emitUnified, toJsonText, type EmitNote } from '../../model/
 import type { ConfigSet } from '../../model/model.js';
 import type { CommandContext } from '../context.js';
 import { InputError, UsageError } from '../errors.js';
-import { Positions, findingLine, sortedFindingJson, styleFor, writeOut, type FindingJson } from '../render.js';
+import { Positions, findingLine, printable, sortedFindingJson, styleFor, writeOut, type FindingJson } from '../render.js';
 import { inputPaths, loadInputs, type LoadedInputs } from './inputs.js';
 
 /** Loads inputs and refuses (exit 2, nothing written) when part of them could not be read. */
@@ -67,8 +67,8 @@ export function reportLines(inputs: LoadedInputs, result: Written, ctx: CommandC
   if (counts.error + counts.warning > 0) {
     lines.push(`note: the inputs have ${counts.error} error(s) and ${counts.warning} warning(s), carried as they are; \`ni-config validate\` lists them`);
   }
-  for (const n of result.notes) lines.push(`${n.severity}: ${n.message}${n.entries.length <= 5 ? `: ${n.entries.join('; ')}` : `: ${n.entries.slice(0, 5).join('; ')}; …`}`);
-  for (const w of result.warnings) lines.push(`warning: ${w}`);
+  for (const n of result.notes) lines.push(printable(`${n.severity}: ${n.message}${n.entries.length <= 5 ? `: ${n.entries.join('; ')}` : `: ${n.entries.slice(0, 5).join('; ')}; …`}`));
+  for (const w of result.warnings) lines.push(`warning: ${printable(w)}`);
   return lines;
 }
 

@@ -16,7 +16,7 @@ import type { Rule } from '../../ops/rules.js';
 import { traceEvidence } from '../../ops/trace-evidence.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { writeOut, type FindingJson } from '../render.js';
+import { printable, writeOut, type FindingJson } from '../render.js';
 import { summaryLine } from './combine.js';
 import { allFindingJson, chooseFormat, emitAndWrite, readableInputs, reportLines } from './output.js';
 import type { EmitNote } from '../../model/emit.js';
@@ -107,8 +107,8 @@ export async function runPrune(options: PruneOptions, ctx: CommandContext): Prom
     return EXIT.ok;
   }
   if (options.explain) {
-    const lines = result.removed.map((r) => `${r.whole ? 'removed' : 'trimmed'} ${r.section} ${r.entry}  [${r.rule}] ${r.reason}`);
-    for (const r of result.rewritten) lines.push(`rewrote ${r}  [rewrite/K2] the agent records Method.canAccess; AccessibleObject declares it`);
+    const lines = result.removed.map((r) => `${r.whole ? 'removed' : 'trimmed'} ${r.section} ${printable(r.entry)}  [${r.rule}] ${printable(r.reason)}`);
+    for (const r of result.rewritten) lines.push(`rewrote ${printable(r)}  [rewrite/K2] the agent records Method.canAccess; AccessibleObject declares it`);
     if (lines.length > 0) await writeOut(options.out === '-' ? ctx.stderr : ctx.stdout, lines.join('\n') + '\n');
   }
   const lines = reportLines(inputs, written, ctx);

@@ -21,7 +21,7 @@ import { EngineError, detectEngine, type EngineName } from '../../trace/engine.j
 import type { InvocationResult, InvocationStatus } from '../../trace/runtime-api.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { writeOut } from '../render.js';
+import { printable, writeOut } from '../render.js';
 import { summaryLine } from './combine.js';
 import { emitAndWrite, readableInputs } from './output.js';
 import { ConfigBuilder } from '../../model/model.js';
@@ -128,7 +128,7 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     const onProgress = (done: number, total: number, name: string, r: InvocationResult): void => {
       if (options.json) return;
       const seen = watch ? ` · agent writes seen: ${writes.size}` : '';
-      void writeOut(ctx.stderr, `[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${r.errorType ?? ''} ${r.body.slice(0, 200)}`.trimEnd()}${seen}\n`);
+      void writeOut(ctx.stderr, `[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${printable(`${r.errorType ?? ''} ${r.body.slice(0, 200)}`)}`.trimEnd()}${seen}\n`);
     };
     let run: LocalRunResult;
     if (options.container !== undefined) {
@@ -167,7 +167,7 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
   for (const r of run.results) counts[r.result.status]++;
   const failed = run.results.length - counts.success;
   const lines: string[] = [];
-  if (run.initError) lines.push(`the function's init failed: ${run.initError.errorType} ${run.initError.body.slice(0, 300)}`);
+  if (run.initError) lines.push(`the function's init failed: ${printable(`${run.initError.errorType} ${run.initError.body.slice(0, 300)}`)}`);
   let set: ConfigSet | undefined;
   let runs = 0;
   let written: string[] = [];
@@ -210,7 +210,7 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
       const format = options.format ?? projectFormat ?? 'unified';
       const result = await emitAndWrite(set, format, options.out!, false, ctx);
       written = result.written;
-      for (const w of result.warnings) lines.push(`warning: ${w}`);
+      for (const w of result.warnings) lines.push(`warning: ${printable(w)}`);
       lines.push(summaryLine(format, countEntries(set), result, false));
     }
     if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.map((l) => relative(agentDir, dirname(l))).join(', ')}); what it wrote periodically is used`);

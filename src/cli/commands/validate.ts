@@ -2,7 +2,7 @@
 import { countBySeverity } from '../../model/findings.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT } from '../errors.js';
-import { Positions, findingLine, sortedFindingJson, styleFor, writeOut, type FindingJson } from '../render.js';
+import { Positions, annotationData, annotationProperty, findingLine, sortedFindingJson, styleFor, writeOut, type FindingJson } from '../render.js';
 import { schemaFindings } from '../../ops/schema.js';
 import { inputPaths, loadInputs } from './inputs.js';
 
@@ -37,8 +37,7 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
     await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
   } else if (options.format === 'github') {
     const level = { error: 'error', warning: 'warning', info: 'notice' } as const;
-    const esc = (v: string): string => v.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C');
-    const lines = findings.map((f) => `::${level[f.severity]} file=${esc(f.file)},line=${f.line},col=${f.col},title=${esc(f.code)}::${f.message.replace(/%/g, '%25').replace(/\n/g, '%0A')}`);
+    const lines = findings.map((f) => `::${level[f.severity]} file=${annotationProperty(f.file)},line=${f.line},col=${f.col},title=${annotationProperty(f.code)}::${annotationData(f.message)}`);
     if (lines.length > 0) await writeOut(ctx.stdout, lines.join('\n') + '\n');
   } else {
     const style = styleFor(ctx.stdout);

@@ -14,7 +14,7 @@ import { loadSources } from '../../ops/load.js';
 import { readProperties, renderProperties } from '../../ops/properties.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { writeOut } from '../render.js';
+import { printable, writeOut } from '../render.js';
 import { chooseFormat, readableInputs } from './output.js';
 
 export interface WriteOptions extends GlobalOptions {
@@ -81,7 +81,7 @@ export async function runWrite(options: WriteOptions, ctx: CommandContext): Prom
 
   const changes = await describeChanges(dir, files, deletions);
   const warnings = kept.map((n) => `warning: ${join(dir, n)} was not written by ni-config and is kept (native-image reads it too); --force removes it`);
-  for (const n of emitted.notes) warnings.push(`${n.severity}: ${n.message}`);
+  for (const n of emitted.notes) warnings.push(printable(`${n.severity}: ${n.message}`));
 
   let written: string[] = [];
   let deleted: string[] = [];
