@@ -75,6 +75,9 @@ describe('the ni-config binary', () => {
       writeFileSync(join(dir, 'reachability-metadata.json'), JSON.stringify({ reflection: entries }));
       const small = spawnSync(process.execPath, ['--max-old-space-size=128', BIN, 'validate', dir], { encoding: 'utf8' });
       expect(small.stderr).toMatch(/warning: the inputs hold \d+ MB of JSON; that needs about \d+ MB of memory and this Node\.js allows \d+ MB\. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=\d+/);
+      // a diff holds both sides
+      const diff = spawnSync(process.execPath, ['--max-old-space-size=128', BIN, 'diff', dir, dir, '--stat'], { encoding: 'utf8' });
+      expect(diff.stderr).toMatch(/warning: the inputs hold \d+ MB of JSON/);
       const normal = spawnSync(process.execPath, [BIN, 'validate', dir], { encoding: 'utf8' });
       expect(normal.status).toBe(0);
       expect(normal.stderr).not.toContain('warning: the inputs hold');

@@ -12,6 +12,7 @@ import { projectConfig, type CommandContext, type GlobalOptions } from '../conte
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { DIFF_FORMATS, entryLocations, renderGithub, renderMarkdown, renderText, type DiffFormat } from '../diff-render.js';
 import { styleFor, writeOut } from '../render.js';
+import { warnIfTooLarge } from './inputs.js';
 import { resolve } from 'node:path';
 
 export interface DiffOptions extends GlobalOptions {
@@ -64,6 +65,8 @@ export async function runDiff(options: DiffOptions, ctx: CommandContext): Promis
 
   // When either side is in the unified format, both are compared as that format sees them:
   // a legacy set and its conversion are then equal, and only real changes show.
+  // both sides are in memory at once
+  await warnIfTooLarge([before, after].reduce((n, side) => side.sources.reduce((m, src) => m + src.text.length, n), 0), ctx);
   const [a, b] = [load(before), load(after)];
   const unified = [before, after].some((side) => side.sources.some((src) => src.kind === 'unified'));
   // a side read from one unified file already is that view (parse → emit → parse is the

@@ -52,19 +52,16 @@ export async function loadInputs(paths: readonly string[], project: ProjectConfi
  * heap with a fatal error nothing can catch, so say beforehand what to do about it.
  */
 const MEMORY_PER_INPUT_BYTE = 16;
-let inputChars = 0;
-let warned = false;
 
-async function warnIfTooLarge(chars: number, ctx: CommandContext): Promise<void> {
-  inputChars += chars; // a diff reads two sides
+/** Warns when `chars` of JSON (everything one command reads) may not fit in this heap. */
+export async function warnIfTooLarge(chars: number, ctx: CommandContext): Promise<void> {
   const limit = getHeapStatistics().heap_size_limit;
-  const need = inputChars * MEMORY_PER_INPUT_BYTE;
-  if (warned || need <= limit) return;
-  warned = true;
+  const need = chars * MEMORY_PER_INPUT_BYTE;
+  if (need <= limit) return;
   const mb = (n: number): number => Math.round(n / 1024 / 1024);
   const suggest = Math.ceil((need * 1.25) / 1024 / 1024 / 1024) * 1024;
   await writeOut(
     ctx.stderr,
-    `ni-config: warning: the inputs hold ${mb(inputChars)} MB of JSON; that needs about ${mb(need)} MB of memory and this Node.js allows ${mb(limit)} MB. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=${suggest}\n`,
+    `ni-config: warning: the inputs hold ${mb(chars)} MB of JSON; that needs about ${mb(need)} MB of memory and this Node.js allows ${mb(limit)} MB. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=${suggest}\n`,
   );
 }
