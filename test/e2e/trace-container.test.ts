@@ -3,25 +3,24 @@
  * test/container/build-image.sh; .ci/run does both): Runtime API mode, the stand-in agent
  * mounted read-only, failure paths, and nothing left behind.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceJson } from '../../src/cli/commands/trace.js';
 import { REPO } from '../helpers.js';
+import { IMAGE, containersLeft, ensureTestImage } from './container.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const FN = join(REPO, 'test', 'fixtures-java', 'hello');
-const IMAGE = 'localhost/ni-config-test/hello-java:latest';
 const work = mkdtempSync(join(tmpdir(), 'ni-config-container-e2e-'));
 let agent: string;
 
 beforeAll(() => {
   agent = buildAgent() as string;
-  // the image is rebuilt only when missing: building takes a few seconds
-  if (spawnSync('podman', ['image', 'exists', IMAGE]).status !== 0) execFileSync('bash', [join(REPO, 'test', 'container', 'build-image.sh'), 'podman', IMAGE], { stdio: 'inherit' });
+  ensureTestImage();
 }, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -30,7 +29,6 @@ function trace(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const containersLeft = (): string => spawnSync('podman', ['ps', '-a', '--filter', 'name=ni-config-trace-', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.trim();
 const tempDirsLeft = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith('ni-config-trace-') && !d.includes('e2e'));
 
 describe('trace --container (podman, Runtime API mode)', () => {

@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceJson } from '../../src/cli/commands/trace.js';
 import { REPO } from '../helpers.js';
+import { IMAGE, containersLeft, ensureTestImage } from './container.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const FN = join(REPO, 'test', 'fixtures-java', 'hello');
-const IMAGE = 'localhost/ni-config-test/hello-java:latest';
 const work = mkdtempSync(join(tmpdir(), 'ni-config-faults-e2e-'));
 const classes = join(work, 'classes');
 const root = process.getuid?.() === 0;
@@ -31,7 +31,7 @@ beforeAll(() => {
   const sources = readdirSync(join(FN, 'src', 'example')).map((f) => join(FN, 'src', 'example', f));
   execFileSync('javac', ['-d', classes, ...sources]);
   execFileSync('cp', ['-r', join(FN, 'resources', 'templates'), classes]);
-  if (spawnSync('podman', ['image', 'exists', IMAGE]).status !== 0) execFileSync('bash', [join(REPO, 'test', 'container', 'build-image.sh'), 'podman', IMAGE], { stdio: 'inherit' });
+  ensureTestImage();
 }, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -63,7 +63,6 @@ function fnScript(name: string, prepare: string): string {
 }
 
 const tempDirsLeft = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith('ni-config-trace-'));
-const containersLeft = (): string => spawnSync('podman', ['ps', '-a', '--filter', 'name=ni-config-trace-', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.trim();
 
 /** An output directory holding a good config from an earlier run. */
 function earlier(dir: string): string {

@@ -4,26 +4,26 @@
  * one's behaviour; with NI_CONFIG_RIE naming a real aws-lambda-rie binary, that one runs instead
  * (mounted over the image's entrypoint with --rie).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceJson } from '../../src/cli/commands/trace.js';
 import { REPO } from '../helpers.js';
+import { IMAGE, containersLeft, ensureTestImage } from './container.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
 import { TERMINATE_JAVA_NOT_INIT } from '../../src/trace/container.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const FN = join(REPO, 'test', 'fixtures-java', 'hello');
-const IMAGE = 'localhost/ni-config-test/hello-java:latest';
 const realRie = process.env.NI_CONFIG_RIE;
 const work = mkdtempSync(join(tmpdir(), 'ni-config-rie-e2e-'));
 let agent: string;
 
 beforeAll(() => {
   agent = buildAgent() as string;
-  if (spawnSync('podman', ['image', 'exists', IMAGE]).status !== 0) execFileSync('bash', [join(REPO, 'test', 'container', 'build-image.sh'), 'podman', IMAGE], { stdio: 'inherit' });
+  ensureTestImage();
 }, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -33,7 +33,6 @@ function trace(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const containersLeft = (): string => spawnSync('podman', ['ps', '-a', '--filter', 'name=ni-config-trace-', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.trim();
 
 describe(`trace --container, RIE mode (${realRie ? 'aws-lambda-rie' : 'stand-in emulator'})`, () => {
   it('waits for the emulator, sends events one at a time and collects the agent output', () => {
