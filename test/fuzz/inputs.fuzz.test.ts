@@ -43,6 +43,15 @@ function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][]
   return out;
 }
 
+/** The paths of the nodes that `keep` accepts. */
+function pathsWhere(doc: Json, keep: (v: Json) => boolean): (string | number)[][] {
+  return paths(doc).filter((p) => {
+    let v: Json = doc;
+    for (const k of p) v = (v as Record<string, Json>)[k as string]!;
+    return keep(v);
+  });
+}
+
 function replaceAt(root: Json, at: readonly (string | number)[], f: (old: Json) => Json): Json {
   if (at.length === 0) return f(root);
   const [head, ...rest] = at;
@@ -90,11 +99,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     kind: 'prototype key',
     apply: (t: string) => {
       const doc = JSON.parse(t) as Json;
-      const objects = paths(doc).filter((p) => {
-        let v: Json = doc;
-        for (const k of p) v = (v as Record<string, Json>)[k as string]!;
-        return v !== null && typeof v === 'object' && !Array.isArray(v);
-      });
+      const objects = pathsWhere(doc, (v) => v !== null && typeof v === 'object' && !Array.isArray(v));
       if (objects.length === 0) return `{"${key}": {"polluted": true}}`;
       const at = objects[Math.floor(r * (objects.length - 1))]!;
       // spliced in as text: JSON.stringify would drop a real __proto__ key
@@ -106,11 +111,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     kind: 'odd character in a string',
     apply: (t: string) => {
       const doc = JSON.parse(t) as Json;
-      const strings = paths(doc).filter((p) => {
-        let v: Json = doc;
-        for (const k of p) v = (v as Record<string, Json>)[k as string]!;
-        return typeof v === 'string';
-      });
+      const strings = pathsWhere(doc, (v) => typeof v === 'string');
       if (strings.length === 0) return t;
       const at = strings[Math.floor(r * (strings.length - 1))]!;
       return JSON.stringify(replaceAt(doc, at, (v) => `${String(v).slice(0, 5)}${c}${String(v).slice(5)}`), null, 2);
