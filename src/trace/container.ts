@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { onInterrupt } from '../io/cleanup.js';
-import { EngineError, engineRun, inspectImage, type Engine } from './engine.js';
+import { EngineError, engineFailure, engineRun, inspectImage, type Engine } from './engine.js';
 import { drive, waitForLocks, type FunctionRuntime, type Invoker, type LocalRunResult } from './local.js';
 import { invokeRie, waitForRie } from './rie.js';
 import { RuntimeApiServer } from './runtime-api.js';
@@ -47,10 +47,13 @@ export const CONTAINER_AGENT_DIR = '/tmp/ni-config-agent';
 // running the loop names java too (in this very text): it skips itself, or it could signal itself
 // before reaching the JVM (/proc is walked in lexical order, so pid 105 comes before pid 28).
 // It fails when it signalled no JVM, and the caller then signals the container.
-export const TERMINATE_JAVA = `n=0; for p in /proc/[0-9]*; do [ "\${p#/proc/}" = $$ ] && continue; c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}" && n=1;; esac; done; [ $n = 1 ]`;
+function terminateJava(skip: string): string {
+  return `n=0; for p in /proc/[0-9]*; do case "\${p#/proc/}" in ${skip}) continue;; esac; c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}" && n=1;; esac; done; [ $n = 1 ]`;
+}
+export const TERMINATE_JAVA = terminateJava('$$');
 // Under the emulator, process 1 is the emulator: it must live on until the output is copied
 // (and when it is itself a JVM, as the tests' stand-in is, it must not get the signal).
-export const TERMINATE_JAVA_NOT_INIT = `n=0; for p in /proc/[0-9]*; do case "\${p#/proc/}" in 1|$$) continue;; esac; c=$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null); case "$c" in *java*) kill -TERM "\${p#/proc/}" && n=1;; esac; done; [ $n = 1 ]`;
+export const TERMINATE_JAVA_NOT_INIT = terminateJava('1|$$');
 
 class ContainerFunction implements FunctionRuntime {
   exited: Promise<void> = Promise.resolve();
@@ -195,10 +198,7 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
       // copied out after the JVM ended: owned by us, no SELinux relabelling, no half-written state
       const cp = await engineRun(options.engine, ['cp', `${name}:${CONTAINER_AGENT_DIR}`, options.collectTo]);
       // no output directory at all is the agent's failure, reported with the JVM's own words later
-      if (cp.code !== 0 && !/no such file|could not find|not found/i.test(cp.stderr)) {
-        const tail = cp.stderr.trim().split('\n').slice(-3).join(' | ');
-        throw new EngineError(`copying the agent's output out of the container failed: ${options.engine.bin} cp exited with ${cp.code}: ${tail}`, [options.engine.bin, 'cp'], cp.code, tail);
-      }
+      if (cp.code !== 0 && !/no such file|could not find|not found/i.test(cp.stderr)) throw engineFailure(options.engine, ['cp'], "copying the agent's output out of the container", cp);
       if (cp.code === 0) staleLocks = await waitForLocks(options.collectTo, 0, false);
     }
     // the same array: remove() below may still add to it

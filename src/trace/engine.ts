@@ -48,11 +48,14 @@ export function engineRun(engine: Engine, args: readonly string[], timeoutMs = 1
 /** Runs and requires success; a failure names the command, its exit code and the end of its stderr. */
 export async function engineCheck(engine: Engine, args: readonly string[], what: string, timeoutMs?: number): Promise<string> {
   const r = await engineRun(engine, args, timeoutMs);
-  if (r.code !== 0) {
-    const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
-    throw new EngineError(`${what} failed: ${engine.bin} ${args.join(' ')} exited with ${r.code}: ${tail}`, [engine.bin, ...args], r.code, tail);
-  }
+  if (r.code !== 0) throw engineFailure(engine, args, what, r);
   return r.stdout;
+}
+
+/** The error for a failed engine command: what it was for, the command, its exit code and the end of its stderr. */
+export function engineFailure(engine: Engine, args: readonly string[], what: string, r: EngineResult): EngineError {
+  const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
+  return new EngineError(`${what} failed: ${engine.bin} ${args.join(' ')} exited with ${r.code}: ${tail}`, [engine.bin, ...args], r.code, tail);
 }
 
 /** The engine to use: the one asked for, else a working docker (that is not podman), else podman. */
