@@ -103,25 +103,12 @@ export async function collectSources(paths: readonly string[], options: CollectO
       await addFile(path, absolute, kindOfFileName(base));
     }
   }
-  const texts = await mapConcurrently(pending, 16, async (p) => p.text ?? readText(p.display, p.absolute, maxFileSize, findings));
+  const texts = pending.map((p) => p.text ?? readText(p.display, p.absolute, maxFileSize, findings));
   pending.forEach((p, i) => {
     const text = texts[i];
     if (text !== undefined) sources.push({ file: p.display, text, kind: p.kind });
   });
   return { sources, findings };
-}
-
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function collectDirectory(
@@ -144,7 +131,7 @@ async function collectDirectory(
     const base = rel.slice(rel.lastIndexOf('/') + 1);
     const abs = join(absolute, rel);
     if (base === 'native-image.properties') {
-      const text = await readText(shown(rel), abs, maxFileSize, findings);
+      const text = readText(shown(rel), abs, maxFileSize, findings);
       if (text === undefined) continue;
       for (const ref of propertiesReferences(text)) {
         const target = join(dirname(abs), ref.path);
@@ -181,7 +168,7 @@ export function propertiesReferences(text: string): { kind: FileKind; path: stri
  * happens, and for the hundreds of small files of a metadata tree one open/fstat/read/close in
  * a row is several times faster than the same calls bounced through the thread pool.
  */
-async function readText(display: string, absolute: string, maxFileSize: number, findings: Finding[]): Promise<string | undefined> {
+function readText(display: string, absolute: string, maxFileSize: number, findings: Finding[]): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
