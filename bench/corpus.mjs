@@ -60,7 +60,11 @@ function timeProcess(argv, runs) {
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 const files = corpusFiles();
-const sources = files.map((path) => ({ file: path, text: readFileSync(path, 'utf8'), kind: kindOfFileName(path.slice(path.lastIndexOf('/') + 1)) }));
+const sources = files.map((path) => ({
+  file: path,
+  text: readFileSync(path, 'utf8'),
+  kind: kindOfFileName(path.slice(path.lastIndexOf('/') + 1)),
+}));
 const bytes = sources.reduce((n, s) => n + Buffer.byteLength(s.text), 0);
 console.log(`corpus: ${files.length} metadata files, ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
 
@@ -69,30 +73,50 @@ let floor = Infinity;
 let ours = Infinity;
 let entries = 0;
 for (let i = 0; i < 15; i++) {
-  floor = Math.min(floor, best(1, () => {
-    for (const s of sources) JSON.parse(s.text);
-  }));
-  ours = Math.min(ours, best(1, () => {
-    entries = loadSources(sources, { schema: schemaFindings }).set.reflection.length;
-  }));
+  floor = Math.min(
+    floor,
+    best(1, () => {
+      for (const s of sources) JSON.parse(s.text);
+    }),
+  );
+  ours = Math.min(
+    ours,
+    best(1, () => {
+      entries = loadSources(sources, { schema: schemaFindings }).set.reflection.length;
+    }),
+  );
 }
-console.log(`validate + normalise + merge-all: ${fmt(ours)} vs JSON.parse floor ${fmt(floor)} → ${(ours / floor).toFixed(2)}× the floor (target ≤ 4×; ${entries} merged reflection entries)`);
+console.log(
+  `validate + normalise + merge-all: ${fmt(ours)} vs JSON.parse floor ${fmt(floor)} → ${(ours / floor).toFixed(2)}× the floor (target ≤ 4×; ${entries} merged reflection entries)`,
+);
 
 // 2. against jq on the reflect files
 const reflect = files.filter((f) => f.endsWith('/reflect-config.json'));
 const jq = spawnSync('jq', ['--version'], { encoding: 'utf8' });
 if (jq.status === 0) {
-  const jqTimes = timeProcess(['sh', '-c', `jq -s 'add | unique' "$@" > ${join(work, 'jq.json')}`, 'jq', ...reflect], 5);
-  const niTimes = timeProcess([process.execPath, bin, 'merge', ...reflect, '-o', join(work, 'ni'), '--format', 'legacy'], 5);
+  const jqTimes = timeProcess(
+    ['sh', '-c', `jq -s 'add | unique' "$@" > ${join(work, 'jq.json')}`, 'jq', ...reflect],
+    5,
+  );
+  const niTimes = timeProcess(
+    [process.execPath, bin, 'merge', ...reflect, '-o', join(work, 'ni'), '--format', 'legacy'],
+    5,
+  );
   const j = median(jqTimes);
   const n = median(niTimes);
-  console.log(`union of ${reflect.length} reflect-config.json files: ni-config merge ${fmt(n)} vs ${jq.stdout.trim()} ${fmt(j)} → ${(j / n).toFixed(2)}× faster than jq (target ≥ 3×)`);
+  console.log(
+    `union of ${reflect.length} reflect-config.json files: ni-config merge ${fmt(n)} vs ${jq.stdout.trim()} ${fmt(j)} → ${(j / n).toFixed(2)}× faster than jq (target ≥ 3×)`,
+  );
 } else {
   console.log('jq not found (apt-get install jq): the jq comparison was not run');
 }
 
 // 3. peak RSS of the CLI merging the whole corpus
-const rss = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'merge', corpus, '-o', join(work, 'all'), '--format', 'unified'], { encoding: 'utf8' });
+const rss = spawnSync(
+  '/usr/bin/time',
+  ['-f', '%M', process.execPath, bin, 'merge', corpus, '-o', join(work, 'all'), '--format', 'unified'],
+  { encoding: 'utf8' },
+);
 if (rss.status === 0) {
   const kb = Number(rss.stderr.trim().split('\n').at(-1));
   console.log(`peak RSS of ni-config merge over the whole corpus: ${(kb / 1024).toFixed(0)} MB (target ≤ 400 MB)`);
@@ -104,6 +128,8 @@ if (rss.status === 0) {
 const nodeStart = median(timeProcess([process.execPath, '-e', '0'], 21));
 const ourStart = median(timeProcess([process.execPath, bin, '--version'], 21));
 const helpStart = median(timeProcess([process.execPath, bin, '--help'], 11));
-console.log(`cold start: ni-config --version ${fmt(ourStart)} vs node -e 0 ${fmt(nodeStart)} → ${(ourStart / nodeStart).toFixed(2)}× (target ≤ 1.5×); --help ${fmt(helpStart)} (${(helpStart / nodeStart).toFixed(2)}×)`);
+console.log(
+  `cold start: ni-config --version ${fmt(ourStart)} vs node -e 0 ${fmt(nodeStart)} → ${(ourStart / nodeStart).toFixed(2)}× (target ≤ 1.5×); --help ${fmt(helpStart)} (${(helpStart / nodeStart).toFixed(2)}×)`,
+);
 
 rmSync(work, { recursive: true, force: true });

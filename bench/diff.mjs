@@ -31,7 +31,13 @@ function files(dir) {
 
 /** The canonical pretty-printed text of a directory's metadata (what a reviewer would diff). */
 function canonicalFile(dir, name) {
-  const set = loadSources(files(dir).map((f) => ({ file: f, text: readFileSync(f, 'utf8'), kind: kindOfFileName(f.slice(f.lastIndexOf('/') + 1)) }))).set;
+  const set = loadSources(
+    files(dir).map((f) => ({
+      file: f,
+      text: readFileSync(f, 'utf8'),
+      kind: kindOfFileName(f.slice(f.lastIndexOf('/') + 1)),
+    })),
+  ).set;
   const text = [...emitUnified(set).files.values()].map(toJsonText).join('');
   const path = join(work, name);
   writeFileSync(path, text);
@@ -50,14 +56,24 @@ function median(argv, runs) {
 }
 
 const cases = [
-  ['hibernate-core 6.6.0 → 7.0.0', join(corpus, 'reachability/legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-core/6.6.0.Final'), join(corpus, 'reachability/legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-core/7.0.0.Final')],
-  ['legacy corpus → unified corpus', join(corpus, 'reachability/legacy-2026-03-13'), join(corpus, 'reachability/unified-2026-05-22')],
+  [
+    'hibernate-core 6.6.0 → 7.0.0',
+    join(corpus, 'reachability/legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-core/6.6.0.Final'),
+    join(corpus, 'reachability/legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-core/7.0.0.Final'),
+  ],
+  [
+    'legacy corpus → unified corpus',
+    join(corpus, 'reachability/legacy-2026-03-13'),
+    join(corpus, 'reachability/unified-2026-05-22'),
+  ],
 ];
 for (const [name, a, b] of cases) {
   const ca = canonicalFile(a, 'a.json');
   const cb = canonicalFile(b, 'b.json');
   const baseline = median(['diff', '-u', ca, cb], 5);
   const ours = median([process.execPath, bin, 'diff', a, b, '--format', 'json'], 5);
-  console.log(`${name}: ni-config diff ${ours.toFixed(0)} ms vs diff -u of the canonical files ${baseline.toFixed(0)} ms → ${(ours / baseline).toFixed(2)}× (target ≤ 2×${name.startsWith('hibernate') ? ', < 1 s' : ''})`);
+  console.log(
+    `${name}: ni-config diff ${ours.toFixed(0)} ms vs diff -u of the canonical files ${baseline.toFixed(0)} ms → ${(ours / baseline).toFixed(2)}× (target ≤ 2×${name.startsWith('hibernate') ? ', < 1 s' : ''})`,
+  );
 }
 rmSync(work, { recursive: true, force: true });

@@ -13,7 +13,11 @@ import { traceEvidence } from '../dist/ops/trace-evidence.js';
 const repo = resolve(import.meta.dirname, '..');
 const corpus = join(process.env.NI_CONFIG_SHARED ?? join(repo, '..', 'shared'), 'reference', 'corpus');
 const holy = join(corpus, 'others/FieryCod__holy-lambda/7484c85');
-const pairs = ['examples/bb/native/cognitect.aws.api', 'examples/bb/native/hl.aws-bucket', 'modules/holy-lambda-babashka-tasks'];
+const pairs = [
+  'examples/bb/native/cognitect.aws.api',
+  'examples/bb/native/hl.aws-bucket',
+  'modules/holy-lambda-babashka-tasks',
+];
 const rules = expandPresets(['clojure', 'default']).flatMap((n) => PRESETS[n].rules);
 const load = (f) => loadSources([{ file: f, text: readFileSync(f, 'utf8'), kind: 'reflect' }]).set;
 const key = (t) => JSON.stringify([t.condition, t.type]);
@@ -44,7 +48,11 @@ const walk = (d) => {
   }
 };
 walk(corpus);
-const sources = files.map((f) => ({ file: f, text: readFileSync(f, 'utf8'), kind: kindOfFileName(f.slice(f.lastIndexOf('/') + 1)) }));
+const sources = files.map((f) => ({
+  file: f,
+  text: readFileSync(f, 'utf8'),
+  kind: kindOfFileName(f.slice(f.lastIndexOf('/') + 1)),
+}));
 const everything = expandPresets(['clojure', 'default']).flatMap((n) => PRESETS[n].rules);
 let loadOnly = Infinity;
 let withPrune = Infinity;
@@ -56,4 +64,6 @@ for (let i = 0; i < 7; i++) {
   prune(set, { rules: everything });
   withPrune = Math.min(withPrune, performance.now() - t);
 }
-console.log(`prune of the merged corpus with clojure+default: ${withPrune.toFixed(1)} ms, ${(withPrune / loadOnly).toFixed(2)}× the time to load it (${loadOnly.toFixed(1)} ms)`);
+console.log(
+  `prune of the merged corpus with clojure+default: ${withPrune.toFixed(1)} ms, ${(withPrune / loadOnly).toFixed(2)}× the time to load it (${loadOnly.toFixed(1)} ms)`,
+);

@@ -18,7 +18,11 @@ const targetMb = Number(process.env.NI_CONFIG_SCALE_MB ?? 200);
 /** Peak RSS (MB) and wall time (s) of a command, through GNU time. */
 function measure(args, options = {}) {
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, ...options });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 1024,
+    ...options,
+  });
   const seconds = (performance.now() - started) / 1000;
   const kb = Number(r.stderr.trim().split('\n').at(-1));
   if (!Number.isFinite(kb)) throw new Error(`${args.join(' ')}: ${r.stderr.slice(-500)}`);
@@ -60,7 +64,10 @@ async function synthetic(dir, mb, variant) {
 }
 
 const floorScript = 'const fs = require("fs"); const t = fs.readFileSync(process.argv[1], "utf8"); JSON.parse(t);';
-const row = (label, m, floor) => console.log(`${label.padEnd(44)} ${m.mb.toFixed(0).padStart(5)} MB  ${m.seconds.toFixed(2).padStart(6)} s${floor ? `   (${(m.mb / floor.mb).toFixed(2)}× the parse floor's RSS, ${(m.seconds / floor.seconds).toFixed(1)}× its time)` : ''}${m.status > 1 ? `  exit ${m.status}: ${m.stderr.split('\n').slice(0, 3).join(' ')}` : ''}`);
+const row = (label, m, floor) =>
+  console.log(
+    `${label.padEnd(44)} ${m.mb.toFixed(0).padStart(5)} MB  ${m.seconds.toFixed(2).padStart(6)} s${floor ? `   (${(m.mb / floor.mb).toFixed(2)}× the parse floor's RSS, ${(m.seconds / floor.seconds).toFixed(1)}× its time)` : ''}${m.status > 1 ? `  exit ${m.status}: ${m.stderr.split('\n').slice(0, 3).join(' ')}` : ''}`,
+  );
 
 try {
   console.log('peak RSS and wall time (GNU time); the floor reads and JSON.parses the same file in bare node');
@@ -71,12 +78,22 @@ try {
   const a = await synthetic(join(work, 'a'), targetMb, false);
   const b = await synthetic(join(work, 'b'), targetMb, true);
   const size = statSync(a.file).size / 1024 / 1024;
-  console.log(`synthetic config: ${size.toFixed(0)} MB, ${a.entries} types (a second one differs in ${Math.ceil(b.entries / 1000) + Math.ceil(b.entries / 997)} of them)`);
+  console.log(
+    `synthetic config: ${size.toFixed(0)} MB, ${a.entries} types (a second one differs in ${Math.ceil(b.entries / 1000) + Math.ceil(b.entries / 997)} of them)`,
+  );
   const floor = measure([process.execPath, '-e', floorScript, a.file]);
   row('floor: read + JSON.parse', floor);
   row('validate a', measure([process.execPath, bin, 'validate', join(work, 'a')]), floor);
-  row('merge a -o out (normalise and rewrite)', measure([process.execPath, bin, 'merge', join(work, 'a'), '-o', join(work, 'merged')]), floor);
-  row('diff a b --stat (both sides in memory)', measure([process.execPath, bin, 'diff', join(work, 'a'), join(work, 'b'), '--stat']), floor);
+  row(
+    'merge a -o out (normalise and rewrite)',
+    measure([process.execPath, bin, 'merge', join(work, 'a'), '-o', join(work, 'merged')]),
+    floor,
+  );
+  row(
+    'diff a b --stat (both sides in memory)',
+    measure([process.execPath, bin, 'diff', join(work, 'a'), join(work, 'b'), '--stat']),
+    floor,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

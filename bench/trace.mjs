@@ -16,7 +16,11 @@ const repo = resolve(import.meta.dirname, '..');
 const fn = join(repo, 'test', 'fixtures-java', 'hello');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-bench-trace-'));
 const classes = join(work, 'classes');
-execFileSync('javac', ['-d', classes, ...readdirSync(join(fn, 'src', 'example')).map((f) => join(fn, 'src', 'example', f))]);
+execFileSync('javac', [
+  '-d',
+  classes,
+  ...readdirSync(join(fn, 'src', 'example')).map((f) => join(fn, 'src', 'example', f)),
+]);
 cpSync(join(fn, 'resources', 'templates'), join(classes, 'templates'), { recursive: true });
 const agent = buildAgent();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -25,16 +29,39 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const period = 2;
 const flushes = [];
 for (let i = 0; i < 3; i++) {
-  const r = spawnSync(process.execPath, [join(repo, 'bin', 'ni-config.js'), 'trace', '--cmd', `java -cp ${classes} example.Bootstrap`, '--agent-path', agent, '--events', 'events/*.json', '--period', String(period), '-o', join(work, `out${i}`), '--json'], { cwd: fn, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(repo, 'bin', 'ni-config.js'),
+      'trace',
+      '--cmd',
+      `java -cp ${classes} example.Bootstrap`,
+      '--agent-path',
+      agent,
+      '--events',
+      'events/*.json',
+      '--period',
+      String(period),
+      '-o',
+      join(work, `out${i}`),
+      '--json',
+    ],
+    { cwd: fn, encoding: 'utf8' },
+  );
   flushes.push(JSON.parse(r.stdout).flushMs);
 }
 const flush = median(flushes);
-console.log(`tail latency: ${flush} ms from the last answer to configs on disk = ${(flush / 1000 / period).toFixed(2)} write periods of ${period} s (target ≤ 1 period + 1 s; the JVM ends by SIGTERM and the agent writes at exit)`);
+console.log(
+  `tail latency: ${flush} ms from the last answer to configs on disk = ${(flush / 1000 / period).toFixed(2)} write periods of ${period} s (target ≤ 1 period + 1 s; the JVM ends by SIGTERM and the agent writes at exit)`,
+);
 
 // 2. overhead per invocation
 const server = new RuntimeApiServer();
 const api = await server.start();
-const child = spawn('java', ['-cp', classes, 'example.Bootstrap'], { env: { ...process.env, AWS_LAMBDA_RUNTIME_API: api, NI_CONFIG_BENCH: '1' }, stdio: 'ignore' });
+const child = spawn('java', ['-cp', classes, 'example.Bootstrap'], {
+  env: { ...process.env, AWS_LAMBDA_RUNTIME_API: api, NI_CONFIG_BENCH: '1' },
+  stdio: 'ignore',
+});
 const overheads = [];
 const handling = [];
 const toolOnly = [];
@@ -52,5 +79,7 @@ for (let i = 0; i < 200; i++) {
 }
 child.kill('SIGKILL');
 await server.close();
-console.log(`per-invocation overhead over 200 events: median ${median(overheads).toFixed(2)} ms (round trip ${median(overheads.map((o, i) => o + handling[i])).toFixed(2)} ms minus the function's own handling ${median(handling).toFixed(3)} ms; target ≤ 2 ms); of it, ni-config's own part (event queued → handed out, response received → settled): median ${median(toolOnly).toFixed(2)} ms, the rest is the function's HTTP client and loopback`);
+console.log(
+  `per-invocation overhead over 200 events: median ${median(overheads).toFixed(2)} ms (round trip ${median(overheads.map((o, i) => o + handling[i])).toFixed(2)} ms minus the function's own handling ${median(handling).toFixed(3)} ms; target ≤ 2 ms); of it, ni-config's own part (event queued → handed out, response received → settled): median ${median(toolOnly).toFixed(2)} ms, the rest is the function's HTTP client and loopback`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -20,9 +20,27 @@ export function javaHome() {
 export function buildAgent() {
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) return out;
   const home = javaHome();
-  if (!existsSync(join(home, 'include', 'jvmti.h'))) throw new Error(`no jvmti.h under ${home}: install a JDK (apt-get install openjdk-17-jdk-headless)`);
+  if (!existsSync(join(home, 'include', 'jvmti.h')))
+    throw new Error(`no jvmti.h under ${home}: install a JDK (apt-get install openjdk-17-jdk-headless)`);
   mkdirSync(join(repo, 'build', 'agent'), { recursive: true });
-  execFileSync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', `-I${join(home, 'include')}`, `-I${join(home, 'include', 'linux')}`, '-o', out, source, '-lpthread'], { stdio: 'inherit' });
+  execFileSync(
+    'gcc',
+    [
+      '-O2',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-shared',
+      '-fPIC',
+      `-I${join(home, 'include')}`,
+      `-I${join(home, 'include', 'linux')}`,
+      '-o',
+      out,
+      source,
+      '-lpthread',
+    ],
+    { stdio: 'inherit' },
+  );
   return out;
 }
 

@@ -17,6 +17,8 @@ await build({
   // jsonc-parser's UMD build requires its own files at run time; its ESM build bundles cleanly
   mainFields: ['module', 'main'],
   // CommonJS dependencies call require() for Node built-ins; give the ESM chunks one
-  banner: { js: "import { createRequire as __niCreateRequire } from 'node:module'; const require = __niCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __niCreateRequire } from 'node:module'; const require = __niCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

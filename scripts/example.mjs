@@ -13,14 +13,35 @@ const out = join(repo, 'build', 'example');
 const classes = join(repo, 'build', 'example-classes');
 const graal = process.env.GRAALVM_HOME;
 const agent = graal ? join(graal, 'lib', 'libnative-image-agent.so') : buildAgent();
-console.log(graal ? `tracing with the GraalVM native-image agent (${agent})` : `no GRAALVM_HOME: tracing with the stand-in agent (${agent})`);
+console.log(
+  graal
+    ? `tracing with the GraalVM native-image agent (${agent})`
+    : `no GRAALVM_HOME: tracing with the stand-in agent (${agent})`,
+);
 
 rmSync(classes, { recursive: true, force: true });
 rmSync(out, { recursive: true, force: true });
 mkdirSync(classes, { recursive: true });
-execFileSync(graal ? join(graal, 'bin', 'javac') : 'javac', ['-d', classes, ...readdirSync(join(fn, 'src', 'example')).map((f) => join(fn, 'src', 'example', f))]);
+execFileSync(graal ? join(graal, 'bin', 'javac') : 'javac', [
+  '-d',
+  classes,
+  ...readdirSync(join(fn, 'src', 'example')).map((f) => join(fn, 'src', 'example', f)),
+]);
 cpSync(join(fn, 'resources', 'templates'), join(classes, 'templates'), { recursive: true });
-const cli = (args) => execFileSync(process.execPath, [join(repo, 'bin', 'ni-config.js'), ...args], { cwd: fn, stdio: 'inherit' });
-cli(['trace', '--cmd', `${graal ? join(graal, 'bin', 'java') : 'java'} -cp ${classes} example.Bootstrap`, '--agent-path', agent, '--events', 'events/*.json', '--preset', 'default', '-o', out]);
+const cli = (args) =>
+  execFileSync(process.execPath, [join(repo, 'bin', 'ni-config.js'), ...args], { cwd: fn, stdio: 'inherit' });
+cli([
+  'trace',
+  '--cmd',
+  `${graal ? join(graal, 'bin', 'java') : 'java'} -cp ${classes} example.Bootstrap`,
+  '--agent-path',
+  agent,
+  '--events',
+  'events/*.json',
+  '--preset',
+  'default',
+  '-o',
+  out,
+]);
 cli(['validate', out]);
 console.log(`the traced metadata is in ${out}`);

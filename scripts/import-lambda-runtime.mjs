@@ -8,7 +8,9 @@ import { join } from 'node:path';
 
 const source = process.argv[2] ?? '../shared/reference/corpus/others/aws__aws-lambda-java-libs';
 const out = mkdtempSync(join(tmpdir(), 'lambda-runtime-'));
-execFileSync(process.execPath, ['bin/ni-config.js', 'merge', source, '-o', out, '--format', 'legacy'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['bin/ni-config.js', 'merge', source, '-o', out, '--format', 'legacy'], {
+  stdio: 'inherit',
+});
 const docs = {};
 for (const name of readdirSync(out).sort()) docs[name] = JSON.parse(readFileSync(join(out, name), 'utf8'));
 rmSync(out, { recursive: true, force: true });

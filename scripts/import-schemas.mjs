@@ -43,7 +43,13 @@ function exactlyOne(node) {
   if (
     Array.isArray(branches) &&
     node.additionalProperties === false &&
-    branches.every((b) => Object.keys(b).length === 1 && Array.isArray(b.required) && b.required.length === 1 && node.properties?.[b.required[0]])
+    branches.every(
+      (b) =>
+        Object.keys(b).length === 1 &&
+        Array.isArray(b.required) &&
+        b.required.length === 1 &&
+        node.properties?.[b.required[0]],
+    )
   ) {
     delete node.oneOf;
     node.minProperties = 1;

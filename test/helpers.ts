@@ -48,7 +48,9 @@ export function loadFile(path: string, kind?: FileKind): { set: ConfigSet; file:
 
 /** Loads in-memory documents (file name → JSON value) as one set. */
 export function loadDocs(docs: ReadonlyMap<string, unknown>): { set: ConfigSet; findings: LoadedFile['findings'] } {
-  const r = loadSources([...docs].map(([name, value]) => ({ file: name, text: JSON.stringify(value), kind: kindOfFileName(name) })));
+  const r = loadSources(
+    [...docs].map(([name, value]) => ({ file: name, text: JSON.stringify(value), kind: kindOfFileName(name) })),
+  );
   return { set: r.set, findings: r.findings };
 }
 

@@ -31,7 +31,10 @@ export function processContext(): CommandContext {
 }
 
 /** Loads ni-config.jsonc (or the file --config names); a broken project file is an input error. */
-export async function projectConfig(options: GlobalOptions, ctx: CommandContext): Promise<{ config: ProjectConfig; path: string | undefined }> {
+export async function projectConfig(
+  options: GlobalOptions,
+  ctx: CommandContext,
+): Promise<{ config: ProjectConfig; path: string | undefined }> {
   const loaded = await loadProject(options.config, ctx.cwd);
   if (loaded.findings.length > 0) {
     const texts = new Map(loaded.path !== undefined && loaded.text !== undefined ? [[loaded.path, loaded.text]] : []);

@@ -74,7 +74,8 @@ export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean):
   head.push(`**${totals(d)}**`, '', '| section | added | removed | changed | moved |', '|---|---:|---:|---:|---:|');
   for (const s of DIFF_SECTIONS) {
     const x = d.stat[s];
-    if (Object.values(x).some((n) => n > 0)) head.push(`| ${s} | ${x.added} | ${x.removed} | ${x.changed} | ${x.moved} |`);
+    if (Object.values(x).some((n) => n > 0))
+      head.push(`| ${s} | ${x.added} | ${x.removed} | ${x.changed} | ${x.moved} |`);
   }
   head.push('');
   if (statOnly) return head.join('\n');
@@ -84,11 +85,19 @@ export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean):
   ];
   const blocks: string[][] = [];
   const risky = d.changes.filter((c) => c.risks.length > 0);
-  if (risky.length > 0) blocks.push([`#### ⚠️ Needs attention (${risky.length})`, '', ...risky.flatMap((c) => item(c, true)), '']);
+  if (risky.length > 0)
+    blocks.push([`#### ⚠️ Needs attention (${risky.length})`, '', ...risky.flatMap((c) => item(c, true)), '']);
   for (const s of DIFF_SECTIONS) {
     const rest = d.changes.filter((c) => c.section === s && c.risks.length === 0);
     if (rest.length === 0) continue;
-    blocks.push([`<details><summary>${s}: ${rest.length} change${rest.length === 1 ? '' : 's'}</summary>`, '', ...rest.flatMap((c) => item(c, false)), '', '</details>', '']);
+    blocks.push([
+      `<details><summary>${s}: ${rest.length} change${rest.length === 1 ? '' : 's'}</summary>`,
+      '',
+      ...rest.flatMap((c) => item(c, false)),
+      '',
+      '</details>',
+      '',
+    ]);
   }
   // Whole lines only, and a notice when something had to go.
   const out = [...head];
@@ -101,7 +110,10 @@ export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean):
       const line = block[i]!;
       if (length + line.length + 1 + 400 > MARKDOWN_LIMIT) {
         if (block[0]!.startsWith('<details>') && i > 0) out.push(...closing);
-        out.push(`> **Truncated:** ${total - shown} of ${total} changes are not shown (GitHub limits a comment to 65,536 characters). Run \`ni-config diff\` locally or see the job log for all of them.`, '');
+        out.push(
+          `> **Truncated:** ${total - shown} of ${total} changes are not shown (GitHub limits a comment to 65,536 characters). Run \`ni-config diff\` locally or see the job log for all of them.`,
+          '',
+        );
         return out.join('\n');
       }
       out.push(line);
@@ -113,7 +125,9 @@ export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean):
 }
 
 /** Where each entry of the new files is: (section, condition, type) or resource value → file and line. */
-export function entryLocations(sources: readonly { file: string; text: string; kind: string | undefined }[]): Map<string, { file: string; line: number }> {
+export function entryLocations(
+  sources: readonly { file: string; text: string; kind: string | undefined }[],
+): Map<string, { file: string; line: number }> {
   const out = new Map<string, { file: string; line: number }>();
   for (const s of sources) {
     let value: unknown;
@@ -125,7 +139,8 @@ export function entryLocations(sources: readonly { file: string; text: string; k
     const kind = s.kind ?? sniffKind(value) ?? kindOfFileName(s.file);
     const locator = new TextLocator(s.text);
     const put = (k: string, pointer: string): void => {
-      if (!out.has(k)) out.set(k, { file: s.file, line: locator.lineCol(locatePointer(s.text, pointerTokens(pointer))).line });
+      if (!out.has(k))
+        out.set(k, { file: s.file, line: locator.lineCol(locatePointer(s.text, pointerTokens(pointer))).line });
     };
     const types = (list: unknown, ptr: string, section: string): void => {
       if (!Array.isArray(list)) return;
@@ -150,7 +165,12 @@ export function entryLocations(sources: readonly { file: string; text: string; k
       if (!Array.isArray(list)) return;
       list.forEach((e: unknown, i) => {
         const o = (e ?? {}) as Record<string, unknown>;
-        const v = typeof o.glob === 'string' ? o.glob : typeof o.pattern === 'string' ? (literalGlob(o.pattern) ?? o.pattern) : undefined;
+        const v =
+          typeof o.glob === 'string'
+            ? o.glob
+            : typeof o.pattern === 'string'
+              ? (literalGlob(o.pattern) ?? o.pattern)
+              : undefined;
         if (v !== undefined) put(`resources\u0000${v}`, `${ptr}/${i}`);
       });
     };
@@ -185,7 +205,12 @@ export function renderGithub(d: DiffResult, locations: ReadonlyMap<string, { fil
     const level = c.risks.length > 0 ? 'warning' : 'notice';
     const title = `${c.section}: ${c.kind} ${c.entry}`;
     const message = [c.risks.length > 0 ? riskText(c) : `${c.kind} ${c.entry}`, ...c.details].join('\n');
-    const props = [where ? `file=${annotationProperty(where.file)},line=${where.line}` : '', `title=${annotationProperty(title)}`].filter((p) => p !== '').join(',');
+    const props = [
+      where ? `file=${annotationProperty(where.file)},line=${where.line}` : '',
+      `title=${annotationProperty(title)}`,
+    ]
+      .filter((p) => p !== '')
+      .join(',');
     lines.push(`::${level} ${props}::${annotationData(message)}`);
   }
   return lines.length > 0 ? lines.join('\n') + '\n' : '';

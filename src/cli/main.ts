@@ -10,16 +10,24 @@ import { Positions, findingLine, printable, sortedFindingJson, styleFor, writeOu
 
 export { runCleanups } from '../io/cleanup.js';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Help text that commander does not make: examples and exit codes, per command. */
 export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCodes: string }> = {
   validate: {
-    examples: ['ni-config validate src/main/resources/META-INF/native-image', 'ni-config validate --strict --json reachability-metadata.json'],
+    examples: [
+      'ni-config validate src/main/resources/META-INF/native-image',
+      'ni-config validate --strict --json reachability-metadata.json',
+    ],
     exitCodes: '0 valid, 1 errors (or warnings with --strict), 2 unreadable input or bad usage',
   },
   convert: {
-    examples: ['ni-config convert META-INF/native-image/com.example/app --to unified -o out/', 'ni-config convert reachability-metadata.json --to legacy -o legacy-config/'],
+    examples: [
+      'ni-config convert META-INF/native-image/com.example/app --to unified -o out/',
+      'ni-config convert reachability-metadata.json --to legacy -o legacy-config/',
+    ],
     exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
   },
   prune: {
@@ -30,26 +38,42 @@ export const COMMAND_NOTES: Record<string, { examples: readonly string[]; exitCo
     exitCodes: '0 pruned (or would prune), 2 unreadable input, bad rule file or bad usage (nothing written)',
   },
   write: {
-    examples: ['ni-config write pruned/ --group com.example --artifact my-fn', 'ni-config write pruned/ --check   # in CI: exit 1 when the committed files are out of date'],
-    exitCodes: '0 written (or up to date), 1 --check found differences, 2 unreadable input, bad coordinates or unwritable target',
+    examples: [
+      'ni-config write pruned/ --group com.example --artifact my-fn',
+      'ni-config write pruned/ --check   # in CI: exit 1 when the committed files are out of date',
+    ],
+    exitCodes:
+      '0 written (or up to date), 1 --check found differences, 2 unreadable input, bad coordinates or unwritable target',
   },
   diff: {
-    examples: ['ni-config diff old/ new/', 'ni-config diff --base origin/main --format markdown src/main/resources/META-INF/native-image'],
-    exitCodes: '0 done (with --exit-code: no differences), 1 --exit-code and they differ, 2 unreadable input, unknown revision, path missing at a revision, not a git repository',
+    examples: [
+      'ni-config diff old/ new/',
+      'ni-config diff --base origin/main --format markdown src/main/resources/META-INF/native-image',
+    ],
+    exitCodes:
+      '0 done (with --exit-code: no differences), 1 --exit-code and they differ, 2 unreadable input, unknown revision, path missing at a revision, not a git repository',
   },
   trace: {
     examples: [
       "ni-config trace --cmd 'java -cp target/classes example.Bootstrap' --events 'events/*.json' -o traced/",
       "ni-config trace --cmd 'java -jar target/fn.jar' --agent-path /opt/graalvm/lib/libnative-image-agent.so --events 'events/**/*.json' --preset clojure default -o traced/",
     ],
-    exitCodes: '0 every event succeeded (or --allow-errors), 1 an event failed or init failed, 2 bad usage, bad events, or the agent wrote nothing',
+    exitCodes:
+      '0 every event succeeded (or --allow-errors), 1 an event failed or init failed, 2 bad usage, bad events, or the agent wrote nothing',
   },
   invoke: {
-    examples: ["ni-config invoke --cmd 'java -jar target/fn.jar' --events 'events/*.json'", 'ni-config invoke --cmd ./bootstrap --event \'{"ping": true}\' --json'],
-    exitCodes: '0 every event succeeded (or --allow-errors), 1 an event failed or init failed, 2 bad usage or bad events',
+    examples: [
+      "ni-config invoke --cmd 'java -jar target/fn.jar' --events 'events/*.json'",
+      'ni-config invoke --cmd ./bootstrap --event \'{"ping": true}\' --json',
+    ],
+    exitCodes:
+      '0 every event succeeded (or --allow-errors), 1 an event failed or init failed, 2 bad usage or bad events',
   },
   merge: {
-    examples: ['ni-config merge run-1/ run-2/ -o merged/', 'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json'],
+    examples: [
+      'ni-config merge run-1/ run-2/ -o merged/',
+      'ni-config merge agent-out/ existing/reachability-metadata.json --format unified -o merged.json',
+    ],
     exitCodes: '0 written, 2 unreadable input (nothing written) or bad usage',
   },
 };
@@ -62,9 +86,14 @@ function afterHelp(name: string): string {
 }
 
 /** Builds the command tree; `run` receives the parsed command and its options. */
-export function buildProgram(ctx: CommandContext, run: (name: string, options: Record<string, unknown>) => Promise<number>): Command {
+export function buildProgram(
+  ctx: CommandContext,
+  run: (name: string, options: Record<string, unknown>) => Promise<number>,
+): Command {
   const program = new Command('ni-config')
-    .description('GraalVM native-image metadata for JVM AWS Lambda functions: trace, prune, merge, validate, diff and write it.')
+    .description(
+      'GraalVM native-image metadata for JVM AWS Lambda functions: trace, prune, merge, validate, diff and write it.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'machine-readable output on stdout (logs stay on stderr)')
     .option('--config <file>', 'project file with defaults (default: ./ni-config.jsonc when present)')
@@ -89,17 +118,28 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
   program
     .command('validate')
     .summary('check metadata against the JSON Schemas and for semantic mistakes')
-    .description('Checks metadata files against the JSON Schemas and for mistakes native-image does not catch: malformed class names, duplicates, hidden-class conditions, bad regexes, wrong condition keys, empty proxies, ignored keys. Findings print as file:line:col with a JSON pointer.')
-    .argument('[paths...]', 'files or directories (searched recursively); - reads stdin; default: "inputs" of ni-config.jsonc')
+    .description(
+      'Checks metadata files against the JSON Schemas and for mistakes native-image does not catch: malformed class names, duplicates, hidden-class conditions, bad regexes, wrong condition keys, empty proxies, ignored keys. Findings print as file:line:col with a JSON pointer.',
+    )
+    .argument(
+      '[paths...]',
+      'files or directories (searched recursively); - reads stdin; default: "inputs" of ni-config.jsonc',
+    )
     .option('--strict', 'warnings fail too')
-    .addOption(new Option('--format <format>', 'text lines, or GitHub workflow-command annotations').choices(['text', 'github']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'text lines, or GitHub workflow-command annotations')
+        .choices(['text', 'github'])
+        .default('text'),
+    )
     .addHelpText('after', afterHelp('validate'))
     .action(action('validate'));
 
   program
     .command('convert')
     .summary('convert between legacy *-config.json files and reachability-metadata.json')
-    .description('Converts between the legacy per-kind files and reachability-metadata.json. What the target cannot express goes to a legacy side file or is reported by name.')
+    .description(
+      'Converts between the legacy per-kind files and reachability-metadata.json. What the target cannot express goes to a legacy side file or is reported by name.',
+    )
     .argument('<paths...>', 'files or directories; - reads stdin')
     .addOption(new Option('--to <format>', 'target format').choices(FORMAT_CHOICES).makeOptionMandatory())
     .requiredOption('-o, --out <path>', 'output directory, a .json file (unified), or - for stdout')
@@ -109,11 +149,18 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
 
   program
     .command('merge')
-    .summary('merge config sets with the semantics of GraalVM\'s own merge')
-    .description('Merges any mix of legacy directories, legacy files and reachability-metadata.json files: entries keyed by condition and type, flags OR-ed, member access none < queried < accessed, members covered by an all* flag collapsed.')
+    .summary("merge config sets with the semantics of GraalVM's own merge")
+    .description(
+      'Merges any mix of legacy directories, legacy files and reachability-metadata.json files: entries keyed by condition and type, flags OR-ed, member access none < queried < accessed, members covered by an all* flag collapsed.',
+    )
     .argument('<paths...>', 'files or directories; - reads stdin')
     .requiredOption('-o, --out <path>', 'output directory, a .json file (unified), or - for stdout')
-    .addOption(new Option('--format <format>', 'output format (default: the inputs\' format when they agree, else unified)').choices(FORMAT_CHOICES))
+    .addOption(
+      new Option(
+        '--format <format>',
+        "output format (default: the inputs' format when they agree, else unified)",
+      ).choices(FORMAT_CHOICES),
+    )
     .option('--dry-run', 'say what would be written, write nothing')
     .addHelpText('after', afterHelp('merge'))
     .action(action('merge'));
@@ -130,10 +177,21 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .option('--rules <file...>', 'rule files, applied after the presets')
     .option('--trace <file>', "the agent's trace-output: name-only entries only the Clojure runtime looked up may go")
     .option('--keep <path...>', 'pinned metadata: never pruned, and added back when the input lacks it')
-    .option('--library-config <path...>', 'directories or jars whose META-INF/native-image metadata need not be repeated')
-    .option('--aggressive', 'also remove name-only JDK and third-party entries and primitive arrays without trace evidence')
+    .option(
+      '--library-config <path...>',
+      'directories or jars whose META-INF/native-image metadata need not be repeated',
+    )
+    .option(
+      '--aggressive',
+      'also remove name-only JDK and third-party entries and primitive arrays without trace evidence',
+    )
     .option('--explain', 'list every removed entry with the rule that removed it and why')
-    .addOption(new Option('--format <format>', "output format (default: the inputs' format when they agree, else unified)").choices(FORMAT_CHOICES))
+    .addOption(
+      new Option(
+        '--format <format>',
+        "output format (default: the inputs' format when they agree, else unified)",
+      ).choices(FORMAT_CHOICES),
+    )
     .option('--dry-run', 'say what would be removed and written, write nothing')
     .addHelpText('after', afterHelp('prune'))
     .action(action('prune'));
@@ -148,7 +206,12 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .option('--group <group>', 'groupId (one directory name)')
     .option('--artifact <artifact>', 'artifactId (one directory name)')
     .option('--root <dir>', 'resource root (default: src/main/resources)')
-    .addOption(new Option('--format <format>', "output format (default: the inputs' format when they agree, else unified)").choices(FORMAT_CHOICES))
+    .addOption(
+      new Option(
+        '--format <format>',
+        "output format (default: the inputs' format when they agree, else unified)",
+      ).choices(FORMAT_CHOICES),
+    )
     .option('--check', 'write nothing; exit 1 with a summary when the files on disk differ from what would be written')
     .option('--force', 'also remove metadata files in the directory that ni-config did not write')
     .option('--dry-run', 'say what would change, write nothing')
@@ -164,7 +227,9 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .argument('[paths...]', 'OLD NEW (files or directories), or with --base the paths to compare')
     .option('--base <rev>', 'git revision of the old side')
     .option('--head <rev>', 'git revision of the new side (default: the working tree)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'github']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'github']).default('text'),
+    )
     .option('--title <title>', 'heading of the markdown output')
     .option('--exit-code', 'exit 1 when the sets differ, like git diff')
     .option('--stat', 'only the counts per section')
@@ -173,11 +238,25 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
 
   const traceOptions = (cmd: Command, withAgent: boolean): Command => {
     cmd
-      .option('--cmd <command>', 'the function as a local process; split into argv like a shell would, but no shell runs it')
-      .option('--container <image>', 'the function as a container image (its ENTRYPOINT and CMD kept), on the host network')
-      .option('--runtime-api', 'containers: serve the Lambda Runtime API (AWS_LAMBDA_RUNTIME_API) instead of going through the emulator in the image; --cmd always does')
+      .option(
+        '--cmd <command>',
+        'the function as a local process; split into argv like a shell would, but no shell runs it',
+      )
+      .option(
+        '--container <image>',
+        'the function as a container image (its ENTRYPOINT and CMD kept), on the host network',
+      )
+      .option(
+        '--runtime-api',
+        'containers: serve the Lambda Runtime API (AWS_LAMBDA_RUNTIME_API) instead of going through the emulator in the image; --cmd always does',
+      )
       .option('--rie <file>', 'containers: an aws-lambda-rie binary to run the image under, for images without one')
-      .addOption(new Option('--engine <engine>', 'container engine (default: a working docker, else podman; docker that is podman counts as podman)').choices(['docker', 'podman']))
+      .addOption(
+        new Option(
+          '--engine <engine>',
+          'container engine (default: a working docker, else podman; docker that is podman counts as podman)',
+        ).choices(['docker', 'podman']),
+      )
       .option('--events <glob...>', 'event files (sorted); each must be JSON of at most 6 MB')
       .option('--event <json...>', 'inline events')
       .option('--timeout <seconds>', 'per-event timeout (AWS_LAMBDA_FUNCTION_TIMEOUT)', (v) => Number(v), 900)
@@ -185,10 +264,16 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
       .option('--allow-errors', 'exit 0 even when events fail');
     if (withAgent) {
       cmd
-        .option('--agent-path <file>', 'a native-image agent library to load with -agentpath (default: -agentlib:native-image-agent from the JVM)')
+        .option(
+          '--agent-path <file>',
+          'a native-image agent library to load with -agentpath (default: -agentlib:native-image-agent from the JVM)',
+        )
         .option('--period <seconds>', 'config-write-period-secs of the agent', (v) => Number(v), 2)
         .option('-o, --out <path>', 'where the collected metadata goes: a directory, or a .json file (unified)')
-        .option('--write', 'prune, validate and write the META-INF layout as ni-config.jsonc says (like ni-config write), instead of -o')
+        .option(
+          '--write',
+          'prune, validate and write the META-INF layout as ni-config.jsonc says (like ni-config write), instead of -o',
+        )
         .option('--merge-into <path>', 'merge into this existing config; its entries are never lost')
         .option('--preset <name...>', `prune the collected metadata with these presets: ${PRESET_NAMES_TEXT}`)
         .addOption(new Option('--format <format>', 'output format (default: unified)').choices(FORMAT_CHOICES));
@@ -207,7 +292,12 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
     .addHelpText('after', afterHelp('trace'))
     .action(action('trace'));
   traceOptions(
-    program.command('invoke').summary('drive events against the function only (warm-up, smoke tests)').description('Runs the function as a local process against the Lambda Runtime API that ni-config serves and sends the events one at a time, with no agent.'),
+    program
+      .command('invoke')
+      .summary('drive events against the function only (warm-up, smoke tests)')
+      .description(
+        'Runs the function as a local process against the Lambda Runtime API that ni-config serves and sends the events one at a time, with no agent.',
+      ),
     false,
   )
     .addHelpText('after', afterHelp('invoke'))
@@ -219,18 +309,32 @@ export function buildProgram(ctx: CommandContext, run: (name: string, options: R
 const PRESET_NAMES_TEXT = 'clojure, launcher, hidden-classes, class-resources, lambda-runtime, default';
 
 async function runCommand(name: string, o: Record<string, unknown>, ctx: CommandContext): Promise<number> {
-  const global: GlobalOptions = { json: o.json === true, ...(typeof o.config === 'string' ? { config: o.config } : {}) };
+  const global: GlobalOptions = {
+    json: o.json === true,
+    ...(typeof o.config === 'string' ? { config: o.config } : {}),
+  };
   const paths = o.paths as string[];
   switch (name) {
     case 'validate': {
       const { runValidate } = await import('./commands/validate.js');
-      return runValidate({ ...global, paths, strict: o.strict === true ? true : undefined, format: o.format === 'github' ? 'github' : 'text' }, ctx);
+      return runValidate(
+        {
+          ...global,
+          paths,
+          strict: o.strict === true ? true : undefined,
+          format: o.format === 'github' ? 'github' : 'text',
+        },
+        ctx,
+      );
     }
     case 'convert':
     case 'merge': {
       const { runCombine } = await import('./commands/combine.js');
       const format = (name === 'convert' ? o.to : o.format) as 'unified' | 'legacy' | undefined;
-      return runCombine({ ...global, paths, out: o.out as string, dryRun: o.dryRun === true, ...(format ? { format } : {}) }, ctx);
+      return runCombine(
+        { ...global, paths, out: o.out as string, dryRun: o.dryRun === true, ...(format ? { format } : {}) },
+        ctx,
+      );
     }
     case 'prune': {
       const { runPrune } = await import('./commands/prune.js');
@@ -341,7 +445,9 @@ export async function main(argv: readonly string[], ctx: CommandContext = proces
 async function reportError(e: unknown, ctx: CommandContext, json: boolean): Promise<number> {
   if (e instanceof CommanderError) {
     // help and version are not errors; commander has already printed its message
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.error;
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
+      ? EXIT.ok
+      : EXIT.error;
   }
   if (e instanceof UsageError) {
     await writeOut(ctx.stderr, `ni-config: ${printable(e.message)}\n`);

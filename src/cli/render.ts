@@ -32,7 +32,15 @@ export class Positions {
 
 export function findingJson(f: Finding, positions: Positions): FindingJson {
   const { line, col } = positions.of(f);
-  return { code: f.code, severity: f.severity, file: f.file, line, col, jsonPointer: f.jsonPointer, message: f.message };
+  return {
+    code: f.code,
+    severity: f.severity,
+    file: f.file,
+    line,
+    col,
+    jsonPointer: f.jsonPointer,
+    message: f.message,
+  };
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -41,7 +49,13 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 export function sortedFindingJson(findings: readonly Finding[], positions: Positions): FindingJson[] {
   return findings
     .map((f) => findingJson(f, positions))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]));
+    .sort((a, b) =>
+      a.file < b.file
+        ? -1
+        : a.file > b.file
+          ? 1
+          : a.line - b.line || a.col - b.col || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+    );
 }
 
 export interface Style {

@@ -29,7 +29,8 @@ export async function repositoryRoot(cwd: string): Promise<string> {
   try {
     return (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
   } catch (e) {
-    if (e instanceof GitError && /not a git repository/i.test(e.message)) throw new GitError(`${cwd} is not in a git repository; --base and --head need one`);
+    if (e instanceof GitError && /not a git repository/i.test(e.message))
+      throw new GitError(`${cwd} is not in a git repository; --base and --head need one`);
     throw e;
   }
 }
@@ -39,7 +40,9 @@ export async function resolveRevision(rev: string, cwd: string): Promise<string>
   try {
     return (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], cwd)).trim();
   } catch {
-    throw new GitError(`unknown revision '${rev}': git knows no commit by that name (fetch it first, e.g. git fetch origin main)`);
+    throw new GitError(
+      `unknown revision '${rev}': git knows no commit by that name (fetch it first, e.g. git fetch origin main)`,
+    );
   }
 }
 
@@ -49,19 +52,27 @@ const KNOWN = new Set<string>(Object.values(FILE_KINDS).flatMap((k) => [k.fileNa
  * The metadata files under `paths` (relative to `cwd`) at `rev`. Sources are named by their path
  * from the repository root, as GitHub annotations want them.
  */
-export async function sourcesAtRevision(rev: string, paths: readonly string[], cwd: string): Promise<{ sources: Source[]; findings: Finding[] }> {
+export async function sourcesAtRevision(
+  rev: string,
+  paths: readonly string[],
+  cwd: string,
+): Promise<{ sources: Source[]; findings: Finding[] }> {
   const root = await repositoryRoot(cwd);
   const commit = await resolveRevision(rev, cwd);
   const sources: Source[] = [];
   const findings: Finding[] = [];
   for (const p of paths) {
     const fromRoot = relative(root, resolve(cwd, p)) || '.';
-    const listed = (await git(['ls-tree', '-r', '--name-only', '--full-tree', commit, '--', fromRoot === '.' ? '' : fromRoot], root))
+    const listed = (
+      await git(['ls-tree', '-r', '--name-only', '--full-tree', commit, '--', fromRoot === '.' ? '' : fromRoot], root)
+    )
       .split('\n')
       .filter((line) => line !== '' && KNOWN.has(line.slice(line.lastIndexOf('/') + 1)))
       .sort();
     if (listed.length === 0) {
-      findings.push(finding('no-metadata', `${rev}:${fromRoot}`, '', `found no metadata files at ${fromRoot} in revision ${rev}`));
+      findings.push(
+        finding('no-metadata', `${rev}:${fromRoot}`, '', `found no metadata files at ${fromRoot} in revision ${rev}`),
+      );
       continue;
     }
     for (const file of listed) {

@@ -95,7 +95,12 @@ export async function collectSources(paths: readonly string[], options: CollectO
       await collectDirectory(path, absolute, addFile, findings, maxFileSize);
       if (pending.length === before && !findings.some((f) => f.file.startsWith(path))) {
         findings.push(
-          finding('no-metadata', path, '', `found no metadata files in this directory; expected one of ${KNOWN_NAMES.join(', ')} at any depth`),
+          finding(
+            'no-metadata',
+            path,
+            '',
+            `found no metadata files in this directory; expected one of ${KNOWN_NAMES.join(', ')} at any depth`,
+          ),
         );
       }
     } else {
@@ -174,7 +179,14 @@ function readText(display: string, absolute: string, maxFileSize: number, findin
     fd = openSync(absolute, 'r');
     const size = fstatSync(fd).size;
     if (size > maxFileSize) {
-      findings.push(finding('too-large', display, '', `the file has ${size} bytes; expected at most ${maxFileSize} (set maxFileSize in ni-config.jsonc to raise the limit)`));
+      findings.push(
+        finding(
+          'too-large',
+          display,
+          '',
+          `the file has ${size} bytes; expected at most ${maxFileSize} (set maxFileSize in ni-config.jsonc to raise the limit)`,
+        ),
+      );
       return undefined;
     }
     const bytes = Buffer.allocUnsafe(size);
@@ -196,7 +208,9 @@ function readText(display: string, absolute: string, maxFileSize: number, findin
 function decode(display: string, bytes: Buffer, findings: Finding[]): string | undefined {
   if (isUtf8(bytes)) return bytes.toString('utf8');
   const at = firstInvalidUtf8(bytes);
-  findings.push(finding('json-syntax', display, '', `expected UTF-8 text, found an invalid byte sequence at byte ${at}`, 0));
+  findings.push(
+    finding('json-syntax', display, '', `expected UTF-8 text, found an invalid byte sequence at byte ${at}`, 0),
+  );
   return undefined;
 }
 

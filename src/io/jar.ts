@@ -39,7 +39,9 @@ export async function readJarMetadata(path: string): Promise<JarEntryText[]> {
       }
     }
   }
-  return [...wanted].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, kind]) => ({ name, kind, text: extract(buf, byName.get(name)!, path) }));
+  return [...wanted]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, kind]) => ({ name, kind, text: extract(buf, byName.get(name)!, path) }));
 }
 
 interface ZipEntry {
@@ -63,7 +65,8 @@ function centralDirectory(buf: Buffer, path: string): ZipEntry[] {
   let at = buf.readUInt32LE(eocd + 16);
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (at + 46 > buf.length || buf.readUInt32LE(at) !== CENTRAL) throw new JarError(`${path}: damaged zip central directory at byte ${at}`);
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== CENTRAL)
+      throw new JarError(`${path}: damaged zip central directory at byte ${at}`);
     const method = buf.readUInt16LE(at + 10);
     const compressedSize = buf.readUInt32LE(at + 20);
     const nameLength = buf.readUInt16LE(at + 28);

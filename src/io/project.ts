@@ -55,12 +55,21 @@ export async function loadProject(explicit: string | undefined, cwd = process.cw
     if (explicit === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') {
       return { path: undefined, text: undefined, config: {}, findings: [] };
     }
-    return { path, text: undefined, config: {}, findings: [finding('unreadable', path, '', describeIoError(e, 'cannot read the project file'))] };
+    return {
+      path,
+      text: undefined,
+      config: {},
+      findings: [finding('unreadable', path, '', describeIoError(e, 'cannot read the project file'))],
+    };
   }
   const parsed = parseJsonText(text, path, true);
   if (!parsed.ok) return { path, text, config: {}, findings: [parsed.finding] };
   if (!validateProject(parsed.value)) {
-    const findings = settingsFindings(validateProject.errors ?? [], path, (key) => `unknown setting '${key}' (see schemas/ni-config.schema.json)`);
+    const findings = settingsFindings(
+      validateProject.errors ?? [],
+      path,
+      (key) => `unknown setting '${key}' (see schemas/ni-config.schema.json)`,
+    );
     return { path, text, config: {}, findings };
   }
   return { path, text, config: parsed.value as ProjectConfig, findings: [] };

@@ -62,7 +62,11 @@ async function writeFlushed(path: string, content: string, flag: 'wx' | 'w'): Pr
   }
 }
 
-export async function replaceFileSet(dir: string, files: ReadonlyMap<string, string>, deletions: readonly string[]): Promise<TransactionResult> {
+export async function replaceFileSet(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  deletions: readonly string[],
+): Promise<TransactionResult> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
@@ -95,7 +99,8 @@ export async function replaceFileSet(dir: string, files: ReadonlyMap<string, str
     // Renames must not fail once committed: a directory in a file's place is found now.
     for (const r of renames) {
       const existing = await lstat(join(dir, r.to)).catch(() => undefined);
-      if (existing?.isDirectory()) throw new WriteError(`${join(dir, r.to)}: cannot replace the file: it is a directory`);
+      if (existing?.isDirectory())
+        throw new WriteError(`${join(dir, r.to)}: cannot replace the file: it is a directory`);
     }
     const journal: Journal = { renames, deletions };
     if (renames.length > 0 || deletions.length > 0) {

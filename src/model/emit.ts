@@ -40,14 +40,38 @@ export interface EmitNote {
 }
 
 export const EMIT_NOTE_CODES = {
-  'implied-queries': { severity: 'info', text: 'queried members and queryAll* flags are implied by registration in reachability-metadata.json and were not written' },
-  'implied-class-flags': { severity: 'info', text: 'allDeclaredClasses/allPublicClasses/allRecordComponents/allPermittedSubclasses/allNestMembers/allSigners are implied by registration in reachability-metadata.json and were not written' },
-  'implied-field-flags': { severity: 'info', text: 'allowWrite/allowUnsafeAccess on fields are not part of reachability-metadata.json; registered fields are writable there' },
-  'jni-widened': { severity: 'info', text: 'reachability-metadata.json has one entry per type for reflection and JNI: these JNI entries now also register their members for reflection (or the reverse)' },
-  'dropped-comments': { severity: 'warning', text: 'legacy files have no place for the file-level comment; it was not written' },
-  'dropped-reasons': { severity: 'warning', text: 'legacy resource-config.json has no place for reasons on resources and bundles; they were not written' },
-  'unified-side-file': { severity: 'warning', text: 'legacy files cannot express these entries (lambda type descriptors, bundles in a named module); they were written to reachability-metadata.json beside them, which native-image for JDK 23 and later reads' },
-  'side-file': { severity: 'warning', text: 'reachability-metadata.json cannot express these entries; they were written to a legacy side file that native-image reads beside it' },
+  'implied-queries': {
+    severity: 'info',
+    text: 'queried members and queryAll* flags are implied by registration in reachability-metadata.json and were not written',
+  },
+  'implied-class-flags': {
+    severity: 'info',
+    text: 'allDeclaredClasses/allPublicClasses/allRecordComponents/allPermittedSubclasses/allNestMembers/allSigners are implied by registration in reachability-metadata.json and were not written',
+  },
+  'implied-field-flags': {
+    severity: 'info',
+    text: 'allowWrite/allowUnsafeAccess on fields are not part of reachability-metadata.json; registered fields are writable there',
+  },
+  'jni-widened': {
+    severity: 'info',
+    text: 'reachability-metadata.json has one entry per type for reflection and JNI: these JNI entries now also register their members for reflection (or the reverse)',
+  },
+  'dropped-comments': {
+    severity: 'warning',
+    text: 'legacy files have no place for the file-level comment; it was not written',
+  },
+  'dropped-reasons': {
+    severity: 'warning',
+    text: 'legacy resource-config.json has no place for reasons on resources and bundles; they were not written',
+  },
+  'unified-side-file': {
+    severity: 'warning',
+    text: 'legacy files cannot express these entries (lambda type descriptors, bundles in a named module); they were written to reachability-metadata.json beside them, which native-image for JDK 23 and later reads',
+  },
+  'side-file': {
+    severity: 'warning',
+    text: 'reachability-metadata.json cannot express these entries; they were written to a legacy side file that native-image reads beside it',
+  },
 } as const satisfies Record<string, { severity: 'warning' | 'info'; text: string }>;
 export type EmitNoteCode = keyof typeof EMIT_NOTE_CODES;
 
@@ -113,7 +137,12 @@ class Notes {
         const entries = [...this.byCode.get(code)!].sort();
         const { severity, text } = EMIT_NOTE_CODES[code];
         const where = code === 'side-file' ? ` (${sideFiles.join(', ')})` : '';
-        return { code, severity, message: `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}: ${text}${where}`, entries };
+        return {
+          code,
+          severity,
+          message: `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}: ${text}${where}`,
+          entries,
+        };
       });
   }
 }
@@ -184,7 +213,10 @@ function legacySerialization(s: SerializationEntry): JsonObject {
 function splitForLegacy(set: ConfigSet): { set: ConfigSet; side: ConfigSet | undefined } {
   const isLambda = (t: { type: TypeRef }): boolean => t.type.kind === 'lambda';
   const sideCount =
-    set.reflection.filter(isLambda).length + set.jni.filter(isLambda).length + set.serialization.filter(isLambda).length + set.bundles.filter((b) => b.module !== '').length;
+    set.reflection.filter(isLambda).length +
+    set.jni.filter(isLambda).length +
+    set.serialization.filter(isLambda).length +
+    set.bundles.filter((b) => b.module !== '').length;
   if (sideCount === 0) return { set, side: undefined };
   const side: ConfigSet = {
     reflection: set.reflection.filter(isLambda),
@@ -246,7 +278,8 @@ export function emitLegacy(whole: ConfigSet, options: LegacyEmitOptions = {}): E
 
   // Literal paths are written as `\Q…\E` patterns, which every native-image version reads;
   // only real globs (wildcards, or a module) need the `globs` key of GraalVM for JDK 23+.
-  const asPattern = (r: ResourceEntry): string | undefined => (r.kind === 'regex' ? r.value : r.module === '' ? globAsPattern(r.value) : undefined);
+  const asPattern = (r: ResourceEntry): string | undefined =>
+    r.kind === 'regex' ? r.value : r.module === '' ? globAsPattern(r.value) : undefined;
   const patternIncludes = set.resources.filter((r) => asPattern(r) !== undefined);
   const globs = set.resources.filter((r) => asPattern(r) === undefined);
   const resourceConfig: JsonObject = {
@@ -266,17 +299,27 @@ export function emitLegacy(whole: ConfigSet, options: LegacyEmitOptions = {}): E
       ]),
     );
   }
-  put(FILE_KINDS.resource.fileName, resourceConfig, set.resources.length + set.resourceExcludes.length + set.bundles.length === 0);
+  put(
+    FILE_KINDS.resource.fileName,
+    resourceConfig,
+    set.resources.length + set.resourceExcludes.length + set.bundles.length === 0,
+  );
 
   // `proxies` entries have no customTargetConstructorClass; a proxy with one is a `types` entry.
-  const isPlainSerialProxy = (s: SerializationEntry): boolean => s.type.kind === 'proxy' && s.customTargetConstructorClass === '';
+  const isPlainSerialProxy = (s: SerializationEntry): boolean =>
+    s.type.kind === 'proxy' && s.customTargetConstructorClass === '';
   const serialTypes = set.serialization.filter((s) => !isPlainSerialProxy(s));
   const serialProxies = set.serialization.filter(isPlainSerialProxy);
   put(
     FILE_KINDS.serialization.fileName,
     {
       types: serialTypes.map(legacySerialization),
-      lambdaCapturingTypes: set.lambdaCapturing.map((l) => obj([['condition', conditionObject(l.condition, 'typeReachable')], ['name', l.name]])),
+      lambdaCapturingTypes: set.lambdaCapturing.map((l) =>
+        obj([
+          ['condition', conditionObject(l.condition, 'typeReachable')],
+          ['name', l.name],
+        ]),
+      ),
       proxies: serialProxies.map((s) =>
         obj([
           ['condition', conditionObject(s.condition, 'typeReachable')],
@@ -290,7 +333,15 @@ export function emitLegacy(whole: ConfigSet, options: LegacyEmitOptions = {}): E
   if (set.foreign !== undefined) files.set(FILE_KINDS.foreign.fileName, set.foreign);
   put(
     FILE_KINDS.predefined.fileName,
-    set.predefined.map((p) => ({ type: p.type, classes: p.classes.map((c) => obj([['nameInfo', c.nameInfo || undefined], ['hash', c.hash]])) })),
+    set.predefined.map((p) => ({
+      type: p.type,
+      classes: p.classes.map((c) =>
+        obj([
+          ['nameInfo', c.nameInfo || undefined],
+          ['hash', c.hash],
+        ]),
+      ),
+    })),
     set.predefined.length === 0,
   );
   const notes = new Notes();
@@ -301,7 +352,8 @@ export function emitLegacy(whole: ConfigSet, options: LegacyEmitOptions = {}): E
     for (const b of side.bundles) notes.add('unified-side-file', `bundle ${b.name} in module ${b.module}`);
   }
   for (const c of set.comments) notes.add('dropped-comments', c);
-  for (const r of [...set.resources, ...set.resourceExcludes]) if (r.reasons.length > 0) notes.add('dropped-reasons', r.value);
+  for (const r of [...set.resources, ...set.resourceExcludes])
+    if (r.reasons.length > 0) notes.add('dropped-reasons', r.value);
   for (const b of set.bundles) if (b.reasons.length > 0) notes.add('dropped-reasons', b.name);
   return { files, notes: notes.list([]) };
 }
@@ -317,7 +369,6 @@ function unifiedReason(reasons: readonly string[]): unknown {
 function label(t: { condition: string; type: TypeRef }): string {
   return t.condition === '' ? typeLabel(t.type) : `${typeLabel(t.type)} (if ${t.condition})`;
 }
-
 
 /**
  * Emits reachability-metadata.json (schema 1.2 layout: JNI as `jniAccessible`, serialization as
@@ -401,7 +452,8 @@ export function emitUnified(set: ConfigSet): Emitted {
       if (entry.flags.has('allPublicFields')) o.allPublicFields = true;
       if (entry.flags.has('unsafeAllocated')) o.unsafeAllocated = true;
       for (const f of entry.flags) {
-        if (f !== 'allDeclaredFields' && f !== 'allPublicFields' && f !== 'unsafeAllocated') notes.add('implied-class-flags', `${l} ${f}`);
+        if (f !== 'allDeclaredFields' && f !== 'allPublicFields' && f !== 'unsafeAllocated')
+          notes.add('implied-class-flags', `${l} ${f}`);
       }
       if (entry.fields.some((f) => f.allowWrite || f.allowUnsafeAccess)) notes.add('implied-field-flags', l);
     }

@@ -12,29 +12,73 @@ export type Severity = 'error' | 'warning' | 'info';
  */
 export const FINDING_CODES = {
   'json-syntax': { severity: 'error', blocking: true, summary: 'the file is not valid JSON' },
-  'json-bom': { severity: 'error', blocking: true, summary: 'the file starts with a UTF-8 byte order mark, which native-image rejects' },
+  'json-bom': {
+    severity: 'error',
+    blocking: true,
+    summary: 'the file starts with a UTF-8 byte order mark, which native-image rejects',
+  },
   'json-comment': { severity: 'error', blocking: true, summary: 'comments are not allowed in a .json metadata file' },
   'wrong-type': { severity: 'error', blocking: true, summary: 'a value has the wrong JSON type' },
   'missing-key': { severity: 'error', blocking: true, summary: 'a required key is missing' },
   'ignored-key': { severity: 'warning', blocking: false, summary: 'a key that native-image ignores' },
-  'schema': { severity: 'error', blocking: true, summary: 'the file does not satisfy the JSON Schema for its format' },
-  'schema-legacy-form': { severity: 'warning', blocking: false, summary: 'an old form native-image still reads but no current schema allows' },
+  schema: { severity: 'error', blocking: true, summary: 'the file does not satisfy the JSON Schema for its format' },
+  'schema-legacy-form': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'an old form native-image still reads but no current schema allows',
+  },
   'bad-class-name': { severity: 'error', blocking: false, summary: 'a class name that cannot name any class' },
-  'hidden-class': { severity: 'warning', blocking: false, summary: 'a hidden class (lambda or /0x name) that can never be registered' },
-  'hidden-class-condition': { severity: 'warning', blocking: false, summary: 'a condition on a hidden class, which can never be reached' },
-  'wrong-condition-key': { severity: 'error', blocking: false, summary: 'the condition key does not fit the file format' },
-  'empty-condition': { severity: 'warning', blocking: false, summary: 'a condition without a type, read as no condition' },
+  'hidden-class': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'a hidden class (lambda or /0x name) that can never be registered',
+  },
+  'hidden-class-condition': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'a condition on a hidden class, which can never be reached',
+  },
+  'wrong-condition-key': {
+    severity: 'error',
+    blocking: false,
+    summary: 'the condition key does not fit the file format',
+  },
+  'empty-condition': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'a condition without a type, read as no condition',
+  },
   'duplicate-entry': { severity: 'warning', blocking: false, summary: 'the same entry appears more than once' },
-  'duplicate-member': { severity: 'warning', blocking: false, summary: 'the same field or method appears more than once in one entry' },
-  'bad-regex': { severity: 'error', blocking: false, summary: 'a resource pattern that does not compile as a regular expression' },
-  'empty-proxy': { severity: 'warning', blocking: false, summary: 'a proxy with no interfaces, which registers nothing' },
-  'duplicate-type': { severity: 'warning', blocking: false, summary: 'the same registration repeated under several conditions in a file that also has unconditional entries' },
-  'bad-member-name': { severity: 'error', blocking: false, summary: 'a field or method name that cannot name any member' },
+  'duplicate-member': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'the same field or method appears more than once in one entry',
+  },
+  'bad-regex': {
+    severity: 'error',
+    blocking: false,
+    summary: 'a resource pattern that does not compile as a regular expression',
+  },
+  'empty-proxy': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'a proxy with no interfaces, which registers nothing',
+  },
+  'duplicate-type': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'the same registration repeated under several conditions in a file that also has unconditional entries',
+  },
+  'bad-member-name': {
+    severity: 'error',
+    blocking: false,
+    summary: 'a field or method name that cannot name any member',
+  },
   'unknown-file': { severity: 'error', blocking: true, summary: 'a file whose metadata kind cannot be told' },
   'no-metadata': { severity: 'error', blocking: true, summary: 'no metadata file was found' },
-  'unreadable': { severity: 'error', blocking: true, summary: 'the file cannot be read' },
+  unreadable: { severity: 'error', blocking: true, summary: 'the file cannot be read' },
   'too-large': { severity: 'error', blocking: true, summary: 'the file is larger than the configured limit' },
-  'deprecated': { severity: 'info', blocking: false, summary: 'a form that still works but is deprecated' },
+  deprecated: { severity: 'info', blocking: false, summary: 'a form that still works but is deprecated' },
 } as const satisfies Record<string, { severity: Severity; blocking: boolean; summary: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
@@ -51,7 +95,13 @@ export interface Finding {
   readonly offset?: number;
 }
 
-export function finding(code: FindingCode, file: string, jsonPointer: string, message: string, offset?: number): Finding {
+export function finding(
+  code: FindingCode,
+  file: string,
+  jsonPointer: string,
+  message: string,
+  offset?: number,
+): Finding {
   const f: Finding = { code, severity: FINDING_CODES[code].severity, file, jsonPointer, message };
   return offset === undefined ? f : { ...f, offset };
 }

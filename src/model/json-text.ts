@@ -42,23 +42,35 @@ export function parseJsonText(text: string, file: string, allowComments = false)
   if (text.charCodeAt(0) === 0xfeff) {
     return {
       ok: false,
-      finding: finding('json-bom', file, '', 'found a UTF-8 byte order mark at the start; expected the JSON value to start right away (save the file as UTF-8 without BOM)', 0),
+      finding: finding(
+        'json-bom',
+        file,
+        '',
+        'found a UTF-8 byte order mark at the start; expected the JSON value to start right away (save the file as UTF-8 without BOM)',
+        0,
+      ),
     };
   }
   if (!allowComments) {
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch (e) {
-      if (e instanceof RangeError) return { ok: false, finding: finding('json-syntax', file, '', 'the JSON is nested too deeply to read', 0) };
+      if (e instanceof RangeError)
+        return { ok: false, finding: finding('json-syntax', file, '', 'the JSON is nested too deeply to read', 0) };
       // fall through to the scanner, which says where and why
     }
   }
   const errors: ParseError[] = [];
   let value: unknown;
   try {
-    value = parseJsonc(text, errors, { disallowComments: !allowComments, allowTrailingComma: allowComments, allowEmptyContent: false });
+    value = parseJsonc(text, errors, {
+      disallowComments: !allowComments,
+      allowTrailingComma: allowComments,
+      allowEmptyContent: false,
+    });
   } catch (e) {
-    if (e instanceof RangeError) return { ok: false, finding: finding('json-syntax', file, '', 'the JSON is nested too deeply to read', 0) };
+    if (e instanceof RangeError)
+      return { ok: false, finding: finding('json-syntax', file, '', 'the JSON is nested too deeply to read', 0) };
     throw e;
   }
   const first = errors[0];
@@ -71,7 +83,13 @@ export function parseJsonText(text: string, file: string, allowComments = false)
   if (codeName === 'InvalidCommentToken') {
     return {
       ok: false,
-      finding: finding('json-comment', file, '', 'found a comment; expected plain JSON (native-image does not accept comments in metadata files)', first.offset),
+      finding: finding(
+        'json-comment',
+        file,
+        '',
+        'found a comment; expected plain JSON (native-image does not accept comments in metadata files)',
+        first.offset,
+      ),
     };
   }
   const expected = EXPECTED[codeName] ?? 'valid JSON';

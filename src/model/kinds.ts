@@ -56,11 +56,13 @@ export function sniffKind(value: unknown): FileKind | undefined {
     return undefined;
   }
   if (value !== null && typeof value === 'object') {
-    if (['reflection', 'jni', 'serialization', 'foreign', 'comment', 'reason'].some((k) => k in value)) return 'unified';
+    if (['reflection', 'jni', 'serialization', 'foreign', 'comment', 'reason'].some((k) => k in value))
+      return 'unified';
     if ('types' in value || 'lambdaCapturingTypes' in value) return 'serialization';
     const r = (value as { resources?: unknown }).resources;
     // unified resources are an array of {glob|bundle}; legacy ones an object or [{pattern}]
-    if (Array.isArray(r) && r.some((e) => e !== null && typeof e === 'object' && ('glob' in e || 'bundle' in e))) return 'unified';
+    if (Array.isArray(r) && r.some((e) => e !== null && typeof e === 'object' && ('glob' in e || 'bundle' in e)))
+      return 'unified';
     if ('resources' in value || 'globs' in value || 'bundles' in value) return 'resource';
     return 'unified';
   }

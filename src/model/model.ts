@@ -159,7 +159,10 @@ function compareTypeRefs(a: TypeRef, b: TypeRef): number {
   return KIND_RANK[a.kind] - KIND_RANK[b.kind] || compareStrings(typeKey(a), typeKey(b));
 }
 
-export function compareTypeEntries(a: { type: TypeRef; condition: string }, b: { type: TypeRef; condition: string }): number {
+export function compareTypeEntries(
+  a: { type: TypeRef; condition: string },
+  b: { type: TypeRef; condition: string },
+): number {
   return compareTypeRefs(a.type, b.type) || compareStrings(a.condition, b.condition);
 }
 
@@ -182,7 +185,12 @@ interface MutableType {
 }
 
 const NO_FLAGS: ReadonlySet<TypeFlag> = new Set();
-const NO_GROUPS: Readonly<Record<MemberGroup, Access>> = Object.freeze({ declaredMethods: 0, publicMethods: 0, declaredConstructors: 0, publicConstructors: 0 });
+const NO_GROUPS: Readonly<Record<MemberGroup, Access>> = Object.freeze({
+  declaredMethods: 0,
+  publicMethods: 0,
+  declaredConstructors: 0,
+  publicConstructors: 0,
+});
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /** What an `add*` call takes: a type entry whose parts may be left out. */
@@ -207,11 +215,24 @@ export class ConfigBuilder {
    * one map keyed by a concatenated (condition, type) string.
    */
   private readonly types: Record<TypeSection, Map<string, MutableType[]>> = { reflection: new Map(), jni: new Map() };
-  private readonly serialization = new Map<string, { condition: string; type: TypeRef; customTargetConstructorClass: string; reasons: Set<string> }>();
+  private readonly serialization = new Map<
+    string,
+    { condition: string; type: TypeRef; customTargetConstructorClass: string; reasons: Set<string> }
+  >();
   private readonly lambdaCapturing = new Map<string, LambdaCapturingEntry>();
   private readonly resources = new Map<string, { entry: Omit<ResourceEntry, 'reasons'>; reasons: Set<string> }>();
   private readonly excludes = new Map<string, { entry: Omit<ResourceEntry, 'reasons'>; reasons: Set<string> }>();
-  private readonly bundles = new Map<string, { condition: string; module: string; name: string; locales: Set<string>; classNames: Set<string>; reasons: Set<string> }>();
+  private readonly bundles = new Map<
+    string,
+    {
+      condition: string;
+      module: string;
+      name: string;
+      locales: Set<string>;
+      classNames: Set<string>;
+      reasons: Set<string>;
+    }
+  >();
   private readonly predefined = new Map<string, Map<string, string>>();
   private readonly foreigns: unknown[] = [];
   private readonly commentLists: (readonly string[])[] = [];
@@ -236,7 +257,17 @@ export class ConfigBuilder {
     }
     let repeatOf: string | undefined;
     if (t === undefined) {
-      t = { condition, type: input.type, flags: null, groups: null, methods: null, fields: null, reasons: null, origin: -1, originPointer: '' };
+      t = {
+        condition,
+        type: input.type,
+        flags: null,
+        groups: null,
+        methods: null,
+        fields: null,
+        reasons: null,
+        origin: -1,
+        originPointer: '',
+      };
       list.push(t);
     } else if (originId >= 0 && t.origin === originId) {
       repeatOf = t.originPointer;
@@ -270,7 +301,12 @@ export class ConfigBuilder {
     return repeatOf;
   }
 
-  addSerialization(input: { condition?: string; type: TypeRef; customTargetConstructorClass?: string; reasons?: Iterable<string> }): boolean {
+  addSerialization(input: {
+    condition?: string;
+    type: TypeRef;
+    customTargetConstructorClass?: string;
+    reasons?: Iterable<string>;
+  }): boolean {
     const condition = input.condition ?? '';
     const ctcc = input.customTargetConstructorClass ?? '';
     const key = `${condition}\u0000${typeKey(input.type)}\u0000${ctcc}`;
@@ -291,8 +327,16 @@ export class ConfigBuilder {
     return existed;
   }
 
-  addResource(input: { condition?: string; module?: string; kind: 'glob' | 'regex'; value: string; reasons?: Iterable<string> }, exclude = false): boolean {
-    const entry = { condition: input.condition ?? '', module: input.module ?? '', kind: input.kind, value: input.value };
+  addResource(
+    input: { condition?: string; module?: string; kind: 'glob' | 'regex'; value: string; reasons?: Iterable<string> },
+    exclude = false,
+  ): boolean {
+    const entry = {
+      condition: input.condition ?? '',
+      module: input.module ?? '',
+      kind: input.kind,
+      value: input.value,
+    };
     const key = `${entry.condition}\u0000${entry.module}\u0000${entry.kind}\u0000${entry.value}`;
     const map = exclude ? this.excludes : this.resources;
     let r = map.get(key);
@@ -305,7 +349,14 @@ export class ConfigBuilder {
     return existed;
   }
 
-  addBundle(input: { condition?: string; module?: string; name: string; locales?: Iterable<string>; classNames?: Iterable<string>; reasons?: Iterable<string> }): boolean {
+  addBundle(input: {
+    condition?: string;
+    module?: string;
+    name: string;
+    locales?: Iterable<string>;
+    classNames?: Iterable<string>;
+    reasons?: Iterable<string>;
+  }): boolean {
     const condition = input.condition ?? '';
     const module = input.module ?? '';
     const key = `${condition}\u0000${module}\u0000${input.name}`;
@@ -389,7 +440,8 @@ export class ConfigBuilder {
   build(): ConfigSet {
     this.dropReflectionImpliedBySerialization();
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
-    const types = (section: TypeSection): TypeEntry[] => [...this.types[section].values()].flat().map(freezeType).sort(compareTypeEntries);
+    const types = (section: TypeSection): TypeEntry[] =>
+      [...this.types[section].values()].flat().map(freezeType).sort(compareTypeEntries);
     const resourceList = (map: typeof this.resources): ResourceEntry[] =>
       [...map.values()]
         .map(({ entry, reasons }) => ({ ...entry, reasons: sortedSet(reasons) }))
@@ -405,7 +457,10 @@ export class ConfigBuilder {
       jni: types('jni'),
       serialization: [...this.serialization.values()]
         .map((s) => ({ ...s, reasons: sortedSet(s.reasons) }))
-        .sort((a, b) => compareTypeEntries(a, b) || compareStrings(a.customTargetConstructorClass, b.customTargetConstructorClass)),
+        .sort(
+          (a, b) =>
+            compareTypeEntries(a, b) || compareStrings(a.customTargetConstructorClass, b.customTargetConstructorClass),
+        ),
       lambdaCapturing: [...this.lambdaCapturing.values()].sort(
         (a, b) => compareStrings(a.name, b.name) || compareStrings(a.condition, b.condition),
       ),
@@ -420,14 +475,21 @@ export class ConfigBuilder {
           classNames: sortedSet(b.classNames),
           reasons: sortedSet(b.reasons),
         }))
-        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.module, b.module) || compareStrings(a.condition, b.condition)),
+        .sort(
+          (a, b) =>
+            compareStrings(a.name, b.name) ||
+            compareStrings(a.module, b.module) ||
+            compareStrings(a.condition, b.condition),
+        ),
       // An origin with no classes predefines nothing (the agent writes one when it saw none).
       predefined: [...this.predefined.entries()]
         .filter(([, m]) => m.size > 0)
         .sort(([a], [b]) => compareStrings(a, b))
         .map(([type, m]) => ({
           type,
-          classes: [...m.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([hash, nameInfo]) => ({ hash, nameInfo })),
+          classes: [...m.entries()]
+            .sort(([a], [b]) => compareStrings(a, b))
+            .map(([hash, nameInfo]) => ({ hash, nameInfo })),
         })),
       foreign: mergeForeign(this.foreigns),
       comments: mergeComments(this.commentLists),
@@ -446,7 +508,9 @@ function freezeType(t: MutableType): TypeEntry {
   const g = t.groups ?? NO_GROUPS;
   let methods = NO_STRINGS as unknown as MethodEntry[];
   const isCovered = (m: MethodEntry): boolean =>
-    m.name === '<init>' ? g.declaredConstructors >= m.access : g.declaredMethods >= m.access && g.publicMethods >= m.access;
+    m.name === '<init>'
+      ? g.declaredConstructors >= m.access
+      : g.declaredMethods >= m.access && g.publicMethods >= m.access;
   if (t.methods !== null && t.methods.length === 1) {
     const m = t.methods[0]!;
     if (!isCovered(m)) methods = [m];
@@ -472,14 +536,31 @@ function freezeType(t: MutableType): TypeEntry {
     const byName = new Map<string, FieldEntry>();
     for (const f of t.fields) {
       const prev = byName.get(f.name);
-      byName.set(f.name, prev === undefined ? f : { name: f.name, allowWrite: prev.allowWrite || f.allowWrite, allowUnsafeAccess: prev.allowUnsafeAccess || f.allowUnsafeAccess });
+      byName.set(
+        f.name,
+        prev === undefined
+          ? f
+          : {
+              name: f.name,
+              allowWrite: prev.allowWrite || f.allowWrite,
+              allowUnsafeAccess: prev.allowUnsafeAccess || f.allowUnsafeAccess,
+            },
+      );
     }
     fields = [...byName.values()].filter((f) => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess));
     if (fields.length > 1) fields.sort((a, b) => compareStrings(a.name, b.name));
   }
   const flags = t.flags === null ? NO_FLAGS : new Set(TYPE_FLAGS.filter((f) => t.flags!.has(f)));
   const reasons = t.reasons === null ? NO_STRINGS : [...new Set(t.reasons)].sort(compareStrings);
-  return { condition: t.condition, type: t.type, flags, groups: t.groups === null ? NO_GROUPS : { ...g }, methods, fields, reasons };
+  return {
+    condition: t.condition,
+    type: t.type,
+    flags,
+    groups: t.groups === null ? NO_GROUPS : { ...g },
+    methods,
+    fields,
+    reasons,
+  };
 }
 
 /** Stable JSON text with sorted object keys: a canonical identity for arbitrary carried JSON. */

@@ -66,19 +66,24 @@ export function classNameProblem(name: string): string | undefined {
   }
   if (name.startsWith('[')) return 'malformed array descriptor (expected e.g. [B or [Ljava.lang.String;)';
   const element = name.replace(/(?:\[\])+$/, '');
-  if (PRIMITIVES.has(element)) return element === 'void' && element !== name ? "'void' cannot be an array element" : undefined;
+  if (PRIMITIVES.has(element))
+    return element === 'void' && element !== name ? "'void' cannot be an array element" : undefined;
   if (element.includes('[') || element.includes(']')) return "'[' and ']' may only end the name as array brackets";
   if (element.includes(';')) return "';' cannot appear in a class name";
-  if (element.split('.').some((segment) => segment.length === 0)) return 'the name has an empty segment (a leading, trailing or doubled dot)';
+  if (element.split('.').some((segment) => segment.length === 0))
+    return 'the name has an empty segment (a leading, trailing or doubled dot)';
   return undefined;
 }
 
 /** Why a field or method name cannot name a member (JVM rules for unqualified names). */
 export function memberNameProblem(name: string, kind: 'field' | 'method'): string | undefined {
   if (name.length === 0) return 'the name is empty';
-  if (/[.;[\/]/.test(name)) return `'${name}' cannot name a ${kind}: '.', ';', '[' and '/' are not allowed in member names`;
+  if (/[.;[\/]/.test(name))
+    return `'${name}' cannot name a ${kind}: '.', ';', '[' and '/' are not allowed in member names`;
   if (kind === 'method' && /[<>]/.test(name) && name !== '<init>') {
-    return name === '<clinit>' ? 'static initializers (<clinit>) cannot be registered' : `'${name}' is not a method name (constructors are '<init>')`;
+    return name === '<clinit>'
+      ? 'static initializers (<clinit>) cannot be registered'
+      : `'${name}' is not a method name (constructors are '<init>')`;
   }
   if (name !== name.trim()) return `'${name}' has leading or trailing white space`;
   return undefined;

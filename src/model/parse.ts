@@ -49,15 +49,27 @@ for (const g of MEMBER_GROUP_NAMES) {
 const KEYS_TYPEREACHABLE_TYPEREACHED: ReadonlySet<string> = new Set(['typeReachable', 'typeReached']);
 const KEYS_PROXY: ReadonlySet<string> = new Set(['proxy']);
 const KEYS_LAMBDA: ReadonlySet<string> = new Set(['lambda']);
-const KEYS_DECLARINGCLASS_DECLARINGMETHOD_INTERFACES: ReadonlySet<string> = new Set(['declaringClass', 'declaringMethod', 'interfaces']);
+const KEYS_DECLARINGCLASS_DECLARINGMETHOD_INTERFACES: ReadonlySet<string> = new Set([
+  'declaringClass',
+  'declaringMethod',
+  'interfaces',
+]);
 const KEYS_NAME_PARAMETERTYPES: ReadonlySet<string> = new Set(['name', 'parameterTypes']);
-const KEYS_NAME_ALLOWWRITE_ALLOWUNSAFEACCESS: ReadonlySet<string> = new Set(['name', 'allowWrite', 'allowUnsafeAccess']);
+const KEYS_NAME_ALLOWWRITE_ALLOWUNSAFEACCESS: ReadonlySet<string> = new Set([
+  'name',
+  'allowWrite',
+  'allowUnsafeAccess',
+]);
 const KEYS_NAME: ReadonlySet<string> = new Set(['name']);
 const KEYS_PATTERN_CONDITION_REASONS: ReadonlySet<string> = new Set(['pattern', 'condition', 'reasons']);
 const KEYS_RESOURCES_BUNDLES_GLOBS: ReadonlySet<string> = new Set(['resources', 'bundles', 'globs']);
 const KEYS_INCLUDES_EXCLUDES: ReadonlySet<string> = new Set(['includes', 'excludes']);
 const KEYS_INTERFACES_CONDITION_REASONS: ReadonlySet<string> = new Set(['interfaces', 'condition', 'reasons']);
-const KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES: ReadonlySet<string> = new Set(['types', 'lambdaCapturingTypes', 'proxies']);
+const KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES: ReadonlySet<string> = new Set([
+  'types',
+  'lambdaCapturingTypes',
+  'proxies',
+]);
 const KEYS_NAME_CONDITION_REASONS: ReadonlySet<string> = new Set(['name', 'condition', 'reasons']);
 const KEYS_TYPE_CLASSES: ReadonlySet<string> = new Set(['type', 'classes']);
 const KEYS_HASH_NAMEINFO: ReadonlySet<string> = new Set(['hash', 'nameInfo']);
@@ -92,7 +104,16 @@ const UNIFIED_TYPE_KEYS: ReadonlySet<string> = new Set([
   'jniAccessible',
   ...UNIFIED_FLAGS,
 ]);
-const UNIFIED_TOP_KEYS: ReadonlySet<string> = new Set(['reflection', 'jni', 'serialization', 'resources', 'bundles', 'foreign', 'reason', 'comment']);
+const UNIFIED_TOP_KEYS: ReadonlySet<string> = new Set([
+  'reflection',
+  'jni',
+  'serialization',
+  'resources',
+  'bundles',
+  'foreign',
+  'reason',
+  'comment',
+]);
 
 const MAX_CARRIED_DEPTH = 64;
 
@@ -145,34 +166,34 @@ class Parser {
   ) {}
 
   parse(kind: FileKind, value: Json): void {
-  switch (kind) {
-    case 'reflect':
-      this.typeList(value, '', 'reflection', 'reflect-config.json');
-      break;
-    case 'jni':
-      this.typeList(value, '', 'jni', 'jni-config.json');
-      break;
-    case 'resource':
-      this.resourceConfig(value);
-      break;
-    case 'proxy':
-      this.proxyConfig(value);
-      break;
-    case 'serialization':
-      this.serializationConfig(value);
-      break;
-    case 'predefined':
-      this.predefinedConfig(value);
-      break;
-    case 'foreign':
-      this.foreign(value, '');
-      break;
-    case 'unified':
-      this.unified(value);
-      break;
+    switch (kind) {
+      case 'reflect':
+        this.typeList(value, '', 'reflection', 'reflect-config.json');
+        break;
+      case 'jni':
+        this.typeList(value, '', 'jni', 'jni-config.json');
+        break;
+      case 'resource':
+        this.resourceConfig(value);
+        break;
+      case 'proxy':
+        this.proxyConfig(value);
+        break;
+      case 'serialization':
+        this.serializationConfig(value);
+        break;
+      case 'predefined':
+        this.predefinedConfig(value);
+        break;
+      case 'foreign':
+        this.foreign(value, '');
+        break;
+      case 'unified':
+        this.unified(value);
+        break;
+    }
+    this.reportRepeats();
   }
-  this.reportRepeats();
-}
 
   // -- primitives -----------------------------------------------------------------------------
 
@@ -295,13 +316,22 @@ class Parser {
   // -- names, conditions, type descriptors ----------------------------------------------------
 
   /** `index`, when given, is the position of the name in the list at `ptr` (the pointer is built only to report). */
-  private className(raw: string, ptr: string, role: 'type' | 'condition' | 'interface' | 'parameter', index?: number): string {
+  private className(
+    raw: string,
+    ptr: string,
+    role: 'type' | 'condition' | 'interface' | 'parameter',
+    index?: number,
+  ): string {
     const name = normaliseTypeName(raw);
     if (!isHiddenClassName(name) && classNameProblem(name) === undefined) return name;
     if (index !== undefined) ptr = pointerAppend(ptr, index);
     if (isHiddenClassName(name)) {
       if (role === 'condition') {
-        this.report('hidden-class-condition', ptr, `condition on hidden class '${raw}' can never be reached; the entry never applies`);
+        this.report(
+          'hidden-class-condition',
+          ptr,
+          `condition on hidden class '${raw}' can never be reached; the entry never applies`,
+        );
       } else {
         this.report('hidden-class', ptr, `hidden class '${raw}' has an unstable name and cannot be registered`);
       }
@@ -324,7 +354,11 @@ class Parser {
       this.report('wrong-condition-key', cptr, `a condition takes one of 'typeReachable' and 'typeReached', not both`);
     } else if (hasOwn(c, otherKey)) {
       const where = this.format === 'legacy' ? 'legacy *-config.json files' : 'reachability-metadata.json';
-      this.report('wrong-condition-key', pointerAppend(cptr, otherKey), `${where} take '${expectedKey}'; native-image rejects '${otherKey}' here`);
+      this.report(
+        'wrong-condition-key',
+        pointerAppend(cptr, otherKey),
+        `${where} take '${expectedKey}'; native-image rejects '${otherKey}' here`,
+      );
     }
     const key = hasOwn(c, expectedKey) ? expectedKey : hasOwn(c, otherKey) ? otherKey : undefined;
     if (key === undefined) {
@@ -348,7 +382,12 @@ class Parser {
   }
 
   /** A list of class names; the parsed array itself is returned when it needs no change (the common case). */
-  private classNames(v: Json, ptr: string, what: string, role: 'interface' | 'parameter'): readonly string[] | undefined {
+  private classNames(
+    v: Json,
+    ptr: string,
+    what: string,
+    role: 'interface' | 'parameter',
+  ): readonly string[] | undefined {
     if (!Array.isArray(v)) return this.strings(v, ptr, what);
     let out: string[] | undefined;
     for (let i = 0; i < v.length; i++) {
@@ -367,7 +406,7 @@ class Parser {
 
   private typeRef(v: Json, ptr: string): TypeRef | undefined {
     if (typeof v === 'string') return { kind: 'class', name: this.className(v, ptr, 'type') };
-    const o = this.obj(v, ptr, "a type: a class name, {\"proxy\": [...]} or {\"lambda\": {...}}");
+    const o = this.obj(v, ptr, 'a type: a class name, {"proxy": [...]} or {"lambda": {...}}');
     if (o === undefined) return undefined;
     if (hasOwn(o, 'proxy')) {
       this.checkKeys(o, ptr, KEYS_PROXY, 'a proxy type');
@@ -380,7 +419,10 @@ class Parser {
       const l = this.obj(o.lambda, lptr, 'a lambda descriptor');
       if (l === undefined) return undefined;
       this.checkKeys(l, lptr, KEYS_DECLARINGCLASS_DECLARINGMETHOD_INTERFACES, 'a lambda descriptor');
-      if (!this.required(l, 'declaringClass', lptr, 'a lambda descriptor') || !this.required(l, 'interfaces', lptr, 'a lambda descriptor')) {
+      if (
+        !this.required(l, 'declaringClass', lptr, 'a lambda descriptor') ||
+        !this.required(l, 'interfaces', lptr, 'a lambda descriptor')
+      ) {
         return undefined;
       }
       const dptr = pointerAppend(lptr, 'declaringClass');
@@ -401,7 +443,11 @@ class Parser {
 
   // -- members --------------------------------------------------------------------------------
 
-  private method(v: Json, ptr: string, access: typeof Access.Queried | typeof Access.Accessed): MethodEntry | undefined {
+  private method(
+    v: Json,
+    ptr: string,
+    access: typeof Access.Queried | typeof Access.Accessed,
+  ): MethodEntry | undefined {
     const o = this.obj(v, ptr, 'a method');
     if (o === undefined) return undefined;
     this.checkKeys(o, ptr, KEYS_NAME_PARAMETERTYPES, 'a method');
@@ -419,7 +465,13 @@ class Parser {
     return { name, params, access };
   }
 
-  private methods(o: JsonObject, key: 'methods' | 'queriedMethods', ptr: string, access: typeof Access.Queried | typeof Access.Accessed, out: MethodEntry[]): void {
+  private methods(
+    o: JsonObject,
+    key: 'methods' | 'queriedMethods',
+    ptr: string,
+    access: typeof Access.Queried | typeof Access.Accessed,
+    out: MethodEntry[],
+  ): void {
     if (!hasOwn(o, key)) return;
     const lptr = pointerAppend(ptr, key);
     const list = this.arr(o[key], lptr, `'${key}'`);
@@ -517,7 +569,8 @@ class Parser {
     }
     let methods: MethodEntry[] | undefined;
     if (hasOwn(o, 'methods')) this.methods(o, 'methods', ptr, Access.Accessed, (methods ??= []));
-    if (!unified && hasOwn(o, 'queriedMethods')) this.methods(o, 'queriedMethods', ptr, Access.Queried, (methods ??= []));
+    if (!unified && hasOwn(o, 'queriedMethods'))
+      this.methods(o, 'queriedMethods', ptr, Access.Queried, (methods ??= []));
     const fields = hasOwn(o, 'fields') ? this.fields(o, ptr) : undefined;
     const reasons = this.reasons(o, ptr);
 
@@ -527,12 +580,21 @@ class Parser {
     // and `serializable` add JNI access and serialization to it (GraalVM 25, GR-60238).
     // A bare {"type": X, "serializable": true} is a serialization registration only: the
     // reflective lookup of X that a reflection entry would add comes with serialization anyway.
-    const bare = flags === undefined && groups === undefined && (methods === undefined || methods.length === 0) && (fields === undefined || fields.length === 0);
+    const bare =
+      flags === undefined &&
+      groups === undefined &&
+      (methods === undefined || methods.length === 0) &&
+      (fields === undefined || fields.length === 0);
     if (serializable && bare && !jniAccessible) {
       this.duplicate(`serializable\u0000${condition}\u0000${typeKey(type)}`, ptr, `this ${fileLabel} entry`);
     } else {
       const repeatOf = this.builder.addType(section, entry, this.originId, ptr);
-      if (repeatOf !== undefined) this.report('duplicate-entry', ptr, `this ${fileLabel} entry repeats the entry at ${repeatOf || '/'}; the two are merged`);
+      if (repeatOf !== undefined)
+        this.report(
+          'duplicate-entry',
+          ptr,
+          `this ${fileLabel} entry repeats the entry at ${repeatOf || '/'}; the two are merged`,
+        );
     }
     if (jniAccessible) this.builder.addType('jni', entry);
     if (serializable) this.builder.addSerialization({ condition, type, reasons });
@@ -565,25 +627,35 @@ class Parser {
   }
 
   private glob(o: JsonObject, ptr: string): void {
-    const allowed = this.format === 'legacy' ? ['glob', 'module', 'condition', 'reasons'] : ['glob', 'module', 'condition', 'reason'];
+    const allowed =
+      this.format === 'legacy' ? ['glob', 'module', 'condition', 'reasons'] : ['glob', 'module', 'condition', 'reason'];
     this.checkKeys(o, ptr, allowed, 'a resource glob');
     const value = this.str(o.glob, pointerAppend(ptr, 'glob'), 'a glob');
     if (value === undefined) return;
     const module = hasOwn(o, 'module') ? (this.str(o.module, pointerAppend(ptr, 'module'), 'a module name') ?? '') : '';
     const condition = this.condition(o, ptr);
-    this.duplicate(`include\u0000${condition}\u0000glob\u0000${value}${module === '' ? '' : `\u0000${module}`}`, ptr, 'this resource glob');
+    this.duplicate(
+      `include\u0000${condition}\u0000glob\u0000${value}${module === '' ? '' : `\u0000${module}`}`,
+      ptr,
+      'this resource glob',
+    );
     this.builder.addResource({ condition, module, kind: 'glob', value, reasons: this.reasons(o, ptr) });
   }
 
   private bundle(o: JsonObject, ptr: string, nameKey: 'name' | 'bundle'): void {
     const legacy = this.format === 'legacy';
-    const allowed = nameKey === 'bundle' ? ['bundle', 'module', 'condition', 'reason'] : ['name', 'locales', 'classNames', 'condition', legacy ? 'reasons' : 'reason', 'module'];
+    const allowed =
+      nameKey === 'bundle'
+        ? ['bundle', 'module', 'condition', 'reason']
+        : ['name', 'locales', 'classNames', 'condition', legacy ? 'reasons' : 'reason', 'module'];
     this.checkKeys(o, ptr, allowed, 'a resource bundle');
     if (!this.required(o, nameKey, ptr, 'a resource bundle')) return;
     const name = this.str(o[nameKey], pointerAppend(ptr, nameKey), 'a bundle name');
     if (name === undefined) return;
     const module = hasOwn(o, 'module') ? (this.str(o.module, pointerAppend(ptr, 'module'), 'a module name') ?? '') : '';
-    const locales = hasOwn(o, 'locales') ? (this.strings(o.locales, pointerAppend(ptr, 'locales'), 'locales') ?? []) : [];
+    const locales = hasOwn(o, 'locales')
+      ? (this.strings(o.locales, pointerAppend(ptr, 'locales'), 'locales') ?? [])
+      : [];
     const classNames = hasOwn(o, 'classNames')
       ? (this.strings(o.classNames, pointerAppend(ptr, 'classNames'), 'class names') ?? []).map((c, i) =>
           this.className(c, pointerAppend(pointerAppend(ptr, 'classNames'), i), 'type'),
@@ -594,7 +666,13 @@ class Parser {
     this.builder.addBundle({ condition, module, name, locales, classNames, reasons: this.reasons(o, ptr) });
   }
 
-  private objectList(o: JsonObject, key: string, ptr: string, what: string, each: (e: JsonObject, p: string) => void): void {
+  private objectList(
+    o: JsonObject,
+    key: string,
+    ptr: string,
+    what: string,
+    each: (e: JsonObject, p: string) => void,
+  ): void {
     if (!hasOwn(o, key)) return;
     const lptr = pointerAppend(ptr, key);
     const list = this.arr(o[key], lptr, `'${key}'`);
@@ -612,7 +690,11 @@ class Parser {
     if (hasOwn(o, 'resources')) {
       const r = o.resources;
       if (Array.isArray(r)) {
-        this.report('deprecated', '/resources', "the pre-1.0 form {\"resources\": [...]}; current GraalVM writes {\"resources\": {\"includes\": [...]}}");
+        this.report(
+          'deprecated',
+          '/resources',
+          'the pre-1.0 form {"resources": [...]}; current GraalVM writes {"resources": {"includes": [...]}}',
+        );
         this.objectList(o, 'resources', '', 'a resource pattern', (e, p) => this.pattern(e, p, false));
       } else {
         const ro = this.obj(r, '/resources', "'resources'");
@@ -658,7 +740,9 @@ class Parser {
 
   private serializationType(o: JsonObject, ptr: string): void {
     const legacy = this.format === 'legacy';
-    const allowed = legacy ? ['name', 'type', 'condition', 'customTargetConstructorClass', 'reasons'] : ['type', 'condition', 'customTargetConstructorClass', 'reason'];
+    const allowed = legacy
+      ? ['name', 'type', 'condition', 'customTargetConstructorClass', 'reasons']
+      : ['type', 'condition', 'customTargetConstructorClass', 'reason'];
     this.checkKeys(o, ptr, allowed, 'a serialization entry');
     const key = legacy && hasOwn(o, 'name') ? 'name' : 'type';
     if (!this.required(o, key, ptr, 'a serialization entry')) return;
@@ -674,13 +758,26 @@ class Parser {
         this.report('deprecated', cptr, "'customTargetConstructorClass' is deprecated; native-image warns about it");
       }
     }
-    this.duplicate(`serialization\u0000${condition}\u0000${typeKey(type)}\u0000${ctcc}`, ptr, 'this serialization entry');
-    this.builder.addSerialization({ condition, type, customTargetConstructorClass: ctcc, reasons: this.reasons(o, ptr) });
+    this.duplicate(
+      `serialization\u0000${condition}\u0000${typeKey(type)}\u0000${ctcc}`,
+      ptr,
+      'this serialization entry',
+    );
+    this.builder.addSerialization({
+      condition,
+      type,
+      customTargetConstructorClass: ctcc,
+      reasons: this.reasons(o, ptr),
+    });
   }
 
   serializationConfig(v: Json): void {
     if (Array.isArray(v)) {
-      this.report('deprecated', '', 'the pre-1.0 form [{"name": ...}]; current GraalVM writes {"types": [...], "lambdaCapturingTypes": [...]}');
+      this.report(
+        'deprecated',
+        '',
+        'the pre-1.0 form [{"name": ...}]; current GraalVM writes {"types": [...], "lambdaCapturingTypes": [...]}',
+      );
       v.forEach((e, i) => {
         const ptr = pointerAppend('', i);
         const o = this.obj(e, ptr, 'a serialization entry');
@@ -732,7 +829,9 @@ class Parser {
         this.checkKeys(c, cptr, KEYS_HASH_NAMEINFO, 'a predefined class');
         if (!this.required(c, 'hash', cptr, 'a predefined class')) return;
         const hash = this.str(c.hash, pointerAppend(cptr, 'hash'), 'a hash');
-        const nameInfo = hasOwn(c, 'nameInfo') ? this.str(c.nameInfo, pointerAppend(cptr, 'nameInfo'), 'a class name') : '';
+        const nameInfo = hasOwn(c, 'nameInfo')
+          ? this.str(c.nameInfo, pointerAppend(cptr, 'nameInfo'), 'a class name')
+          : '';
         if (hash !== undefined && nameInfo !== undefined) classes.push({ hash, nameInfo });
       });
       this.builder.addPredefined(type, classes);
@@ -743,7 +842,11 @@ class Parser {
   private foreign(v: Json, ptr: string): void {
     if (this.obj(v, ptr, "'foreign'") === undefined) return;
     if (depthExceeds(v, MAX_CARRIED_DEPTH)) {
-      this.report('schema', ptr, `expected the foreign-function metadata to nest at most ${MAX_CARRIED_DEPTH} levels, found deeper nesting`);
+      this.report(
+        'schema',
+        ptr,
+        `expected the foreign-function metadata to nest at most ${MAX_CARRIED_DEPTH} levels, found deeper nesting`,
+      );
       return;
     }
     this.builder.addForeign(v);
@@ -757,11 +860,19 @@ class Parser {
     this.checkKeys(o, '', UNIFIED_TOP_KEYS, 'reachability-metadata.json');
     if (hasOwn(o, 'reflection')) this.typeList(o.reflection, '/reflection', 'reflection', 'reflection');
     if (hasOwn(o, 'jni')) {
-      this.report('deprecated', '/jni', "the top-level 'jni' section (schema 1.0/1.1); GraalVM 25 writes 'jniAccessible' entries in 'reflection'");
+      this.report(
+        'deprecated',
+        '/jni',
+        "the top-level 'jni' section (schema 1.0/1.1); GraalVM 25 writes 'jniAccessible' entries in 'reflection'",
+      );
       this.typeList(o.jni, '/jni', 'jni', 'jni');
     }
     if (hasOwn(o, 'serialization')) {
-      this.report('deprecated', '/serialization', "the top-level 'serialization' section (schema 1.0/1.1); GraalVM 25 writes 'serializable' entries in 'reflection'");
+      this.report(
+        'deprecated',
+        '/serialization',
+        "the top-level 'serialization' section (schema 1.0/1.1); GraalVM 25 writes 'serializable' entries in 'reflection'",
+      );
       this.objectList(o, 'serialization', '', 'a serialization entry', (e, p) => this.serializationType(e, p));
     }
     this.objectList(o, 'resources', '', 'a resource entry', (e, p) => {
@@ -770,7 +881,11 @@ class Parser {
       else this.report('missing-key', p, "a resource entry needs 'glob' or 'bundle'");
     });
     if (hasOwn(o, 'bundles')) {
-      this.report('deprecated', '/bundles', "the top-level 'bundles' section (schema 1.0); newer files list {\"bundle\": ...} in 'resources'");
+      this.report(
+        'deprecated',
+        '/bundles',
+        "the top-level 'bundles' section (schema 1.0); newer files list {\"bundle\": ...} in 'resources'",
+      );
       this.objectList(o, 'bundles', '', 'a resource bundle', (e, p) => this.bundle(e, p, 'name'));
     }
     if (hasOwn(o, 'foreign')) this.foreign(o.foreign, '/foreign');

@@ -67,7 +67,15 @@ function scan(p: string): string | { problem: string } {
         atomStart = false;
         continue;
       }
-      const simple: Record<string, string> = { A: '^', Z: '$', z: '$', h: '[ \\t]', H: '[^ \\t]', R: '(?:\\r\\n|\\n)', G: '' };
+      const simple: Record<string, string> = {
+        A: '^',
+        Z: '$',
+        z: '$',
+        h: '[ \\t]',
+        H: '[^ \\t]',
+        R: '(?:\\r\\n|\\n)',
+        G: '',
+      };
       if (!inClass && simple[n] !== undefined) {
         out += simple[n];
         i++;
@@ -136,7 +144,8 @@ function scan(p: string): string | { problem: string } {
         if (QUANTIFIER_START.has(c)) {
           if (atomStart) return { problem: `dangling meta character '${c}' at index ${i}` };
           out += c;
-          if (p[i + 1] === '+') i++; // possessive
+          if (p[i + 1] === '+')
+            i++; // possessive
           else if (p[i + 1] === '?') out += p[++i];
           continue;
         }

@@ -51,7 +51,10 @@ export interface Change {
 
 export interface DiffResult {
   readonly changes: readonly Change[];
-  readonly stat: Record<DiffSection, { readonly added: number; readonly removed: number; readonly changed: number; readonly moved: number }>;
+  readonly stat: Record<
+    DiffSection,
+    { readonly added: number; readonly removed: number; readonly changed: number; readonly moved: number }
+  >;
 }
 
 const SENSITIVE = [
@@ -73,7 +76,9 @@ const SENSITIVE = [
 
 function sensitive(t: TypeRef): boolean {
   const names = t.kind === 'class' ? [t.name] : t.kind === 'proxy' ? t.interfaces : [t.declaringClass];
-  return names.some((n) => SENSITIVE.some((p) => (p.endsWith('.') ? n.startsWith(p) : n === p || n.startsWith(p + '$'))));
+  return names.some((n) =>
+    SENSITIVE.some((p) => (p.endsWith('.') ? n.startsWith(p) : n === p || n.startsWith(p + '$'))),
+  );
 }
 
 function label(condition: string, type: TypeRef): string {
@@ -91,8 +96,16 @@ function facets(t: TypeEntry | undefined): Map<string, string> {
     if (t.groups[g] === Access.Accessed) out.set(`group:${g}`, MEMBER_GROUPS[g].accessed);
     else if (t.groups[g] === Access.Queried) out.set(`group:${g}`, MEMBER_GROUPS[g].queried);
   }
-  for (const m of t.methods) out.set(`method:${methodKey(m.name, m.params)}`, `${m.access === Access.Queried ? 'queried ' : ''}method ${methodKey(m.name, m.params)}`);
-  for (const f of t.fields) out.set(`field:${f.name}`, `field ${f.name}${f.allowWrite ? ' (write)' : ''}${f.allowUnsafeAccess ? ' (unsafe)' : ''}`);
+  for (const m of t.methods)
+    out.set(
+      `method:${methodKey(m.name, m.params)}`,
+      `${m.access === Access.Queried ? 'queried ' : ''}method ${methodKey(m.name, m.params)}`,
+    );
+  for (const f of t.fields)
+    out.set(
+      `field:${f.name}`,
+      `field ${f.name}${f.allowWrite ? ' (write)' : ''}${f.allowUnsafeAccess ? ' (unsafe)' : ''}`,
+    );
   return out;
 }
 
@@ -111,7 +124,12 @@ function typeRisks(section: 'reflection' | 'jni', t: TypeEntry, gained: Readonly
   return [...risks];
 }
 
-function diffTypes(section: 'reflection' | 'jni', before: readonly TypeEntry[], after: readonly TypeEntry[], out: Change[]): void {
+function diffTypes(
+  section: 'reflection' | 'jni',
+  before: readonly TypeEntry[],
+  after: readonly TypeEntry[],
+  out: Change[],
+): void {
   const key = (t: TypeEntry): string => `${t.condition}\u0000${typeKey(t.type)}`;
   const old = new Map(before.map((t) => [key(t), t]));
   const now = new Map(after.map((t) => [key(t), t]));
@@ -129,7 +147,14 @@ function diffTypes(section: 'reflection' | 'jni', before: readonly TypeEntry[], 
     const lost = [...a.keys()].filter((x) => b.get(x) !== a.get(x));
     if (gained.size === 0 && lost.length === 0) continue;
     const details = [...[...gained].map((x) => `+ ${b.get(x)}`), ...lost.map((x) => `- ${a.get(x)}`)];
-    out.push({ section, kind: 'changed', entry: label(t.condition, t.type), key: { condition: t.condition, type: typeKey(t.type) }, details, risks: typeRisks(section, t, gained, false) });
+    out.push({
+      section,
+      kind: 'changed',
+      entry: label(t.condition, t.type),
+      key: { condition: t.condition, type: typeKey(t.type) },
+      details,
+      risks: typeRisks(section, t, gained, false),
+    });
   }
   for (const [k, t] of old) if (!now.has(k)) removed.push(t);
 
@@ -149,13 +174,32 @@ function diffTypes(section: 'reflection' | 'jni', before: readonly TypeEntry[], 
       const a = facets(from);
       const b = facets(t);
       const more = new Set([...b.keys()].filter((x) => a.get(x) !== b.get(x)));
-      const details = [`condition: ${from.condition || 'none'} → ${t.condition || 'none'}`, ...[...more].map((x) => `+ ${b.get(x)}`), ...[...a.keys()].filter((x) => b.get(x) !== a.get(x)).map((x) => `- ${a.get(x)}`)];
+      const details = [
+        `condition: ${from.condition || 'none'} → ${t.condition || 'none'}`,
+        ...[...more].map((x) => `+ ${b.get(x)}`),
+        ...[...a.keys()].filter((x) => b.get(x) !== a.get(x)).map((x) => `- ${a.get(x)}`),
+      ];
       const risks = typeRisks(section, t, more, false);
-      if (t.condition === '' && from.condition !== '' && !risks.includes('sensitive-package') && sensitive(t.type)) risks.push('sensitive-package');
-      out.push({ section, kind: 'moved', entry: label(t.condition, t.type), key: { condition: t.condition, type: typeKey(t.type) }, details, risks });
+      if (t.condition === '' && from.condition !== '' && !risks.includes('sensitive-package') && sensitive(t.type))
+        risks.push('sensitive-package');
+      out.push({
+        section,
+        kind: 'moved',
+        entry: label(t.condition, t.type),
+        key: { condition: t.condition, type: typeKey(t.type) },
+        details,
+        risks,
+      });
       continue;
     }
-    out.push({ section, kind: 'added', entry: label(t.condition, t.type), key: { condition: t.condition, type: typeKey(t.type) }, details: [...facets(t).values()].map((v) => `+ ${v}`), risks: typeRisks(section, t, gained, true) });
+    out.push({
+      section,
+      kind: 'added',
+      entry: label(t.condition, t.type),
+      key: { condition: t.condition, type: typeKey(t.type) },
+      details: [...facets(t).values()].map((v) => `+ ${v}`),
+      risks: typeRisks(section, t, gained, true),
+    });
   }
   for (const t of removed) {
     if (moved.has(t)) continue;
@@ -169,11 +213,23 @@ export function broadResource(kind: 'glob' | 'regex', value: string): boolean {
   return value.includes('.*') || value.includes('.+') || value === '.';
 }
 
-function simple<T>(section: DiffSection, before: readonly T[], after: readonly T[], keyOf: (x: T) => string, labelOf: (x: T) => string, risksOf: (x: T) => Risk[], out: Change[]): void {
+function simple<T>(
+  section: DiffSection,
+  before: readonly T[],
+  after: readonly T[],
+  keyOf: (x: T) => string,
+  labelOf: (x: T) => string,
+  risksOf: (x: T) => Risk[],
+  out: Change[],
+): void {
   const old = new Set(before.map(keyOf));
   const now = new Set(after.map(keyOf));
-  for (const x of after) if (!old.has(keyOf(x))) out.push({ section, kind: 'added', entry: labelOf(x), key: undefined, details: [], risks: risksOf(x) });
-  for (const x of before) if (!now.has(keyOf(x))) out.push({ section, kind: 'removed', entry: labelOf(x), key: undefined, details: [], risks: [] });
+  for (const x of after)
+    if (!old.has(keyOf(x)))
+      out.push({ section, kind: 'added', entry: labelOf(x), key: undefined, details: [], risks: risksOf(x) });
+  for (const x of before)
+    if (!now.has(keyOf(x)))
+      out.push({ section, kind: 'removed', entry: labelOf(x), key: undefined, details: [], risks: [] });
 }
 
 /** A resource removed under one condition and added under another is one move. */
@@ -181,7 +237,9 @@ function pairMoves(changes: Change[], section: DiffSection): void {
   const base = (entry: string): string => entry.replace(/ \(if [^)]*\)$/, '');
   const cond = (entry: string): string => / \(if ([^)]*)\)$/.exec(entry)?.[1] ?? 'none';
   for (const added of changes.filter((c) => c.section === section && c.kind === 'added')) {
-    const i = changes.findIndex((c) => c.section === section && c.kind === 'removed' && base(c.entry) === base(added.entry));
+    const i = changes.findIndex(
+      (c) => c.section === section && c.kind === 'removed' && base(c.entry) === base(added.entry),
+    );
     if (i < 0) continue;
     const removed = changes[i]!;
     changes.splice(i, 1);
@@ -199,15 +257,33 @@ export function diffSets(before: ConfigSet, after: ConfigSet): DiffResult {
     before.serialization,
     after.serialization,
     (s) => `${s.condition}\u0000${typeKey(s.type)}\u0000${s.customTargetConstructorClass}`,
-    (s) => label(s.condition, s.type) + (s.customTargetConstructorClass ? ` via ${s.customTargetConstructorClass}` : ''),
+    (s) =>
+      label(s.condition, s.type) + (s.customTargetConstructorClass ? ` via ${s.customTargetConstructorClass}` : ''),
     (s) => ['serializable' as Risk, ...(sensitive(s.type) ? ['sensitive-package' as Risk] : [])],
     changes,
   );
-  simple('serialization', before.lambdaCapturing, after.lambdaCapturing, (l) => `lambda\u0000${l.condition}\u0000${l.name}`, (l) => `lambda-capturing ${label(l.condition, { kind: 'class', name: l.name })}`, () => ['serializable'], changes);
-  const resKey = (exclude: boolean) => (r: ConfigSet['resources'][number]) => `${exclude}\u0000${r.condition}\u0000${r.module}\u0000${r.kind}\u0000${r.value}`;
+  simple(
+    'serialization',
+    before.lambdaCapturing,
+    after.lambdaCapturing,
+    (l) => `lambda\u0000${l.condition}\u0000${l.name}`,
+    (l) => `lambda-capturing ${label(l.condition, { kind: 'class', name: l.name })}`,
+    () => ['serializable'],
+    changes,
+  );
+  const resKey = (exclude: boolean) => (r: ConfigSet['resources'][number]) =>
+    `${exclude}\u0000${r.condition}\u0000${r.module}\u0000${r.kind}\u0000${r.value}`;
   const resLabel = (exclude: boolean) => (r: ConfigSet['resources'][number]) =>
     `${exclude ? 'exclude ' : ''}${r.kind === 'glob' ? '' : 'regex '}${r.module ? `${r.module}:` : ''}${r.value}${r.condition ? ` (if ${r.condition})` : ''}`;
-  simple('resources', before.resources, after.resources, resKey(false), resLabel(false), (r) => (broadResource(r.kind, r.value) ? ['broad-resource'] : []), changes);
+  simple(
+    'resources',
+    before.resources,
+    after.resources,
+    resKey(false),
+    resLabel(false),
+    (r) => (broadResource(r.kind, r.value) ? ['broad-resource'] : []),
+    changes,
+  );
   pairMoves(changes, 'resources');
   simple('resources', before.resourceExcludes, after.resourceExcludes, resKey(true), resLabel(true), () => [], changes);
   simple(
@@ -215,12 +291,21 @@ export function diffSets(before: ConfigSet, after: ConfigSet): DiffResult {
     before.bundles,
     after.bundles,
     (b) => `${b.condition}\u0000${b.module}\u0000${b.name}\u0000${b.locales.join(',')}\u0000${b.classNames.join(',')}`,
-    (b) => `${b.name}${b.locales.length > 0 ? ` [${b.locales.join(', ')}]` : ''}${b.condition ? ` (if ${b.condition})` : ''}`,
+    (b) =>
+      `${b.name}${b.locales.length > 0 ? ` [${b.locales.join(', ')}]` : ''}${b.condition ? ` (if ${b.condition})` : ''}`,
     () => [],
     changes,
   );
   const predefined = (s: ConfigSet) => s.predefined.flatMap((p) => p.classes.map((c) => ({ type: p.type, ...c })));
-  simple('predefined', predefined(before), predefined(after), (c) => `${c.type}\u0000${c.hash}`, (c) => c.nameInfo || c.hash, () => [], changes);
+  simple(
+    'predefined',
+    predefined(before),
+    predefined(after),
+    (c) => `${c.type}\u0000${c.hash}`,
+    (c) => c.nameInfo || c.hash,
+    () => [],
+    changes,
+  );
 
   changes.sort(
     (a, b) =>
@@ -229,7 +314,9 @@ export function diffSets(before: ConfigSet, after: ConfigSet): DiffResult {
       compareStrings(a.entry, b.entry) ||
       compareStrings(a.kind, b.kind),
   );
-  const stat = Object.fromEntries(DIFF_SECTIONS.map((s) => [s, { added: 0, removed: 0, changed: 0, moved: 0 }])) as Record<DiffSection, { added: number; removed: number; changed: number; moved: number }>;
+  const stat = Object.fromEntries(
+    DIFF_SECTIONS.map((s) => [s, { added: 0, removed: 0, changed: 0, moved: 0 }]),
+  ) as Record<DiffSection, { added: number; removed: number; changed: number; moved: number }>;
   for (const c of changes) stat[c.section][c.kind]++;
   return { changes, stat };
 }

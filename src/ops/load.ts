@@ -28,7 +28,12 @@ export interface LoadResult {
 }
 
 /** A JSON Schema check of one parsed document (ops/schema.ts); passed in so that only validate loads the schemas. */
-export type SchemaCheck = (kind: FileKind, value: unknown, file: string, parserFindings: readonly Finding[]) => Finding[];
+export type SchemaCheck = (
+  kind: FileKind,
+  value: unknown,
+  file: string,
+  parserFindings: readonly Finding[],
+) => Finding[];
 
 export interface LoadOptions {
   /** Also check every file against its JSON Schema (validate does; merge and convert need not). */
@@ -44,7 +49,14 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
     return {
       file: source.file,
       kind,
-      findings: [finding('unknown-file', source.file, '', 'cannot tell which metadata this is: expected a known file name (e.g. reflect-config.json, reachability-metadata.json) or a recognisable shape')],
+      findings: [
+        finding(
+          'unknown-file',
+          source.file,
+          '',
+          'cannot tell which metadata this is: expected a known file name (e.g. reflect-config.json, reachability-metadata.json) or a recognisable shape',
+        ),
+      ],
     };
   }
   try {
@@ -53,7 +65,12 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
     return { file: source.file, kind, findings };
   } catch (e) {
     // Only nesting deep enough to exhaust the stack gets here; anything else is a bug.
-    if (e instanceof RangeError) return { file: source.file, kind, findings: [finding('json-syntax', source.file, '', 'the JSON is nested too deeply to read', 0)] };
+    if (e instanceof RangeError)
+      return {
+        file: source.file,
+        kind,
+        findings: [finding('json-syntax', source.file, '', 'the JSON is nested too deeply to read', 0)],
+      };
     throw e;
   }
 }

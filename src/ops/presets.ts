@@ -16,14 +16,27 @@ export interface Preset {
 
 const JCA: readonly Rule[] = [
   // K4: JCA/TLS look their providers up by name; these are needed even when only named.
-  ...['java.security.**', 'javax.security.**', 'javax.crypto.**', 'javax.net.ssl.**', 'sun.security.**', 'com.sun.crypto.provider.**', 'com.sun.net.ssl.**'].map(
-    (classes, i): Rule => ({ id: `jca/K4.${i + 1}`, action: 'include', sections: ['reflection'], classes, reason: 'JCA/TLS providers and key types are looked up by name (K4)' }),
-  ),
+  ...[
+    'java.security.**',
+    'javax.security.**',
+    'javax.crypto.**',
+    'javax.net.ssl.**',
+    'sun.security.**',
+    'com.sun.crypto.provider.**',
+    'com.sun.net.ssl.**',
+  ].map((classes, i): Rule => ({
+    id: `jca/K4.${i + 1}`,
+    action: 'include',
+    sections: ['reflection'],
+    classes,
+    reason: 'JCA/TLS providers and key types are looked up by name (K4)',
+  })),
 ];
 
 export const PRESETS = {
   clojure: {
-    summary: 'namespace-loading noise of an AOT-compiled Clojure app initialised at build time (N1-N6; reflection and resources only, never serialization)',
+    summary:
+      'namespace-loading noise of an AOT-compiled Clojure app initialised at build time (N1-N6; reflection and resources only, never serialization)',
     rules: [
       // Excludes run from the most general to the most specific: for each removal, --explain
       // names the most specific rule that made it.
@@ -33,35 +46,138 @@ export const PRESETS = {
         sections: ['reflection'],
         shape: 'name-only',
         clojureRuntimeOnly: true,
-        reason: 'named only by clojure.lang.RT or the compiler in the trace (an :import or type hint, resolved at build time) (N7/N8)',
+        reason:
+          'named only by clojure.lang.RT or the compiler in the trace (an :import or type hint, resolved at build time) (N7/N8)',
       },
-      { id: 'clojure/N5', action: 'exclude', sections: ['reflection'], classes: 'clojure.**', shape: 'name-only', reason: 'protocol, record or deftype interface of a Clojure library (N5)' },
-      { id: 'clojure/N5.ns', action: 'exclude', sections: ['reflection'], namespaceMember: true, shape: 'name-only', reason: "protocol, record or deftype interface in a namespace's package (N5)" },
-      { id: 'clojure/N4', action: 'exclude', sections: ['reflection'], classes: 'clojure.lang.**', shape: 'name-only', reason: 'Clojure runtime class named by the runtime itself (N4)' },
-      { id: 'clojure/N4.asm', action: 'exclude', sections: ['reflection'], classes: 'clojure.asm.**', shape: 'name-only', reason: 'Clojure compiler class (N4)' },
-      { id: 'clojure/N1', action: 'exclude', sections: ['reflection'], regex: '.*__init', shape: 'name-only', reason: 'namespace init class, loaded by name when the namespace loads (N1)' },
-      { id: 'clojure/N6', action: 'exclude', sections: ['reflection'], regex: '.*\\$(eval|fn__|reify__)\\d+.*', reason: 'gensym/eval/fn class: its number changes from run to run (N6)' },
-      { id: 'clojure/N2', action: 'exclude', sections: ['resources'], regex: '.*\\.(clj|cljc|cljs)', reason: 'namespace source read when the namespace loads (N2)' },
-      { id: 'clojure/N2.init', action: 'exclude', sections: ['resources'], regex: '.*__init\\.class', reason: 'namespace init class read as a resource when the namespace loads (N2)' },
-      { id: 'clojure/N3', action: 'exclude', sections: ['resources'], resources: 'clojure/version.properties', reason: 'read by clojure.core init, which runs at build time (N3)' },
+      {
+        id: 'clojure/N5',
+        action: 'exclude',
+        sections: ['reflection'],
+        classes: 'clojure.**',
+        shape: 'name-only',
+        reason: 'protocol, record or deftype interface of a Clojure library (N5)',
+      },
+      {
+        id: 'clojure/N5.ns',
+        action: 'exclude',
+        sections: ['reflection'],
+        namespaceMember: true,
+        shape: 'name-only',
+        reason: "protocol, record or deftype interface in a namespace's package (N5)",
+      },
+      {
+        id: 'clojure/N4',
+        action: 'exclude',
+        sections: ['reflection'],
+        classes: 'clojure.lang.**',
+        shape: 'name-only',
+        reason: 'Clojure runtime class named by the runtime itself (N4)',
+      },
+      {
+        id: 'clojure/N4.asm',
+        action: 'exclude',
+        sections: ['reflection'],
+        classes: 'clojure.asm.**',
+        shape: 'name-only',
+        reason: 'Clojure compiler class (N4)',
+      },
+      {
+        id: 'clojure/N1',
+        action: 'exclude',
+        sections: ['reflection'],
+        regex: '.*__init',
+        shape: 'name-only',
+        reason: 'namespace init class, loaded by name when the namespace loads (N1)',
+      },
+      {
+        id: 'clojure/N6',
+        action: 'exclude',
+        sections: ['reflection'],
+        regex: '.*\\$(eval|fn__|reify__)\\d+.*',
+        reason: 'gensym/eval/fn class: its number changes from run to run (N6)',
+      },
+      {
+        id: 'clojure/N2',
+        action: 'exclude',
+        sections: ['resources'],
+        regex: '.*\\.(clj|cljc|cljs)',
+        reason: 'namespace source read when the namespace loads (N2)',
+      },
+      {
+        id: 'clojure/N2.init',
+        action: 'exclude',
+        sections: ['resources'],
+        regex: '.*__init\\.class',
+        reason: 'namespace init class read as a resource when the namespace loads (N2)',
+      },
+      {
+        id: 'clojure/N3',
+        action: 'exclude',
+        sections: ['resources'],
+        resources: 'clojure/version.properties',
+        reason: 'read by clojure.core init, which runs at build time (N3)',
+      },
       ...JCA,
     ],
   },
   launcher: {
     summary: "the JVM launcher's own JNI calls and JDK/GraalVM tooling internals (N10-N11)",
     rules: [
-      { id: 'launcher/N10.main', action: 'exclude', sections: ['jni'], launcherMain: true, reason: 'the launcher calls main(String[]) through JNI (N10)' },
-      { id: 'launcher/N10', action: 'exclude', sections: ['jni'], classes: 'sun.launcher.**', reason: 'JVM launcher (N10)' },
-      { id: 'launcher/N10.loader', action: 'exclude', sections: ['jni'], classes: 'java.lang.ClassLoader', reason: 'the launcher calls getPlatformClassLoader/loadClass through JNI (N10)' },
-      { id: 'launcher/N10.error', action: 'exclude', sections: ['jni'], classes: 'java.lang.NoSuchMethodError', reason: 'the launcher checks for main through JNI (N10)' },
-      { id: 'launcher/N11', action: 'exclude', sections: ['jni'], classes: 'sun.management.**', reason: 'JVM management internals (N11)' },
-      { id: 'launcher/N11.graal', action: 'exclude', sections: ['jni'], classes: 'org.graalvm.**', reason: 'GraalVM tooling internals (N11)' },
+      {
+        id: 'launcher/N10.main',
+        action: 'exclude',
+        sections: ['jni'],
+        launcherMain: true,
+        reason: 'the launcher calls main(String[]) through JNI (N10)',
+      },
+      {
+        id: 'launcher/N10',
+        action: 'exclude',
+        sections: ['jni'],
+        classes: 'sun.launcher.**',
+        reason: 'JVM launcher (N10)',
+      },
+      {
+        id: 'launcher/N10.loader',
+        action: 'exclude',
+        sections: ['jni'],
+        classes: 'java.lang.ClassLoader',
+        reason: 'the launcher calls getPlatformClassLoader/loadClass through JNI (N10)',
+      },
+      {
+        id: 'launcher/N10.error',
+        action: 'exclude',
+        sections: ['jni'],
+        classes: 'java.lang.NoSuchMethodError',
+        reason: 'the launcher checks for main through JNI (N10)',
+      },
+      {
+        id: 'launcher/N11',
+        action: 'exclude',
+        sections: ['jni'],
+        classes: 'sun.management.**',
+        reason: 'JVM management internals (N11)',
+      },
+      {
+        id: 'launcher/N11.graal',
+        action: 'exclude',
+        sections: ['jni'],
+        classes: 'org.graalvm.**',
+        reason: 'GraalVM tooling internals (N11)',
+      },
     ],
   },
   'hidden-classes': {
-    summary: 'hidden classes ($$Lambda, /0x): unstable names that can never be registered, as types and as conditions (N12)',
+    summary:
+      'hidden classes ($$Lambda, /0x): unstable names that can never be registered, as types and as conditions (N12)',
     rules: [
-      { id: 'hidden-classes/N12', action: 'exclude', sections: ['reflection', 'jni', 'proxies', 'serialization'], regex: '.*(\\$\\$Lambda|/0x).*', reason: 'hidden class: its name is not stable (N12)' },
+      {
+        id: 'hidden-classes/N12',
+        action: 'exclude',
+        sections: ['reflection', 'jni', 'proxies', 'serialization'],
+        regex: '.*(\\$\\$Lambda|/0x).*',
+        reason: 'hidden class: its name is not stable (N12)',
+      },
       {
         id: 'hidden-classes/N12.condition',
         action: 'exclude',
@@ -73,10 +189,23 @@ export const PRESETS = {
     ],
   },
   'class-resources': {
-    summary: '.class files read as resources (N13), except those real code reads (K6: org/slf4j/impl/StaticLoggerBinder.class)',
+    summary:
+      '.class files read as resources (N13), except those real code reads (K6: org/slf4j/impl/StaticLoggerBinder.class)',
     rules: [
-      { id: 'class-resources/N13', action: 'exclude', sections: ['resources'], regex: '.*\\.class', reason: 'class file read as a resource by a class loader or scanner (N13)' },
-      { id: 'class-resources/K6', action: 'include', sections: ['resources'], resources: 'org/slf4j/impl/StaticLoggerBinder.class', reason: 'SLF4J 1.x probes for its binding by reading this class file (K6)' },
+      {
+        id: 'class-resources/N13',
+        action: 'exclude',
+        sections: ['resources'],
+        regex: '.*\\.class',
+        reason: 'class file read as a resource by a class loader or scanner (N13)',
+      },
+      {
+        id: 'class-resources/K6',
+        action: 'include',
+        sections: ['resources'],
+        resources: 'org/slf4j/impl/StaticLoggerBinder.class',
+        reason: 'SLF4J 1.x probes for its binding by reading this class file (K6)',
+      },
     ],
   },
   'lambda-runtime': {
@@ -100,10 +229,38 @@ export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
  * arrays (K12) may need a keep entry then.
  */
 export const AGGRESSIVE_RULES: readonly Rule[] = [
-  { id: 'aggressive/N7', action: 'exclude', sections: ['reflection'], classes: 'java.**', shape: 'name-only', reason: 'JDK class named by :import or a type hint (N7)' },
-  { id: 'aggressive/N7.javax', action: 'exclude', sections: ['reflection'], classes: 'javax.**', shape: 'name-only', reason: 'JDK class named by :import or a type hint (N7)' },
-  { id: 'aggressive/N8', action: 'exclude', sections: ['reflection'], regex: '.*', shape: 'name-only', reason: 'class named by :import or a type hint (N8)' },
-  { id: 'aggressive/N9', action: 'exclude', sections: ['reflection'], regex: '(boolean|byte|char|short|int|long|float|double)(\\[\\])+', shape: 'name-only', reason: 'primitive array loaded by name at Clojure init (N9)' },
+  {
+    id: 'aggressive/N7',
+    action: 'exclude',
+    sections: ['reflection'],
+    classes: 'java.**',
+    shape: 'name-only',
+    reason: 'JDK class named by :import or a type hint (N7)',
+  },
+  {
+    id: 'aggressive/N7.javax',
+    action: 'exclude',
+    sections: ['reflection'],
+    classes: 'javax.**',
+    shape: 'name-only',
+    reason: 'JDK class named by :import or a type hint (N7)',
+  },
+  {
+    id: 'aggressive/N8',
+    action: 'exclude',
+    sections: ['reflection'],
+    regex: '.*',
+    shape: 'name-only',
+    reason: 'class named by :import or a type hint (N8)',
+  },
+  {
+    id: 'aggressive/N9',
+    action: 'exclude',
+    sections: ['reflection'],
+    regex: '(boolean|byte|char|short|int|long|float|double)(\\[\\])+',
+    shape: 'name-only',
+    reason: 'primitive array loaded by name at Clojure init (N9)',
+  },
   ...JCA,
 ];
 

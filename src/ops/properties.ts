@@ -58,7 +58,12 @@ export function readProperties(text: string): ExistingProperties {
   const lines = logicalLines(text);
   const args = lines.filter((l) => l.key === 'Args').flatMap((l) => l.value.split(/\s+/).filter((t) => t !== ''));
   const manifest = lines.find((l) => l.raw[0]!.startsWith(MANIFEST_PREFIX));
-  const managedFiles = manifest ? manifest.raw[0]!.slice(MANIFEST_PREFIX.length).split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+  const managedFiles = manifest
+    ? manifest.raw[0]!.slice(MANIFEST_PREFIX.length)
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : [];
   const argsLine = lines.find((l) => l.raw[0]!.startsWith(ARGS_PREFIX));
   let managedArgs: string[] = [];
   try {
@@ -75,11 +80,17 @@ export function readProperties(text: string): ExistingProperties {
  * `${.}/file` reference to a metadata file that is no longer written is dropped), one option
  * per continued line; every other line of the existing file kept as it was.
  */
-export function renderProperties(existing: string | undefined, args: readonly string[], files: readonly string[], removedFiles: readonly string[]): string {
+export function renderProperties(
+  existing: string | undefined,
+  args: readonly string[],
+  files: readonly string[],
+  removedFiles: readonly string[],
+): string {
   const lines = existing === undefined ? [] : logicalLines(existing);
   const previous = existing === undefined ? undefined : readProperties(existing);
   // options an earlier write put there and the configuration no longer has go; hand-written ones stay
-  const old = previous === undefined ? [] : previous.args.filter((a) => args.includes(a) || !previous.managedArgs.includes(a));
+  const old =
+    previous === undefined ? [] : previous.args.filter((a) => args.includes(a) || !previous.managedArgs.includes(a));
   const dropped = new Set(removedFiles.map((f) => `\${.}/${f}`));
   const merged: string[] = [];
   for (const a of [...args, ...old]) {
@@ -90,7 +101,10 @@ export function renderProperties(existing: string | undefined, args: readonly st
   }
   const out: string[] = [HEADER, `${MANIFEST_PREFIX} ${files.join(', ')}`, `${ARGS_PREFIX} ${JSON.stringify(args)}`];
   let argsWritten = false;
-  const argsBlock = merged.length === 0 ? [] : merged.map((a, i) => (i === 0 ? `Args = ${a}` : `       ${a}`) + (i < merged.length - 1 ? ' \\' : ''));
+  const argsBlock =
+    merged.length === 0
+      ? []
+      : merged.map((a, i) => (i === 0 ? `Args = ${a}` : `       ${a}`) + (i < merged.length - 1 ? ' \\' : ''));
   for (const l of lines) {
     if (l.raw[0] === HEADER || l.raw[0]!.startsWith(MANIFEST_PREFIX) || l.raw[0]!.startsWith(ARGS_PREFIX)) continue;
     if (l.key === 'Args') {

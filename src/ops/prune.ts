@@ -98,7 +98,8 @@ class Matcher {
     this.rules = rules.map(compileRule);
     const packages = new Set<string>();
     for (const t of set.reflection) {
-      if (t.type.kind === 'class' && t.type.name.endsWith('__init')) packages.add(t.type.name.slice(0, -'__init'.length));
+      if (t.type.kind === 'class' && t.type.name.endsWith('__init'))
+        packages.add(t.type.name.slice(0, -'__init'.length));
     }
     this.namespacePackages = packages;
   }
@@ -111,7 +112,10 @@ class Matcher {
   }
 
   private matches(r: CompiledRule, c: Candidate): boolean {
-    if (r.sections !== undefined ? !r.sections.includes(c.section) : c.section === 'resources' || c.section === 'bundles') return false;
+    if (
+      r.sections !== undefined ? !r.sections.includes(c.section) : c.section === 'resources' || c.section === 'bundles'
+    )
+      return false;
     if (r.shape === 'name-only' && !c.nameOnly) return false;
     if (r.shape === 'with-members' && c.nameOnly) return false;
     if (r.launcherMain && !c.launcherMain) return false;
@@ -127,7 +131,11 @@ class Matcher {
     }
     if (r.resources !== undefined) return false;
     if (r.matchClass !== undefined && !c.names.every((n) => r.matchClass!(n))) return false;
-    if (r.namespaceMember && !c.names.every((n) => this.namespacePackages.has(n.slice(0, Math.max(0, n.lastIndexOf('.')))))) return false;
+    if (
+      r.namespaceMember &&
+      !c.names.every((n) => this.namespacePackages.has(n.slice(0, Math.max(0, n.lastIndexOf('.')))))
+    )
+      return false;
     if (r.clojureRuntimeOnly && !c.names.every((n) => this.lookedUpOnlyByClojure(n))) return false;
     return true;
   }
@@ -142,7 +150,10 @@ class Matcher {
 
 function typeCandidate(section: Section, t: TypeEntry): Candidate {
   const launcherMain =
-    t.methods.length === 1 && methodKey(t.methods[0]!.name, t.methods[0]!.params) === MAIN && t.fields.length === 0 && t.flags.size === 0;
+    t.methods.length === 1 &&
+    methodKey(t.methods[0]!.name, t.methods[0]!.params) === MAIN &&
+    t.fields.length === 0 &&
+    t.flags.size === 0;
   return { section, names: classNamesOf(t.type), condition: t.condition, nameOnly: isNameOnly(t), launcherMain };
 }
 
@@ -155,7 +166,10 @@ function rewriteCanAccess(set: ConfigSet): { set: ConfigSet; rewritten: string[]
   const key = methodKey('canAccess', ['java.lang.Object']);
   const b = new ConfigBuilder();
   for (const t of set.reflection) {
-    const has = t.type.kind === 'class' && t.type.name === 'java.lang.reflect.Method' && t.methods.some((m) => methodKey(m.name, m.params) === key);
+    const has =
+      t.type.kind === 'class' &&
+      t.type.name === 'java.lang.reflect.Method' &&
+      t.methods.some((m) => methodKey(m.name, m.params) === key);
     if (!has) {
       b.addType('reflection', t);
       continue;
@@ -163,7 +177,11 @@ function rewriteCanAccess(set: ConfigSet): { set: ConfigSet; rewritten: string[]
     const moved = t.methods.filter((m) => methodKey(m.name, m.params) === key);
     const rest = { ...t, methods: t.methods.filter((m) => methodKey(m.name, m.params) !== key) };
     if (!isNameOnly(rest) || rest.reasons.length > 0) b.addType('reflection', rest);
-    b.addType('reflection', { condition: t.condition, type: { kind: 'class', name: 'java.lang.reflect.AccessibleObject' }, methods: moved });
+    b.addType('reflection', {
+      condition: t.condition,
+      type: { kind: 'class', name: 'java.lang.reflect.AccessibleObject' },
+      methods: moved,
+    });
     rewritten.push(`${entryLabel(t)} canAccess(java.lang.Object) → java.lang.reflect.AccessibleObject`);
   }
   b.addSet({ ...set, reflection: [] });
@@ -196,20 +214,47 @@ export function prune(input: ConfigSet, options: PruneOptions): PruneResult {
     }
   }
   for (const e of set.serialization) {
-    const c: Candidate = { section: 'serialization', names: classNamesOf(e.type), condition: e.condition, nameOnly: true, launcherMain: false };
-    if (judge(c, `serialization ${entryLabel(e)}`, keepMatcher?.hasSerialization(e.condition, e.type) ?? false)) out.addSerialization(e);
+    const c: Candidate = {
+      section: 'serialization',
+      names: classNamesOf(e.type),
+      condition: e.condition,
+      nameOnly: true,
+      launcherMain: false,
+    };
+    if (judge(c, `serialization ${entryLabel(e)}`, keepMatcher?.hasSerialization(e.condition, e.type) ?? false))
+      out.addSerialization(e);
   }
   for (const l of set.lambdaCapturing) {
-    const c: Candidate = { section: 'serialization', names: [l.name], condition: l.condition, nameOnly: true, launcherMain: false };
+    const c: Candidate = {
+      section: 'serialization',
+      names: [l.name],
+      condition: l.condition,
+      nameOnly: true,
+      launcherMain: false,
+    };
     if (judge(c, `lambda-capturing ${l.name}`, false)) out.addLambdaCapturing(l.condition, l.name);
   }
   for (const r of set.resources) {
-    const c: Candidate = { section: 'resources', names: [], condition: r.condition, text: r.value, nameOnly: true, launcherMain: false };
+    const c: Candidate = {
+      section: 'resources',
+      names: [],
+      condition: r.condition,
+      text: r.value,
+      nameOnly: true,
+      launcherMain: false,
+    };
     if (judge(c, `resource ${r.value}`, keepMatcher?.hasResource(r) ?? false)) out.addResource(r);
   }
   for (const r of set.resourceExcludes) out.addResource(r, true);
   for (const b of set.bundles) {
-    const c: Candidate = { section: 'bundles', names: [], condition: b.condition, text: b.name, nameOnly: true, launcherMain: false };
+    const c: Candidate = {
+      section: 'bundles',
+      names: [],
+      condition: b.condition,
+      text: b.name,
+      nameOnly: true,
+      launcherMain: false,
+    };
     if (judge(c, `bundle ${b.name}`, false)) out.addBundle(b);
   }
   for (const p of set.predefined) out.addPredefined(p.type, p.classes);
@@ -232,7 +277,8 @@ class KeepIndex {
   private readonly serialization = new Set<string>();
 
   constructor(set: ConfigSet) {
-    for (const section of ['reflection', 'jni'] as const) for (const t of set[section]) this.types.add(`${section}\u0000${t.condition}\u0000${typeLabel(t.type)}`);
+    for (const section of ['reflection', 'jni'] as const)
+      for (const t of set[section]) this.types.add(`${section}\u0000${t.condition}\u0000${typeLabel(t.type)}`);
     for (const r of set.resources) this.resources.add(`${r.condition}\u0000${r.value}`);
     for (const s of set.serialization) this.serialization.add(`${s.condition}\u0000${typeLabel(s.type)}`);
   }
@@ -253,7 +299,13 @@ class KeepIndex {
  * registers the type with at least the same access, otherwise the members it covers. A library
  * entry without a condition covers every condition; a conditional one only its own.
  */
-function subtract(set: ConfigSet, source: string, lib: ConfigSet, removed: Removal[], keep: KeepIndex | undefined): ConfigSet {
+function subtract(
+  set: ConfigSet,
+  source: string,
+  lib: ConfigSet,
+  removed: Removal[],
+  keep: KeepIndex | undefined,
+): ConfigSet {
   const index = (entries: readonly TypeEntry[]): Map<string, TypeEntry[]> => {
     const m = new Map<string, TypeEntry[]>();
     for (const t of entries) {
@@ -270,7 +322,9 @@ function subtract(set: ConfigSet, source: string, lib: ConfigSet, removed: Remov
   for (const section of ['reflection', 'jni'] as const) {
     const libTypes = index(lib[section]);
     for (const t of set[section]) {
-      const covering = (libTypes.get(typeLabel(t.type)) ?? []).filter((l) => l.condition === '' || l.condition === t.condition);
+      const covering = (libTypes.get(typeLabel(t.type)) ?? []).filter(
+        (l) => l.condition === '' || l.condition === t.condition,
+      );
       if (covering.length === 0 || keep?.hasType(section, t)) {
         b.addType(section, t);
         continue;
@@ -283,7 +337,14 @@ function subtract(set: ConfigSet, source: string, lib: ConfigSet, removed: Remov
       if (rest === undefined) {
         removed.push({ section: s, entry: entryLabel(t), rule, reason, whole: true });
       } else {
-        if (rest !== t) removed.push({ section: s, entry: `${entryLabel(t)} (members the library registers)`, rule, reason, whole: false });
+        if (rest !== t)
+          removed.push({
+            section: s,
+            entry: `${entryLabel(t)} (members the library registers)`,
+            rule,
+            reason,
+            whole: false,
+          });
         b.addType(section, rest);
       }
     }
@@ -291,8 +352,14 @@ function subtract(set: ConfigSet, source: string, lib: ConfigSet, removed: Remov
   const libResources = new Set(lib.resources.map((r) => `${r.kind}\u0000${r.module}\u0000${r.value}`));
   for (const r of set.resources) {
     const k = `${r.kind}\u0000${r.module}\u0000${r.value}`;
-    const libHas = libResources.has(k) && lib.resources.some((l) => `${l.kind}\u0000${l.module}\u0000${l.value}` === k && (l.condition === '' || l.condition === r.condition));
-    if (libHas && !keep?.hasResource(r)) removed.push({ section: 'resources', entry: `resource ${r.value}`, rule, reason, whole: true });
+    const libHas =
+      libResources.has(k) &&
+      lib.resources.some(
+        (l) =>
+          `${l.kind}\u0000${l.module}\u0000${l.value}` === k && (l.condition === '' || l.condition === r.condition),
+      );
+    if (libHas && !keep?.hasResource(r))
+      removed.push({ section: 'resources', entry: `resource ${r.value}`, rule, reason, whole: true });
     else b.addResource(r);
   }
   b.addSet({ ...set, reflection: [], jni: [], resources: [] });

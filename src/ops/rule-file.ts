@@ -20,13 +20,25 @@ type RuleJson = {
   reason?: string;
 };
 
-const MATCH_KEYS = ['includeClasses', 'excludeClasses', 'includeRegex', 'excludeRegex', 'includeResources', 'excludeResources'] as const;
+const MATCH_KEYS = [
+  'includeClasses',
+  'excludeClasses',
+  'includeRegex',
+  'excludeRegex',
+  'includeResources',
+  'excludeResources',
+] as const;
 
 export function parseRuleFile(value: unknown, file: string): { rules: Rule[]; findings: Finding[] } {
   const findings: Finding[] = [];
   if (!validateRules(value)) {
     findings.push(
-      ...settingsFindings(validateRules.errors ?? [], file, (key) => `unknown key '${key}'; expected one of ${MATCH_KEYS.join(', ')}, sections, shape, condition, reason (schemas/ni-config-rules.schema.json)`),
+      ...settingsFindings(
+        validateRules.errors ?? [],
+        file,
+        (key) =>
+          `unknown key '${key}'; expected one of ${MATCH_KEYS.join(', ')}, sections, shape, condition, reason (schemas/ni-config-rules.schema.json)`,
+      ),
     );
     return { rules: [], findings };
   }
@@ -36,7 +48,14 @@ export function parseRuleFile(value: unknown, file: string): { rules: Rule[]; fi
     const ptr = pointerAppend('/rules', i);
     const keys = MATCH_KEYS.filter((k) => r[k] !== undefined);
     if (keys.length !== 1) {
-      findings.push(finding('schema', file, ptr, `a rule needs exactly one of ${MATCH_KEYS.join(', ')}; found ${keys.length === 0 ? 'none' : keys.join(' and ')}`));
+      findings.push(
+        finding(
+          'schema',
+          file,
+          ptr,
+          `a rule needs exactly one of ${MATCH_KEYS.join(', ')}; found ${keys.length === 0 ? 'none' : keys.join(' and ')}`,
+        ),
+      );
       return;
     }
     const key = keys[0]!;
@@ -44,22 +63,39 @@ export function parseRuleFile(value: unknown, file: string): { rules: Rule[]; fi
     const rule: Rule = {
       id: `${file}${ptr}`,
       action: key.startsWith('include') ? 'include' : 'exclude',
-      ...(key.endsWith('Classes') ? { classes: pattern } : key.endsWith('Regex') ? { regex: pattern } : { resources: pattern }),
-      ...(r.sections ? { sections: r.sections } : key.endsWith('Resources') ? { sections: ['resources', 'bundles'] as Section[] } : {}),
+      ...(key.endsWith('Classes')
+        ? { classes: pattern }
+        : key.endsWith('Regex')
+          ? { regex: pattern }
+          : { resources: pattern }),
+      ...(r.sections
+        ? { sections: r.sections }
+        : key.endsWith('Resources')
+          ? { sections: ['resources', 'bundles'] as Section[] }
+          : {}),
       ...(r.shape ? { shape: r.shape } : {}),
       ...(r.condition ? { onCondition: true } : {}),
       reason: r.reason ?? `${key} ${pattern} (${file})`,
     };
     const problem = ruleProblem(rule);
-    if (problem) findings.push(finding(key.endsWith('Regex') ? 'bad-regex' : 'schema', file, pointerAppend(ptr, key), problem));
+    if (problem)
+      findings.push(finding(key.endsWith('Regex') ? 'bad-regex' : 'schema', file, pointerAppend(ptr, key), problem));
     else rules.push(rule);
   });
   (doc.regexRules ?? []).forEach((r, i) => {
     const ptr = pointerAppend('/regexRules', i);
     const include = r.includeClasses !== undefined;
-    const rule: Rule = { id: `${file}${ptr}`, action: include ? 'include' : 'exclude', regex: (include ? r.includeClasses : r.excludeClasses)!, reason: `${include ? 'includeClasses' : 'excludeClasses'} ${(include ? r.includeClasses : r.excludeClasses)!} (${file})` };
+    const rule: Rule = {
+      id: `${file}${ptr}`,
+      action: include ? 'include' : 'exclude',
+      regex: (include ? r.includeClasses : r.excludeClasses)!,
+      reason: `${include ? 'includeClasses' : 'excludeClasses'} ${(include ? r.includeClasses : r.excludeClasses)!} (${file})`,
+    };
     const problem = ruleProblem(rule);
-    if (problem) findings.push(finding('bad-regex', file, pointerAppend(ptr, include ? 'includeClasses' : 'excludeClasses'), problem));
+    if (problem)
+      findings.push(
+        finding('bad-regex', file, pointerAppend(ptr, include ? 'includeClasses' : 'excludeClasses'), problem),
+      );
     else rules.push(rule);
   });
   return { rules, findings };

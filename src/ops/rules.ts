@@ -93,7 +93,15 @@ export function pathGlobMatcher(pattern: string): (path: string) => boolean {
 
 /** Why a rule is not usable, or undefined. */
 export function ruleProblem(rule: Rule): string | undefined {
-  if (rule.classes === undefined && rule.regex === undefined && rule.resources === undefined && rule.shape === undefined && !rule.namespaceMember && !rule.launcherMain && !rule.clojureRuntimeOnly) {
+  if (
+    rule.classes === undefined &&
+    rule.regex === undefined &&
+    rule.resources === undefined &&
+    rule.shape === undefined &&
+    !rule.namespaceMember &&
+    !rule.launcherMain &&
+    !rule.clojureRuntimeOnly
+  ) {
     return 'the rule matches nothing: give classes, regex, resources or shape';
   }
   if (rule.regex !== undefined) {
@@ -104,7 +112,7 @@ export function ruleProblem(rule: Rule): string | undefined {
     }
   }
   const c = rule.classes;
-  if (c !== undefined && (c.includes('*') && !(c === '*' || c === '**' || /^[^*]+\.\*\*?$/.test(c)))) {
+  if (c !== undefined && c.includes('*') && !(c === '*' || c === '**' || /^[^*]+\.\*\*?$/.test(c))) {
     return `'${c}' is not a class filter pattern: '*' and '**' may only stand as the whole last segment (pkg.*, pkg.**)`;
   }
   return undefined;
@@ -121,6 +129,7 @@ export function compileRule(rule: Rule): CompiledRule {
   const matchText =
     resourceGlob === undefined && regex === undefined
       ? undefined
-      : (text: string) => (resourceGlob === undefined || resourceGlob(text)) && (regex === undefined || regex.test(text));
+      : (text: string) =>
+          (resourceGlob === undefined || resourceGlob(text)) && (regex === undefined || regex.test(text));
   return { ...rule, matchClass, matchText };
 }

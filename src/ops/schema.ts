@@ -82,7 +82,12 @@ function related(a: string, b: string): boolean {
 }
 
 /** Validates one parsed document against its schema; `parserFindings` are those already reported for it. */
-export function schemaFindings(kind: FileKind, value: unknown, file: string, parserFindings: readonly Finding[]): Finding[] {
+export function schemaFindings(
+  kind: FileKind,
+  value: unknown,
+  file: string,
+  parserFindings: readonly Finding[],
+): Finding[] {
   const { name, schemaFile } = schemaFor(kind, value);
   if (validators[name](value)) return [];
   // Invalid: run the build of the same schema that collects every error, to report them all.
@@ -100,7 +105,12 @@ export function schemaFindings(kind: FileKind, value: unknown, file: string, par
   const out: Finding[] = [];
   for (const [place, errors] of byPlace) {
     // Errors below a place that failed as a whole (oneOf) are the branches' noise.
-    if ([...byPlace.keys()].some((other) => other !== place && place.startsWith(other + '/') && byPlace.get(other)!.some(isAlternative))) continue;
+    if (
+      [...byPlace.keys()].some(
+        (other) => other !== place && place.startsWith(other + '/') && byPlace.get(other)!.some(isAlternative),
+      )
+    )
+      continue;
     out.push(describe(place, errors, value, file, schemaFile));
   }
   return out;
@@ -110,7 +120,13 @@ function isAlternative(e: SchemaError): boolean {
   return e.keyword === 'oneOf' || e.keyword === 'anyOf';
 }
 
-function describe(place: string, errors: readonly SchemaError[], root: unknown, file: string, schemaFile: string): Finding {
+function describe(
+  place: string,
+  errors: readonly SchemaError[],
+  root: unknown,
+  file: string,
+  schemaFile: string,
+): Finding {
   const actual = valueAt(root, place);
   const first = errors[0]!;
   const types = errors.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
@@ -121,15 +137,40 @@ function describe(place: string, errors: readonly SchemaError[], root: unknown, 
   }
   switch (first.keyword) {
     case 'additionalProperties':
-      return finding('ignored-key', file, place, `unknown key '${String(first.params.additionalProperty)}'; the schema does not allow it and native-image ignores it ${under}`);
+      return finding(
+        'ignored-key',
+        file,
+        place,
+        `unknown key '${String(first.params.additionalProperty)}'; the schema does not allow it and native-image ignores it ${under}`,
+      );
     case 'required':
-      return finding('missing-key', file, place, `missing required key '${String(first.params.missingProperty)}' ${under}`);
+      return finding(
+        'missing-key',
+        file,
+        place,
+        `missing required key '${String(first.params.missingProperty)}' ${under}`,
+      );
     case 'pattern':
-      return finding('schema', file, place, `${describeValue(actual)} does not match ${String(first.params.pattern)} ${under}`);
+      return finding(
+        'schema',
+        file,
+        place,
+        `${describeValue(actual)} does not match ${String(first.params.pattern)} ${under}`,
+      );
     case 'enum':
-      return finding('schema', file, place, `expected one of ${(first.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(actual)} ${under}`);
+      return finding(
+        'schema',
+        file,
+        place,
+        `expected one of ${(first.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(actual)} ${under}`,
+      );
     default:
-      return finding('schema', file, place, `${first.message ?? 'does not satisfy the schema'}; found ${describeValue(actual)} ${under}`);
+      return finding(
+        'schema',
+        file,
+        place,
+        `${first.message ?? 'does not satisfy the schema'}; found ${describeValue(actual)} ${under}`,
+      );
   }
 }
 

@@ -9,7 +9,11 @@ export function errorTarget(e: SchemaError): string {
 }
 
 /** Each error at the offending key, with `unknownKey` saying what an unexpected key should have been. */
-export function settingsFindings(errors: readonly SchemaError[], file: string, unknownKey: (key: string) => string): Finding[] {
+export function settingsFindings(
+  errors: readonly SchemaError[],
+  file: string,
+  unknownKey: (key: string) => string,
+): Finding[] {
   return errors.map((e) => {
     const message =
       e.keyword === 'additionalProperties'

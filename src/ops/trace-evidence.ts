@@ -13,7 +13,14 @@ export function traceEvidence(events: unknown, file: string): { evidence: TraceE
   const findings: Finding[] = [];
   const callers = new Map<string, Set<string>>();
   if (!Array.isArray(events)) {
-    findings.push(finding('wrong-type', file, '', `expected the agent's trace (an array of events), found ${events === null ? 'null' : typeof events}`));
+    findings.push(
+      finding(
+        'wrong-type',
+        file,
+        '',
+        `expected the agent's trace (an array of events), found ${events === null ? 'null' : typeof events}`,
+      ),
+    );
     return { evidence: { callers }, findings };
   }
   events.forEach((e: unknown, i) => {

@@ -76,22 +76,26 @@ class ContainerFunction implements FunctionRuntime {
 
   /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */
   flushed?: () => Promise<void> = async () => {
-        const deadline = Date.now() + 60_000;
-        while (Date.now() < deadline) {
-          // locks whose JVM still runs; one left by a JVM that crashed or was killed never goes
-          const live = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] && kill -0 "$(cat "$l")" 2>/dev/null && echo "$l"; done; true`;
-          const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', live]);
-          if (this.exit !== undefined) return;
-          // an exec that fails while the container runs is retried (the caller bounds the wait)
-          if (r.code === 0 && r.stdout.trim() === '') return;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      };
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      // locks whose JVM still runs; one left by a JVM that crashed or was killed never goes
+      const live = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] && kill -0 "$(cat "$l")" 2>/dev/null && echo "$l"; done; true`;
+      const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', live]);
+      if (this.exit !== undefined) return;
+      // an exec that fails while the container runs is retried (the caller bounds the wait)
+      if (r.code === 0 && r.stdout.trim() === '') return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
 
   /** The published address of the emulator's port 8080 (all lines of `port`, IPv4 preferred). */
   async rieBase(): Promise<string> {
     const out = await engineRun(this.engine, ['port', this.name, '8080/tcp']);
-    const lines = out.stdout.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     const v4 = lines.find((l) => /^\d+\.\d+\.\d+\.\d+:\d+$/.test(l));
     const any = v4 ?? lines[0];
     if (any === undefined) throw new EngineError(`the container publishes no port 8080 (${out.stderr.trim()})`);
@@ -101,7 +105,9 @@ class ContainerFunction implements FunctionRuntime {
 
   async start(): Promise<void> {
     this.exit = undefined;
-    const r = this.created ? await engineRun(this.engine, ['start', this.name]) : await engineRun(this.engine, ['run', '-d', '--name', this.name, ...this.runArgs]);
+    const r = this.created
+      ? await engineRun(this.engine, ['start', this.name])
+      : await engineRun(this.engine, ['run', '-d', '--name', this.name, ...this.runArgs]);
     this.created = true;
     if (r.code !== 0) {
       this.startFailed = true;
@@ -128,12 +134,20 @@ class ContainerFunction implements FunctionRuntime {
   }
 
   async terminate(): Promise<void> {
-    const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', this.rieMode ? TERMINATE_JAVA_NOT_INIT : TERMINATE_JAVA]);
+    const r = await engineRun(this.engine, [
+      'exec',
+      this.name,
+      'sh',
+      '-c',
+      this.rieMode ? TERMINATE_JAVA_NOT_INIT : TERMINATE_JAVA,
+    ]);
     if (r.code === 0) return;
     const why = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
     if (this.rieMode) {
       // the emulator is process 1: stopping it stops the JVM before the agent can write at exit
-      this.warnings.push(`the JVM could not be signalled inside the container (${this.engine.bin} exec: ${why}); the container was stopped instead, so only the agent's periodic writes are there`);
+      this.warnings.push(
+        `the JVM could not be signalled inside the container (${this.engine.bin} exec: ${why}); the container was stopped instead, so only the agent's periodic writes are there`,
+      );
     }
     await engineRun(this.engine, ['kill', '--signal', 'TERM', this.name]);
   }
@@ -144,8 +158,15 @@ class ContainerFunction implements FunctionRuntime {
 
   async remove(): Promise<void> {
     if (this.created) {
-      const r = await engineRun(this.engine, ['rm', '-f', this.name]).catch((e: Error) => ({ code: 1, stderr: e.message, stdout: '' }));
-      if (r.code !== 0) this.warnings.push(`the container ${this.name} could not be removed (${r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`}); remove it with: ${this.engine.bin} rm -f ${this.name}`);
+      const r = await engineRun(this.engine, ['rm', '-f', this.name]).catch((e: Error) => ({
+        code: 1,
+        stderr: e.message,
+        stdout: '',
+      }));
+      if (r.code !== 0)
+        this.warnings.push(
+          `the container ${this.name} could not be removed (${r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`}); remove it with: ${this.engine.bin} rm -f ${this.name}`,
+        );
     }
     // `wait` ends with the container; if it is still there, this process must not wait on it
     this.waiter?.kill();
@@ -168,13 +189,23 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
       ? `-agentpath:/ni-config-agent-lib/${basename(options.agentPath)}=${options.agentOptions}`
       : `-agentlib:native-image-agent=${options.agentOptions}`;
     // appended to, not instead of, what the image sets
-    env.JAVA_TOOL_OPTIONS = [options.env.JAVA_TOOL_OPTIONS ?? image.env.JAVA_TOOL_OPTIONS, agent].filter((x) => x).join(' ');
+    env.JAVA_TOOL_OPTIONS = [options.env.JAVA_TOOL_OPTIONS ?? image.env.JAVA_TOOL_OPTIONS, agent]
+      .filter((x) => x)
+      .join(' ');
     if (options.agentPath) runArgs.push('-v', `${dirname(options.agentPath)}:/ni-config-agent-lib:ro`);
   }
   for (const [k, v] of Object.entries(env)) runArgs.push('-e', `${k}=${v}`);
   if (rieMode && options.rie !== undefined) {
     // an emulator from the host, in front of the image's own entrypoint and command
-    runArgs.push('-v', `${dirname(options.rie)}:/ni-config-rie:ro`, '--entrypoint', `/ni-config-rie/${basename(options.rie)}`, options.image, ...image.entrypoint, ...image.cmd);
+    runArgs.push(
+      '-v',
+      `${dirname(options.rie)}:/ni-config-rie:ro`,
+      '--entrypoint',
+      `/ni-config-rie/${basename(options.rie)}`,
+      options.image,
+      ...image.entrypoint,
+      ...image.cmd,
+    );
   } else {
     runArgs.push(options.image);
   }
@@ -185,7 +216,8 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
     let invoker: Invoker = server;
     if (rieMode) {
       await fn.start();
-      if (fn.startFailed) throw new EngineError(`the container did not start: ${fn.stderrTail.trim().split('\n').at(-1) ?? ''}`);
+      if (fn.startFailed)
+        throw new EngineError(`the container did not start: ${fn.stderrTail.trim().split('\n').at(-1) ?? ''}`);
       const base = await fn.rieBase();
       await waitForRie(base, 60_000).catch((e: Error) => {
         throw new EngineError(e.message);
@@ -198,7 +230,8 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
       // copied out after the JVM ended: owned by us, no SELinux relabelling, no half-written state
       const cp = await engineRun(options.engine, ['cp', `${name}:${CONTAINER_AGENT_DIR}`, options.collectTo]);
       // no output directory at all is the agent's failure, reported with the JVM's own words later
-      if (cp.code !== 0 && !/no such file|could not find|not found/i.test(cp.stderr)) throw engineFailure(options.engine, ['cp'], "copying the agent's output out of the container", cp);
+      if (cp.code !== 0 && !/no such file|could not find|not found/i.test(cp.stderr))
+        throw engineFailure(options.engine, ['cp'], "copying the agent's output out of the container", cp);
       if (cp.code === 0) staleLocks = await waitForLocks(options.collectTo, 0, false);
     }
     // the same array: remove() below may still add to it

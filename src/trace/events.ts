@@ -13,7 +13,11 @@ export interface TraceEvent {
   readonly body: string;
 }
 
-export async function loadEvents(globs: readonly string[], inline: readonly string[], cwd: string): Promise<{ events: TraceEvent[]; findings: Finding[]; texts: Map<string, string> }> {
+export async function loadEvents(
+  globs: readonly string[],
+  inline: readonly string[],
+  cwd: string,
+): Promise<{ events: TraceEvent[]; findings: Finding[]; texts: Map<string, string> }> {
   const events: TraceEvent[] = [];
   const findings: Finding[] = [];
   const texts = new Map<string, string>();
@@ -24,7 +28,9 @@ export async function loadEvents(globs: readonly string[], inline: readonly stri
       try {
         const info = await stat(resolve(cwd, file));
         if (info.size > MAX_PAYLOAD) {
-          findings.push(finding('too-large', file, '', `the event has ${info.size} bytes; Lambda accepts at most ${MAX_PAYLOAD}`));
+          findings.push(
+            finding('too-large', file, '', `the event has ${info.size} bytes; Lambda accepts at most ${MAX_PAYLOAD}`),
+          );
           continue;
         }
         const text = await readFile(resolve(cwd, file), 'utf8');
@@ -42,7 +48,8 @@ export async function loadEvents(globs: readonly string[], inline: readonly stri
     texts.set(name, text);
     const parsed = parseJsonText(text, name);
     if (!parsed.ok) findings.push(parsed.finding);
-    else if (Buffer.byteLength(text) > MAX_PAYLOAD) findings.push(finding('too-large', name, '', `the event is larger than Lambda's ${MAX_PAYLOAD} bytes`));
+    else if (Buffer.byteLength(text) > MAX_PAYLOAD)
+      findings.push(finding('too-large', name, '', `the event is larger than Lambda's ${MAX_PAYLOAD} bytes`));
     else events.push({ name, body: text });
   });
   return { events, findings, texts };

@@ -81,18 +81,35 @@ export interface DriveOptions {
  * Sends the events one at a time, starting the runtime again after a crash or a timeout as
  * Lambda does, then ends it so that the agent writes at exit.
  */
-export async function drive(server: Invoker, runtime: FunctionRuntime, options: DriveOptions): Promise<Omit<LocalRunResult, 'staleLocks'> & { answered: number }> {
+export async function drive(
+  server: Invoker,
+  runtime: FunctionRuntime,
+  options: DriveOptions,
+): Promise<Omit<LocalRunResult, 'staleLocks'> & { answered: number }> {
   let starts = 1;
   await runtime.start();
   const results: { event: string; result: InvocationResult }[] = [];
   for (const e of options.events) {
-    if (runtime.exit !== undefined && !runtime.startFailed && server.initFailure === undefined && starts <= options.events.length) {
+    if (
+      runtime.exit !== undefined &&
+      !runtime.startFailed &&
+      server.initFailure === undefined &&
+      starts <= options.events.length
+    ) {
       await runtime.exited;
       starts++;
       await runtime.start();
     }
     if (runtime.exit !== undefined) {
-      results.push({ event: e.name, result: { requestId: '', status: 'crash', durationMs: 0, body: server.initFailure ? 'the function failed to initialise' : 'the function is not running' } });
+      results.push({
+        event: e.name,
+        result: {
+          requestId: '',
+          status: 'crash',
+          durationMs: 0,
+          body: server.initFailure ? 'the function failed to initialise' : 'the function is not running',
+        },
+      });
       continue;
     }
     const result = await server.invoke(e.body, options.timeoutMs);
@@ -111,7 +128,14 @@ export async function drive(server: Invoker, runtime: FunctionRuntime, options: 
     await runtime.kill();
     await runtime.exited;
   }
-  return { results, initError: server.initFailure, exit: runtime.exit, flushMs: Date.now() - answered, stderrTail: runtime.stderrTail, answered };
+  return {
+    results,
+    initError: server.initFailure,
+    exit: runtime.exit,
+    flushMs: Date.now() - answered,
+    stderrTail: runtime.stderrTail,
+    answered,
+  };
 }
 
 /** A local process, started with the Runtime API's address and the agent option in its environment. */
@@ -130,7 +154,11 @@ class LocalProcess implements FunctionRuntime {
 
   async start(): Promise<void> {
     this.exit = undefined;
-    const proc = spawn(this.options.argv[0]!, this.options.argv.slice(1), { cwd: this.options.cwd, env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(this.options.argv[0]!, this.options.argv.slice(1), {
+      cwd: this.options.cwd,
+      env: this.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child = proc;
     this.exited = new Promise<void>((resolve) => {
       proc.stderr!.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4096)));
@@ -161,7 +189,9 @@ class LocalProcess implements FunctionRuntime {
 export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult> {
   const server = new RuntimeApiServer();
   const api = await server.start();
-  const toolOptions = [options.env.JAVA_TOOL_OPTIONS, options.agentOption].filter((x) => x !== undefined && x !== '').join(' ');
+  const toolOptions = [options.env.JAVA_TOOL_OPTIONS, options.agentOption]
+    .filter((x) => x !== undefined && x !== '')
+    .join(' ');
   const env: NodeJS.ProcessEnv = {
     ...options.env,
     AWS_LAMBDA_RUNTIME_API: api,
@@ -174,7 +204,9 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
   try {
     const run = await drive(server, proc, options);
     const flushTimeout = options.flushTimeoutMs ?? 30_000;
-    const staleLocks = options.agentDir ? await waitForLocks(options.agentDir, Math.max(0, flushTimeout - (Date.now() - run.answered)), true) : [];
+    const staleLocks = options.agentDir
+      ? await waitForLocks(options.agentDir, Math.max(0, flushTimeout - (Date.now() - run.answered)), true)
+      : [];
     return { ...run, flushMs: Date.now() - run.answered, staleLocks };
   } finally {
     unregister();
@@ -199,7 +231,13 @@ export async function waitForLocks(dir: string, timeoutMs: number, checkLiveness
     for (const run of await readdir(dir).catch(() => [] as string[])) {
       const lock = join(dir, run, '.lock');
       const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-      if (!(await access(lock).then(() => true, () => false))) continue;
+      if (
+        !(await access(lock).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       (checkLiveness && Number.isInteger(pid) && pid > 0 && alive(pid) ? live : stale).push(lock);
     }
     if (live.length === 0 || Date.now() >= deadline) return [...live, ...stale].sort();

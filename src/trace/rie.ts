@@ -45,12 +45,28 @@ export function classifyRieAnswer(status: number, body: string): { status: Invoc
 export async function invokeRie(base: string, event: string, timeoutMs: number): Promise<InvocationResult> {
   const started = performance.now();
   try {
-    const r = await fetch(`${base}${INVOKE_PATH}`, { method: 'POST', body: event, headers: { 'Content-Type': 'application/json' }, signal: AbortSignal.timeout(timeoutMs + 5000) });
+    const r = await fetch(`${base}${INVOKE_PATH}`, {
+      method: 'POST',
+      body: event,
+      headers: { 'Content-Type': 'application/json' },
+      signal: AbortSignal.timeout(timeoutMs + 5000),
+    });
     const body = await r.text();
     const c = classifyRieAnswer(r.status, body);
-    return { requestId: r.headers.get('x-amzn-requestid') ?? '', status: c.status, durationMs: Math.round((performance.now() - started) * 100) / 100, body, ...(c.errorType ? { errorType: c.errorType } : {}) };
+    return {
+      requestId: r.headers.get('x-amzn-requestid') ?? '',
+      status: c.status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100,
+      body,
+      ...(c.errorType ? { errorType: c.errorType } : {}),
+    };
   } catch (e) {
     // a connection reset mid-response: the emulator (or its container) went down
-    return { requestId: '', status: 'crash', durationMs: Math.round(performance.now() - started), body: (e as Error).message };
+    return {
+      requestId: '',
+      status: 'crash',
+      durationMs: Math.round(performance.now() - started),
+      body: (e as Error).message,
+    };
   }
 }

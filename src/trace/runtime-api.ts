@@ -114,7 +114,8 @@ export class RuntimeApiServer {
       'Content-Type': 'application/json',
       'Lambda-Runtime-Aws-Request-Id': p.requestId,
       'Lambda-Runtime-Deadline-Ms': String(started + p.timeoutMs),
-      'Lambda-Runtime-Invoked-Function-Arn': this.options.functionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:ni-config-trace',
+      'Lambda-Runtime-Invoked-Function-Arn':
+        this.options.functionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:ni-config-trace',
       'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(started / 1000).toString(16)}-${p.requestId.replaceAll('-', '').slice(0, 24)};Parent=0000000000000000;Sampled=0`,
     });
     res.end(p.event);
@@ -143,10 +144,17 @@ export class RuntimeApiServer {
     // a connection reset mid-request: the runtime never finished saying anything, so the
     // invocation stays open (it may retry; a runtime that died is seen by its exit)
     if (read === 'aborted') return;
-    if (read === 'too-large') return reply(res, 413, { errorMessage: `Exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).`, errorType: 'RequestEntityTooLarge' });
+    if (read === 'too-large')
+      return reply(res, 413, {
+        errorMessage: `Exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).`,
+        errorType: 'RequestEntityTooLarge',
+      });
     const body = read;
     if (req.method === 'POST' && url === `${PREFIX}/init/error`) {
-      this.initError = { errorType: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.Unknown'), body };
+      this.initError = {
+        errorType: String(req.headers['lambda-runtime-function-error-type'] ?? 'Runtime.Unknown'),
+        body,
+      };
       reply(res, 202, { status: 'OK' });
       return;
     }
@@ -160,7 +168,13 @@ export class RuntimeApiServer {
       this.current = undefined;
       reply(res, 202, { status: 'OK' });
       if (m[2] === 'response') this.finish(p, 'success', body);
-      else this.finish(p, 'function-error', body, String(req.headers['lambda-runtime-function-error-type'] ?? errorTypeOf(body) ?? 'Runtime.Unknown'));
+      else
+        this.finish(
+          p,
+          'function-error',
+          body,
+          String(req.headers['lambda-runtime-function-error-type'] ?? errorTypeOf(body) ?? 'Runtime.Unknown'),
+        );
       return;
     }
     reply(res, 404, { errorMessage: `no such Runtime API path: ${req.method ?? ''} ${url}`, errorType: 'NotFound' });

@@ -54,30 +54,46 @@ describe('bad input', () => {
   });
 
   it('a wrong type deep inside an entry', async () => {
-    await put('in/reflect-config.json', '[\n  {"name": "a.B",\n   "methods": [{"name": "m", "parameterTypes": ["int", 7]}]}\n]');
+    await put(
+      'in/reflect-config.json',
+      '[\n  {"name": "a.B",\n   "methods": [{"name": "m", "parameterTypes": ["int", 7]}]}\n]',
+    );
     const r = await run(['validate', 'in'], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/reflect-config\.json:3:\d+: error \[wrong-type\] expected parameter types item \(a string\), found a number \(at \/0\/methods\/0\/parameterTypes\/1\)/);
+    expect(r.stdout).toMatch(
+      /reflect-config\.json:3:\d+: error \[wrong-type\] expected parameter types item \(a string\), found a number \(at \/0\/methods\/0\/parameterTypes\/1\)/,
+    );
     await convertFails('in');
   });
 
   it('__proto__ and constructor keys are reported and pollute nothing', async () => {
-    await put('in/reflect-config.json', '[{"name": "a.B", "__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}]');
+    await put(
+      'in/reflect-config.json',
+      '[{"name": "a.B", "__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}]',
+    );
     const r = await run(['validate', '--json', 'in'], dir);
     const out = JSON.parse(r.stdout) as { findings: { code: string; jsonPointer: string }[] };
-    expect(out.findings.map((f) => `${f.code}@${f.jsonPointer}`)).toEqual(['ignored-key@/0/__proto__', 'ignored-key@/0/constructor']);
+    expect(out.findings.map((f) => `${f.code}@${f.jsonPointer}`)).toEqual([
+      'ignored-key@/0/__proto__',
+      'ignored-key@/0/constructor',
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
     const m = await run(['merge', 'in', '-o', 'out', '--format', 'legacy'], dir);
     expect(m.code).toBe(0);
-    expect(JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(dir, 'out', 'reflect-config.json'), 'utf8')))).toEqual([{ name: 'a.B' }]);
+    expect(
+      JSON.parse(
+        await import('node:fs').then((fs) => fs.readFileSync(join(dir, 'out', 'reflect-config.json'), 'utf8')),
+      ),
+    ).toEqual([{ name: 'a.B' }]);
   });
 
   it('a 100 MB file with a syntax error near its end', async () => {
     const path = join(dir, 'big', 'reflect-config.json');
     await mkdir(join(dir, 'big'));
     const handle = await open(path, 'w');
-    const entry = '  {"name": "com.example.generated.Type0000000", "allDeclaredFields": true, "methods": [{"name": "<init>", "parameterTypes": []}]},\n';
+    const entry =
+      '  {"name": "com.example.generated.Type0000000", "allDeclaredFields": true, "methods": [{"name": "<init>", "parameterTypes": []}]},\n';
     const count = Math.ceil((100 * 1024 * 1024) / entry.length);
     const chunk = entry.repeat(10_000);
     await handle.write('[\n');
@@ -87,7 +103,9 @@ describe('bad input', () => {
     const r = await run(['validate', 'big'], dir);
     expect(r.code).toBe(1);
     const line = 2 + Math.ceil(count / 10_000) * 10_000;
-    expect(r.stdout).toContain(`big/reflect-config.json:${line}:18: error [json-syntax] expected a property name in double quotes, found ","`);
+    expect(r.stdout).toContain(
+      `big/reflect-config.json:${line}:18: error [json-syntax] expected a property name in double quotes, found ","`,
+    );
   }, 120_000);
 
   it('a file over the configured size limit', async () => {
@@ -95,21 +113,27 @@ describe('bad input', () => {
     await put('ni-config.jsonc', '{ "maxFileSize": 1000 }');
     const r = await run(['validate', 'in'], dir);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/in\/reflect-config\.json:1:1: error \[too-large\] the file has 2002 bytes; expected at most 1000/);
+    expect(r.stdout).toMatch(
+      /in\/reflect-config\.json:1:1: error \[too-large\] the file has 2002 bytes; expected at most 1000/,
+    );
   });
 
   it('a directory with no known files', async () => {
     await put('empty/notes.txt', 'hello');
     const r = await run(['validate', 'empty'], dir);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/empty:1:1: error \[no-metadata\] found no metadata files in this directory; expected one of reflect-config\.json/);
+    expect(r.stdout).toMatch(
+      /empty:1:1: error \[no-metadata\] found no metadata files in this directory; expected one of reflect-config\.json/,
+    );
     expect(await convertFails('empty')).toMatch(/no-metadata/);
   });
 
   it('a path that does not exist', async () => {
     const r = await run(['validate', 'missing/reflect-config.json'], dir);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/missing\/reflect-config\.json:1:1: error \[unreadable\] cannot read it: no such file or directory/);
+    expect(r.stdout).toMatch(
+      /missing\/reflect-config\.json:1:1: error \[unreadable\] cannot read it: no such file or directory/,
+    );
   });
 
   it('bytes that are not UTF-8', async () => {
@@ -120,7 +144,10 @@ describe('bad input', () => {
   });
 
   it('nesting deep enough to exhaust a recursive reader', async () => {
-    await put('in/reachability-metadata.json', `{"foreign": {"downcalls": ${'['.repeat(200_000)}${']'.repeat(200_000)}}}`);
+    await put(
+      'in/reachability-metadata.json',
+      `{"foreign": {"downcalls": ${'['.repeat(200_000)}${']'.repeat(200_000)}}}`,
+    );
     const r = await run(['validate', 'in'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/error \[schema\] expected the foreign-function metadata to nest at most 64 levels/);
@@ -153,7 +180,10 @@ describe('bad input', () => {
 
   it('control characters and bidi overrides in names reach no terminal, comment or annotation raw', async () => {
     await put('old/reflect-config.json', '[]');
-    await put('new/reflect-config.json', JSON.stringify([{ name: 'a.\u001b[2Jb c' }, { name: 'x.Evil\u202eTxt.exe' }, { name: 'p.Q\nR' }]));
+    await put(
+      'new/reflect-config.json',
+      JSON.stringify([{ name: 'a.\u001b[2Jb c' }, { name: 'x.Evil\u202eTxt.exe' }, { name: 'p.Q\nR' }]),
+    );
     const outputs = [
       await run(['validate', 'new'], dir),
       await run(['validate', 'new', '--format', 'github'], dir),
@@ -164,6 +194,11 @@ describe('bad input', () => {
     for (const r of outputs) expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u202e\r]|Q\nR/);
     expect(outputs[0]!.stdout).toContain("'a.\\u001b[2Jb c': the name contains white space");
     expect(outputs[2]!.stdout).toContain('+ x.Evil\\u202eTxt.exe');
-    expect(outputs[4]!.stdout.split('\n').filter((l) => l !== '').every((l) => l.startsWith('::'))).toBe(true);
+    expect(
+      outputs[4]!.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .every((l) => l.startsWith('::')),
+    ).toBe(true);
   });
 });

@@ -39,7 +39,10 @@ describe('validate', () => {
 
   it('--json is the documented contract, with positions', async () => {
     await mkdir(join(dir, 'e'));
-    await writeFile(join(dir, 'e', 'reachability-metadata.json'), '{\n  "reflection": [\n    {"type": "a.B", "condition": {"typeReachable": "c.D"}}\n  ]\n}\n');
+    await writeFile(
+      join(dir, 'e', 'reachability-metadata.json'),
+      '{\n  "reflection": [\n    {"type": "a.B", "condition": {"typeReachable": "c.D"}}\n  ]\n}\n',
+    );
     const r = await run(['validate', '--json', 'e'], dir);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as ValidateJson;
@@ -67,7 +70,9 @@ describe('validate', () => {
     await writeFile(join(dir, 'g', 'reflect-config.json'), '[\n  {"name": "a/B"}\n]');
     const r = await run(['validate', '--format', 'github', 'g'], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe("::error file=g/reflect-config.json,line=2,col=4,title=bad-class-name::'a/B': '/' is not a package separator in a class name (expected 'a.B')\n");
+    expect(r.stdout).toBe(
+      "::error file=g/reflect-config.json,line=2,col=4,title=bad-class-name::'a/B': '/' is not a package separator in a class name (expected 'a.B')\n",
+    );
   });
 
   it('reads stdin for -', async () => {
@@ -79,7 +84,10 @@ describe('validate', () => {
   it('finds files that native-image.properties wires in under other names', async () => {
     const meta = join(dir, 'lib', 'META-INF', 'native-image', 'g', 'a');
     await mkdir(meta, { recursive: true });
-    await writeFile(join(meta, 'native-image.properties'), 'Args = --initialize-at-build-time=clojure \\\n  -H:ReflectionConfigurationResources=${.}/reflection-custom.json\n');
+    await writeFile(
+      join(meta, 'native-image.properties'),
+      'Args = --initialize-at-build-time=clojure \\\n  -H:ReflectionConfigurationResources=${.}/reflection-custom.json\n',
+    );
     await writeFile(join(meta, 'reflection-custom.json'), '[{"name": "x.Y", "bogus": true}]');
     const r = await run(['validate', '--json', 'lib'], dir);
     const out = JSON.parse(r.stdout) as ValidateJson;
@@ -96,10 +104,12 @@ describe('convert and merge', () => {
     for (const f of ['reachability-metadata.json', 'resource-config.json']) expect(read(`a/${f}`)).toBe(read(`b/${f}`));
   });
 
-  it('merge keeps the inputs\' format when they agree, and says what it wrote', async () => {
+  it("merge keeps the inputs' format when they agree, and says what it wrote", async () => {
     const r = await run(['merge', 'runs', '-o', 'legacy-out'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/wrote legacy metadata \(10 reflection, 1 jni, 1 serialization, 3 resources, 1 bundles\) to 6 files\n$/);
+    expect(r.stderr).toMatch(
+      /wrote legacy metadata \(10 reflection, 1 jni, 1 serialization, 3 resources, 1 bundles\) to 6 files\n$/,
+    );
     expect(JSON.parse(read('legacy-out/proxy-config.json'))).toEqual([{ interfaces: ['example.OrderRepository'] }]);
     // a second identical run changes nothing on disk
     const again = await run(['merge', 'runs', '-o', 'legacy-out', '--json'], dir);
@@ -121,7 +131,10 @@ describe('convert and merge', () => {
 
   it('carries through what validate would flag, and says so, but refuses input it cannot read', async () => {
     await mkdir(join(dir, 'odd'));
-    await writeFile(join(dir, 'odd', 'reflect-config.json'), '[{"name": " a.B"}, {"name": "c.D", "condition": {"typeReachable": "x.Y$$Lambda$1/0x01"}}]');
+    await writeFile(
+      join(dir, 'odd', 'reflect-config.json'),
+      '[{"name": " a.B"}, {"name": "c.D", "condition": {"typeReachable": "x.Y$$Lambda$1/0x01"}}]',
+    );
     const r = await run(['merge', 'odd', '-o', 'out'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/error \[bad-class-name\] ' a\.B': the name has leading or trailing white space/);
@@ -129,7 +142,9 @@ describe('convert and merge', () => {
     await writeFile(join(dir, 'odd', 'jni-config.json'), '[{"name": 1}]');
     const bad = await run(['merge', 'odd', '-o', 'out2'], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/odd\/jni-config\.json:1:\d+: error \[wrong-type\][\s\S]*part of the input could not be read; nothing was written/);
+    expect(bad.stderr).toMatch(
+      /odd\/jni-config\.json:1:\d+: error \[wrong-type\][\s\S]*part of the input could not be read; nothing was written/,
+    );
     expect(existsSync(join(dir, 'out2'))).toBe(false);
   });
 
@@ -150,7 +165,19 @@ describe('convert and merge', () => {
   });
 
   it('names everything the unified format cannot hold', async () => {
-    const r = await run(['convert', join(REFERENCE, 'examples', 'legacy', 'serialization-config.json'), join(REFERENCE, 'examples', 'legacy', 'reflect-config.json'), '--to', 'unified', '-o', 'u', '--json'], dir);
+    const r = await run(
+      [
+        'convert',
+        join(REFERENCE, 'examples', 'legacy', 'serialization-config.json'),
+        join(REFERENCE, 'examples', 'legacy', 'reflect-config.json'),
+        '--to',
+        'unified',
+        '-o',
+        'u',
+        '--json',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as CombineJson;
     expect(out.notes.map((n) => n.code)).toEqual(['implied-queries', 'side-file']);
@@ -158,13 +185,17 @@ describe('convert and merge', () => {
       'lambda-capturing type com.example.Lambdas',
       'serialization com.example.CacheEntry (if com.example.Cache) with customTargetConstructorClass java.lang.Object',
     ]);
-    expect(JSON.parse(read('u/serialization-config.json')).lambdaCapturingTypes).toEqual([{ name: 'com.example.Lambdas' }]);
+    expect(JSON.parse(read('u/serialization-config.json')).lambdaCapturingTypes).toEqual([
+      { name: 'com.example.Lambdas' },
+    ]);
   });
 
   it('refuses bad usage with exit 2', async () => {
     expect((await run(['convert', 'runs', '-o', 'x'], dir)).code).toBe(2);
     expect((await run(['convert', 'runs', '--to', 'yaml', '-o', 'x'], dir)).code).toBe(2);
-    expect((await run(['merge', 'runs', '-o', 'x.json', '--format', 'legacy'], dir)).stderr).toMatch(/-o must name a directory/);
+    expect((await run(['merge', 'runs', '-o', 'x.json', '--format', 'legacy'], dir)).stderr).toMatch(
+      /-o must name a directory/,
+    );
     expect((await run(['frobnicate'], dir)).code).toBe(2);
     expect((await run(['validate'], dir)).stderr).toMatch(/no input paths/);
   });

@@ -19,7 +19,10 @@ let cleanup: () => Promise<void>;
 beforeEach(async () => ({ dir, cleanup } = await tempDir()));
 afterEach(async () => cleanup());
 
-const HOLY = join(CORPUS, 'others/FieryCod__holy-lambda/7484c85/modules/holy-lambda-babashka-tasks/resources/native-configuration');
+const HOLY = join(
+  CORPUS,
+  'others/FieryCod__holy-lambda/7484c85/modules/holy-lambda-babashka-tasks/resources/native-configuration',
+);
 const MICRO = join(CORPUS, 'others/rafaeldelboni__microservice-graalvm');
 const LEGACY = join(CORPUS, 'reachability/legacy-2026-03-13/metadata');
 const UNIFIED = join(CORPUS, 'reachability/unified-2026-05-22/metadata');
@@ -27,7 +30,18 @@ const golden = (name: string): string => join(REPO, 'fixtures', 'diff', name);
 
 describe('diff on real pairs (goldens)', () => {
   it('holy-lambda raw vs cleaned, as a PR comment', async () => {
-    const r = await run(['diff', join(HOLY, 'reflect-config.orig.json'), join(HOLY, 'reflect-config.json'), '--format', 'markdown', '--title', 'holy-lambda tasks: raw → cleaned'], dir);
+    const r = await run(
+      [
+        'diff',
+        join(HOLY, 'reflect-config.orig.json'),
+        join(HOLY, 'reflect-config.json'),
+        '--format',
+        'markdown',
+        '--title',
+        'holy-lambda tasks: raw → cleaned',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     await expect(r.stdout).toMatchFileSnapshot(golden('holy-lambda-tasks.md'));
   });
@@ -39,14 +53,35 @@ describe('diff on real pairs (goldens)', () => {
 
   it('a bibcal hand prune (stale tools.logging entries)', async () => {
     const bib = join(CORPUS, 'others/johanthoren__bibcal');
-    const r = await run(['diff', join(bib, 'a9d13c2'), join(bib, '9c40db3'), '--format', 'markdown', '--title', 'bibcal a9d13c2 → 9c40db3'], dir);
+    const r = await run(
+      [
+        'diff',
+        join(bib, 'a9d13c2'),
+        join(bib, '9c40db3'),
+        '--format',
+        'markdown',
+        '--title',
+        'bibcal a9d13c2 → 9c40db3',
+      ],
+      dir,
+    );
     await expect(r.stdout).toMatchFileSnapshot(golden('bibcal-prune.md'));
   });
 
   it('a library in both corpus snapshots: only what the migration really changed shows', async () => {
-    const hikari = await run(['diff', join(LEGACY, 'com.zaxxer/HikariCP/5.0.1'), join(UNIFIED, 'com.zaxxer/HikariCP/5.0.1')], dir);
+    const hikari = await run(
+      ['diff', join(LEGACY, 'com.zaxxer/HikariCP/5.0.1'), join(UNIFIED, 'com.zaxxer/HikariCP/5.0.1')],
+      dir,
+    );
     expect(hikari.stdout).toBe('no semantic differences\n');
-    const logback = await run(['diff', join(LEGACY, 'ch.qos.logback/logback-classic/1.5.7'), join(UNIFIED, 'ch.qos.logback/logback-classic/1.5.7')], dir);
+    const logback = await run(
+      [
+        'diff',
+        join(LEGACY, 'ch.qos.logback/logback-classic/1.5.7'),
+        join(UNIFIED, 'ch.qos.logback/logback-classic/1.5.7'),
+      ],
+      dir,
+    );
     await expect(logback.stdout).toMatchFileSnapshot(golden('logback-classic-1.5.7-migration.txt'));
   });
 });
@@ -57,7 +92,11 @@ describe('diff semantics', () => {
     const failures: string[] = [];
     for (const f of corpusFiles().filter((x) => FILE_KINDS[x.kind].format === 'legacy')) {
       const legacy = loadFile(f.path, f.kind).set;
-      const convertedText = [...emitUnified(legacy).files].map(([name, value]) => ({ file: name, text: toJsonText(value), kind: kindOfFileName(name) }));
+      const convertedText = [...emitUnified(legacy).files].map(([name, value]) => ({
+        file: name,
+        text: toJsonText(value),
+        kind: kindOfFileName(name),
+      }));
       const converted = loadSources(convertedText).set;
       const d = diffSets(unifiedView(legacy), unifiedView(converted));
       if (d.changes.length > 0) failures.push(`${f.rel}: ${d.changes[0]!.kind} ${d.changes[0]!.entry}`);
@@ -70,9 +109,15 @@ describe('diff semantics', () => {
     before.addType('reflection', { type: { kind: 'class', name: 'app.Model' } });
     const after = new ConfigBuilder();
     after.addType('reflection', { type: { kind: 'class', name: 'app.Model' }, groups: { declaredMethods: 2 } });
-    after.addType('reflection', { type: { kind: 'class', name: 'app.Plain' }, methods: [{ name: 'run', params: [], access: 2 }] });
+    after.addType('reflection', {
+      type: { kind: 'class', name: 'app.Plain' },
+      methods: [{ name: 'run', params: [], access: 2 }],
+    });
     after.addType('reflection', { type: { kind: 'class', name: 'app.Unsafe' }, flags: ['unsafeAllocated'] });
-    after.addType('reflection', { type: { kind: 'class', name: 'sun.misc.Unsafe' }, fields: [{ name: 'theUnsafe', allowWrite: false, allowUnsafeAccess: false }] });
+    after.addType('reflection', {
+      type: { kind: 'class', name: 'sun.misc.Unsafe' },
+      fields: [{ name: 'theUnsafe', allowWrite: false, allowUnsafeAccess: false }],
+    });
     after.addType('reflection', { type: { kind: 'proxy', interfaces: ['app.Repo'] } });
     after.addType('jni', { type: { kind: 'class', name: 'app.Native' } });
     after.addSerialization({ type: { kind: 'class', name: 'app.Event' } });
@@ -94,7 +139,11 @@ describe('diff semantics', () => {
 
   it('keeps the markdown under the comment limit with a truncation notice', () => {
     const after = new ConfigBuilder();
-    for (let i = 0; i < 4000; i++) after.addType('reflection', { type: { kind: 'class', name: `com.example.generated.pkg${i % 50}.Type${i}` }, methods: [{ name: 'run', params: ['java.lang.String'], access: 2 }] });
+    for (let i = 0; i < 4000; i++)
+      after.addType('reflection', {
+        type: { kind: 'class', name: `com.example.generated.pkg${i % 50}.Type${i}` },
+        methods: [{ name: 'run', params: ['java.lang.String'], access: 2 }],
+      });
     const text = renderMarkdown(diffSets(new ConfigBuilder().build(), after.build()), 'big', false);
     expect(text.length).toBeLessThan(MARKDOWN_LIMIT);
     expect(text).toMatch(/> \*\*Truncated:\*\* \d+ of 4000 changes are not shown/);
@@ -107,7 +156,10 @@ describe('diff output formats and options', () => {
     await mkdir(join(dir, 'old'));
     await mkdir(join(dir, 'new'));
     await writeFile(join(dir, 'old', 'reflect-config.json'), '[{"name": "app.A"}]\n');
-    await writeFile(join(dir, 'new', 'reachability-metadata.json'), '{\n  "reflection": [\n    {"type": "app.A"},\n    {"type": "sun.misc.Unsafe", "fields": [{"name": "theUnsafe"}]}\n  ]\n}\n');
+    await writeFile(
+      join(dir, 'new', 'reachability-metadata.json'),
+      '{\n  "reflection": [\n    {"type": "app.A"},\n    {"type": "sun.misc.Unsafe", "fields": [{"name": "theUnsafe"}]}\n  ]\n}\n',
+    );
   }
 
   it('json follows its schema; --exit-code and --stat', async () => {
@@ -118,17 +170,22 @@ describe('diff output formats and options', () => {
     expect(validateDiffOutput(out)).toBe(true);
     expect(out.changes.map((c) => c.entry)).toEqual(['sun.misc.Unsafe']);
     expect((await run(['diff', 'old', 'old', '--exit-code'], dir)).code).toBe(0);
-    expect((await run(['diff', 'old', 'new', '--stat'], dir)).stdout).toBe('1 added, 0 removed, 0 changed, 0 moved\n  reflection: +1 -0 ~0\n');
+    expect((await run(['diff', 'old', 'new', '--stat'], dir)).stdout).toBe(
+      '1 added, 0 removed, 0 changed, 0 moved\n  reflection: +1 -0 ~0\n',
+    );
   });
 
   it('github annotations point at the file and line in the new files', async () => {
     await pair();
     const r = await run(['diff', 'old', 'new', '--format', 'github'], dir);
-    expect(r.stdout).toBe('::warning file=new/reachability-metadata.json,line=4,title=reflection%3A added sun.misc.Unsafe::[sensitive-package] touches a security-sensitive package%0A+ field theUnsafe\n');
+    expect(r.stdout).toBe(
+      '::warning file=new/reachability-metadata.json,line=4,title=reflection%3A added sun.misc.Unsafe::[sensitive-package] touches a security-sensitive package%0A+ field theUnsafe\n',
+    );
   });
 
   it('reads git revisions without a checkout, and says what is wrong with bad ones', async () => {
-    const g = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
+    const g = (...args: string[]): string =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
     const notRepo = await run(['diff', '--base', 'HEAD', 'meta'], dir);
     expect(notRepo.code).toBe(2);
     expect(notRepo.stderr).toMatch(/is not in a git repository/);
@@ -137,7 +194,10 @@ describe('diff output formats and options', () => {
     await writeFile(join(dir, 'meta', 'reflect-config.json'), '[{"name": "app.A"}]\n');
     g('add', '.');
     g('commit', '-qm', 'one');
-    await writeFile(join(dir, 'meta', 'reflect-config.json'), '[{"name": "app.A"}, {"name": "app.B", "allDeclaredFields": true}]\n');
+    await writeFile(
+      join(dir, 'meta', 'reflect-config.json'),
+      '[{"name": "app.A"}, {"name": "app.B", "allDeclaredFields": true}]\n',
+    );
     const r = await run(['diff', '--base', 'HEAD', 'meta', '--exit-code'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\+ reflection: app\.B {2}\[all-flag\]/);
@@ -145,7 +205,9 @@ describe('diff output formats and options', () => {
     expect((await run(['diff'], dir)).stdout).toMatch(/1 added/);
     g('add', '.');
     g('commit', '-qm', 'two');
-    expect((await run(['diff', '--base', 'HEAD~1', '--head', 'HEAD', 'meta', '--stat'], dir)).stdout).toMatch(/^1 added/);
+    expect((await run(['diff', '--base', 'HEAD~1', '--head', 'HEAD', 'meta', '--stat'], dir)).stdout).toMatch(
+      /^1 added/,
+    );
     const unknown = await run(['diff', '--base', 'no-such-branch', 'meta'], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown revision 'no-such-branch'/);

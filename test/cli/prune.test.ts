@@ -8,7 +8,10 @@ import type { PruneJson } from '../../src/cli/commands/prune.js';
 import { CORPUS } from '../helpers.js';
 import { run, tempDir } from './harness.js';
 
-const HOLY_TASKS = join(CORPUS, 'others/FieryCod__holy-lambda/7484c85/modules/holy-lambda-babashka-tasks/resources/native-configuration');
+const HOLY_TASKS = join(
+  CORPUS,
+  'others/FieryCod__holy-lambda/7484c85/modules/holy-lambda-babashka-tasks/resources/native-configuration',
+);
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -22,11 +25,27 @@ afterEach(async () => cleanup());
 
 describe('prune', () => {
   it('removes noise, explains each removal and counts per rule', async () => {
-    const r = await run(['prune', 'raw', '--preset', 'clojure', 'default', '--trace', join(HOLY_TASKS, 'traces.json'), '--explain', '-o', 'out'], dir);
+    const r = await run(
+      [
+        'prune',
+        'raw',
+        '--preset',
+        'clojure',
+        'default',
+        '--trace',
+        join(HOLY_TASKS, 'traces.json'),
+        '--explain',
+        '-o',
+        'out',
+      ],
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^removed reflection clojure\.core__init {2}\[clojure\/N1\] namespace init class/m);
     expect(r.stderr).toMatch(/^ +\d+ {2}clojure\/N1$/m);
-    expect(r.stderr).toMatch(/pruned \d+ entries by \d+ rule\(s\) \(presets: clojure, launcher, hidden-classes, class-resources, lambda-runtime, default\)/);
+    expect(r.stderr).toMatch(
+      /pruned \d+ entries by \d+ rule\(s\) \(presets: clojure, launcher, hidden-classes, class-resources, lambda-runtime, default\)/,
+    );
     const out = JSON.parse(readFileSync(join(dir, 'out', 'reflect-config.json'), 'utf8')) as { name: string }[];
     expect(out.some((e) => e.name.endsWith('__init'))).toBe(false);
     expect(out.map((e) => e.name)).toContain('java.util.Properties');
@@ -37,7 +56,9 @@ describe('prune', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as PruneJson;
     expect(out.before.reflection).toBe(211);
-    expect(out.after.reflection).toBe(out.before.reflection! - out.removed.filter((x) => x.whole && x.section === 'reflection').length);
+    expect(out.after.reflection).toBe(
+      out.before.reflection! - out.removed.filter((x) => x.whole && x.section === 'reflection').length,
+    );
     expect(Object.values(out.counts).reduce((a, b) => a + b, 0)).toBe(out.removed.length);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
@@ -59,7 +80,15 @@ describe('prune', () => {
     const r = await run(['prune', 'raw', '--library-config', 'lib.jar', '--dry-run', '--json'], dir);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as PruneJson;
-    expect(out.removed).toEqual([{ section: 'reflection', entry: 'java.util.Properties', rule: 'library:lib.jar', reason: 'lib.jar ships this itself (N16)', whole: true }]);
+    expect(out.removed).toEqual([
+      {
+        section: 'reflection',
+        entry: 'java.util.Properties',
+        rule: 'library:lib.jar',
+        reason: 'lib.jar ships this itself (N16)',
+        whole: true,
+      },
+    ]);
   });
 
   it('names both the keep file and the rule when a pin wins', async () => {
@@ -72,7 +101,9 @@ describe('prune', () => {
   it('refuses an unknown preset, naming the valid ones', async () => {
     const r = await run(['prune', 'raw', '--preset', 'clojur', '-o', 'out'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown preset 'clojur'; the presets are clojure, launcher, hidden-classes, class-resources, lambda-runtime, default/);
+    expect(r.stderr).toMatch(
+      /unknown preset 'clojur'; the presets are clojure, launcher, hidden-classes, class-resources, lambda-runtime, default/,
+    );
   });
 
   it('refuses rule files with syntax errors or regexes that do not compile, with positions', async () => {

@@ -13,7 +13,10 @@ const LAYOUT = 'src/main/resources/META-INF/native-image/com.example/hello';
 beforeEach(async () => {
   ({ dir, cleanup } = await tempDir());
   await cp(join(REPO, 'examples', 'hello-lambda', 'agent-output'), join(dir, 'runs'), { recursive: true });
-  await writeFile(join(dir, 'ni-config.jsonc'), '{\n  // the function\n  "write": { "group": "com.example", "artifact": "hello", "args": ["--initialize-at-build-time=example", "--enable-url-protocols=http"] }\n}\n');
+  await writeFile(
+    join(dir, 'ni-config.jsonc'),
+    '{\n  // the function\n  "write": { "group": "com.example", "artifact": "hello", "args": ["--initialize-at-build-time=example", "--enable-url-protocols=http"] }\n}\n',
+  );
 });
 afterEach(async () => cleanup());
 
@@ -25,12 +28,19 @@ describe('write', () => {
     const r = await run(['write', 'runs', '--format', 'unified'], dir);
     expect(r.code).toBe(0);
     expect(await files()).toEqual(['native-image.properties', 'reachability-metadata.json', 'resource-config.json']);
-    expect(read('native-image.properties')).toMatch(/^Args = --initialize-at-build-time=example \\\n {7}--enable-url-protocols=http\n$/m);
+    expect(read('native-image.properties')).toMatch(
+      /^Args = --initialize-at-build-time=example \\\n {7}--enable-url-protocols=http\n$/m,
+    );
     expect((await run(['write', 'runs', '--format', 'unified', '--check'], dir)).code).toBe(0);
     const changed = await run(['write', 'runs/run-1', '--format', 'unified', '--check'], dir);
     expect(changed.code).toBe(1);
-    expect(changed.stderr).toMatch(/differs from what would be written:\n {2}reachability-metadata\.json: \d+ entr(y|ies) added, \d+ removed/);
-    await writeFile(join(dir, 'ni-config.jsonc'), '{ "write": { "group": "com.example", "artifact": "hello", "args": ["--initialize-at-build-time=example"] } }');
+    expect(changed.stderr).toMatch(
+      /differs from what would be written:\n {2}reachability-metadata\.json: \d+ entr(y|ies) added, \d+ removed/,
+    );
+    await writeFile(
+      join(dir, 'ni-config.jsonc'),
+      '{ "write": { "group": "com.example", "artifact": "hello", "args": ["--initialize-at-build-time=example"] } }',
+    );
     const props = await run(['write', 'runs', '--format', 'unified', '--check'], dir);
     expect(props.code).toBe(1);
     expect(props.stderr).toContain('  native-image.properties: changed\n    @@ -');
@@ -48,7 +58,9 @@ describe('write', () => {
     const props = read('native-image.properties');
     expect(props).toContain('# hand-written\nImageName = bootstrap\n');
     expect(props).toContain('JavaArgs = -Xmx4g\n');
-    expect(props).toMatch(/Args = --initialize-at-build-time=example \\\n {7}--enable-url-protocols=http \\\n {7}-H:ReflectionConfigurationResources=\$\{\.\}\/custom\.json\n/);
+    expect(props).toMatch(
+      /Args = --initialize-at-build-time=example \\\n {7}--enable-url-protocols=http \\\n {7}-H:ReflectionConfigurationResources=\$\{\.\}\/custom\.json\n/,
+    );
   });
 
   it('removes the files an earlier write made when the format changes, and others only with --force', async () => {
@@ -58,13 +70,23 @@ describe('write', () => {
     const r = await run(['write', 'runs', '--format', 'unified'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/predefined-classes-config\.json was not written by ni-config and is kept/);
-    expect(await files()).toEqual(['native-image.properties', 'predefined-classes-config.json', 'reachability-metadata.json', 'resource-config.json']);
+    expect(await files()).toEqual([
+      'native-image.properties',
+      'predefined-classes-config.json',
+      'reachability-metadata.json',
+      'resource-config.json',
+    ]);
     expect((await run(['write', 'runs', '--format', 'unified', '--force'], dir)).code).toBe(0);
     expect(await files()).toEqual(['native-image.properties', 'reachability-metadata.json', 'resource-config.json']);
   });
 
   it('refuses coordinates that would leave the root', async () => {
-    for (const [flag, value] of [['--group', '../etc'], ['--artifact', 'a/b'], ['--group', '..'], ['--artifact', 'x\\y']] as const) {
+    for (const [flag, value] of [
+      ['--group', '../etc'],
+      ['--artifact', 'a/b'],
+      ['--group', '..'],
+      ['--artifact', 'x\\y'],
+    ] as const) {
       const r = await run(['write', 'runs', flag, value], dir);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/path separator|not a directory name/);
@@ -89,7 +111,16 @@ describe('replaceFileSet', () => {
     // as left by a process killed between two renames: a already replaced, b's temp waiting
     await writeFile(join(d, 'a.json'), 'new a');
     await writeFile(join(d, '.b.json.1-x.tmp'), 'new b');
-    await writeFile(join(d, JOURNAL), JSON.stringify({ renames: [{ from: '.a.json.1-x.tmp', to: 'a.json' }, { from: '.b.json.1-x.tmp', to: 'b.json' }], deletions: ['c.json'] }));
+    await writeFile(
+      join(d, JOURNAL),
+      JSON.stringify({
+        renames: [
+          { from: '.a.json.1-x.tmp', to: 'a.json' },
+          { from: '.b.json.1-x.tmp', to: 'b.json' },
+        ],
+        deletions: ['c.json'],
+      }),
+    );
     await writeFile(join(d, 'c.json'), 'stale');
     expect(await recover(d)).toBe(true);
     expect((await readdir(d)).sort()).toEqual(['a.json', 'b.json']);
@@ -100,7 +131,16 @@ describe('replaceFileSet', () => {
     const d = join(dir, 'set');
     await mkdir(join(d, 'b.json'), { recursive: true }); // a directory where a file must go
     await writeFile(join(d, 'a.json'), 'old a');
-    await expect(replaceFileSet(d, new Map([['a.json', 'new a'], ['b.json', 'new b']]), [])).rejects.toThrow();
+    await expect(
+      replaceFileSet(
+        d,
+        new Map([
+          ['a.json', 'new a'],
+          ['b.json', 'new b'],
+        ]),
+        [],
+      ),
+    ).rejects.toThrow();
     expect((await readdir(d)).sort()).toEqual(['a.json', 'b.json']);
     expect(readFileSync(join(d, 'a.json'), 'utf8')).toBe('old a');
   });

@@ -5,12 +5,28 @@
 import { describe, expect, it } from 'vitest';
 import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit.js';
 import { FILE_KINDS, kindOfFileName } from '../../src/model/kinds.js';
-import { Access, ConfigBuilder, MEMBER_GROUP_NAMES, type ConfigSet, type TypeEntry, type TypeFlag } from '../../src/model/model.js';
+import {
+  Access,
+  ConfigBuilder,
+  MEMBER_GROUP_NAMES,
+  type ConfigSet,
+  type TypeEntry,
+  type TypeFlag,
+} from '../../src/model/model.js';
 import { schemaFindings } from '../../src/ops/schema.js';
 import { loadSources } from '../../src/ops/load.js';
 import { canonical, corpusFiles, loadFile, roundTripLegacy, roundTripUnified } from '../helpers.js';
 
-const STRUCTURAL = new Set(['json-syntax', 'json-bom', 'json-comment', 'wrong-type', 'missing-key', 'unknown-file', 'schema', 'unreadable']);
+const STRUCTURAL = new Set([
+  'json-syntax',
+  'json-bom',
+  'json-comment',
+  'wrong-type',
+  'missing-key',
+  'unknown-file',
+  'schema',
+  'unreadable',
+]);
 const files = corpusFiles();
 const legacy = files.filter((f) => FILE_KINDS[f.kind].format === 'legacy');
 const unified = files.filter((f) => f.kind === 'unified');
@@ -46,7 +62,8 @@ function keptInUnified(t: TypeEntry, forJni: boolean): TypeEntry {
  */
 function expectedAfterUnified(s: ConfigSet): ConfigSet {
   const b = new ConfigBuilder();
-  const key = (t: { condition: string; type: TypeEntry['type'] }): string => `${t.condition}\u0000${JSON.stringify(t.type)}`;
+  const key = (t: { condition: string; type: TypeEntry['type'] }): string =>
+    `${t.condition}\u0000${JSON.stringify(t.type)}`;
   const jniKeys = new Set(s.jni.map(key));
   for (const t of s.reflection) {
     b.addType('reflection', keptInUnified(t, false));
@@ -66,14 +83,17 @@ function expectedAfterUnified(s: ConfigSet): ConfigSet {
 describe('the shared corpus', () => {
   it('holds the expected files', () => {
     expect(files.length).toBeGreaterThan(2000);
-    expect(new Set(files.map((f) => f.kind))).toEqual(new Set(['reflect', 'jni', 'resource', 'proxy', 'serialization', 'predefined', 'unified']));
+    expect(new Set(files.map((f) => f.kind))).toEqual(
+      new Set(['reflect', 'jni', 'resource', 'proxy', 'serialization', 'predefined', 'unified']),
+    );
   });
 
   it('loads every file without a structural error', () => {
     const failures: string[] = [];
     for (const f of files) {
       const { file } = loadFile(f.path, f.kind);
-      for (const finding of file.findings) if (STRUCTURAL.has(finding.code)) failures.push(`${f.rel}: ${finding.code} ${finding.message}`);
+      for (const finding of file.findings)
+        if (STRUCTURAL.has(finding.code)) failures.push(`${f.rel}: ${finding.code} ${finding.message}`);
     }
     expect(failures).toEqual([]);
   });
@@ -138,7 +158,8 @@ describe('the shared corpus', () => {
       const a = canonical(strip(set));
       const b = canonical(strip(after));
       if (a !== b) failures.push(`${f.rel}: ${firstDifference(a, b)}`);
-      if (set.comments.length > 0 && !emitted.notes.some((n) => n.code === 'dropped-comments')) failures.push(`${f.rel}: comments dropped without a note`);
+      if (set.comments.length > 0 && !emitted.notes.some((n) => n.code === 'dropped-comments'))
+        failures.push(`${f.rel}: comments dropped without a note`);
     }
     expect(failures).toEqual([]);
   });
@@ -148,10 +169,20 @@ describe('the shared corpus', () => {
     for (const f of files) {
       const { set } = loadFile(f.path, f.kind);
       for (const emitted of [emitLegacy(set), emitUnified(set)]) {
-        const sources = [...emitted.files].map(([name, value]) => ({ file: name, text: toJsonText(value), kind: kindOfFileName(name) }));
+        const sources = [...emitted.files].map(([name, value]) => ({
+          file: name,
+          text: toJsonText(value),
+          kind: kindOfFileName(name),
+        }));
         const r = loadSources(sources, { schema: schemaFindings });
         for (const x of r.findings) {
-          if (x.code === 'schema' || x.code === 'ignored-key' || x.code === 'missing-key' || x.code === 'wrong-type' || x.code === 'wrong-condition-key') {
+          if (
+            x.code === 'schema' ||
+            x.code === 'ignored-key' ||
+            x.code === 'missing-key' ||
+            x.code === 'wrong-type' ||
+            x.code === 'wrong-condition-key'
+          ) {
             failures.push(`${f.rel} → ${x.file}${x.jsonPointer}: ${x.code} ${x.message}`);
           }
         }

@@ -9,7 +9,9 @@ import { corpusFiles } from '../helpers.js';
 
 const results = corpusFiles().map((f) => ({
   ...f,
-  findings: loadSource({ file: f.rel, text: readFileSync(f.path, 'utf8'), kind: f.kind }, new ConfigBuilder(), { schema: schemaFindings }).findings,
+  findings: loadSource({ file: f.rel, text: readFileSync(f.path, 'utf8'), kind: f.kind }, new ConfigBuilder(), {
+    schema: schemaFindings,
+  }).findings,
 }));
 
 function codesOf(relPart: string): Set<string> {
@@ -21,7 +23,9 @@ function codesOf(relPart: string): Set<string> {
 describe('validate on the shared corpus', () => {
   it('reports the hidden-class conditions of the legacy hazelcast metadata', () => {
     for (const v of ['5.2.1', '5.5.0']) {
-      expect(codesOf(`legacy-2026-03-13/metadata/com.hazelcast/hazelcast/${v}/reflect-config.json`)).toContain('hidden-class-condition');
+      expect(codesOf(`legacy-2026-03-13/metadata/com.hazelcast/hazelcast/${v}/reflect-config.json`)).toContain(
+        'hidden-class-condition',
+      );
     }
   });
 
@@ -32,8 +36,12 @@ describe('validate on the shared corpus', () => {
   });
 
   it('reports class names with stray white space (hibernate) and proxies without interfaces (envers)', () => {
-    expect(codesOf('legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-core/6.1.1.Final/reflect-config.json')).toContain('bad-class-name');
-    expect(codesOf('legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-envers/6.1.1.Final/proxy-config.json')).toContain('empty-proxy');
+    expect(
+      codesOf('legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-core/6.1.1.Final/reflect-config.json'),
+    ).toContain('bad-class-name');
+    expect(
+      codesOf('legacy-2026-03-13/metadata/org.hibernate.orm/hibernate-envers/6.1.1.Final/proxy-config.json'),
+    ).toContain('empty-proxy');
   });
 
   it('finds nothing to warn about in the clean majority', () => {
@@ -43,6 +51,12 @@ describe('validate on the shared corpus', () => {
     expect(share).toBeLessThan(0.05);
     // Every warning or error is one of the semantic checks, never a schema or parse complaint.
     const codes = new Set(flagged.flatMap((r) => r.findings.filter((f) => f.severity !== 'info').map((f) => f.code)));
-    expect([...codes].sort()).toEqual(['bad-class-name', 'duplicate-entry', 'duplicate-type', 'empty-proxy', 'hidden-class-condition']);
+    expect([...codes].sort()).toEqual([
+      'bad-class-name',
+      'duplicate-entry',
+      'duplicate-type',
+      'empty-proxy',
+      'hidden-class-condition',
+    ]);
   });
 });

@@ -16,7 +16,11 @@ const work = mkdtempSync(join(tmpdir(), 'ni-config-action-e2e-'));
 const repo = join(work, 'repo');
 let base = '';
 
-const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+  }).trim();
 
 beforeAll(() => {
   cpSync(join(REPO, 'fixtures', 'merge', 'conditions', 'a'), join(repo, 'meta'), { recursive: true });
@@ -24,7 +28,18 @@ beforeAll(() => {
   git('add', '.');
   git('commit', '-qm', 'base');
   base = git('rev-parse', 'HEAD');
-  writeFileSync(join(repo, 'meta', 'reflect-config.json'), JSON.stringify([{ name: 'example.Kept' }, { name: 'example.New', allDeclaredFields: true }, { name: 'sun.misc.Unsafe', allDeclaredMethods: true }], null, 2));
+  writeFileSync(
+    join(repo, 'meta', 'reflect-config.json'),
+    JSON.stringify(
+      [
+        { name: 'example.Kept' },
+        { name: 'example.New', allDeclaredFields: true },
+        { name: 'sun.misc.Unsafe', allDeclaredMethods: true },
+      ],
+      null,
+      2,
+    ),
+  );
   git('commit', '-qam', 'head');
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -33,15 +48,26 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function step(script: string, env: Record<string, string>) {
   const out = join(work, `output-${script}`);
   writeFileSync(out, '');
-  const r = spawnSync('bash', [join(REPO, 'action', script)], { cwd: repo, encoding: 'utf8', env: { ...process.env, NI_CONFIG_BIN: BIN, GITHUB_OUTPUT: out, RUNNER_TEMP: work, NO_COLOR: '1', ...env } });
-  const outputs = Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').filter((l) => l).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const r = spawnSync('bash', [join(REPO, 'action', script)], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, NI_CONFIG_BIN: BIN, GITHUB_OUTPUT: out, RUNNER_TEMP: work, NO_COLOR: '1', ...env },
+  });
+  const outputs = Object.fromEntries(
+    readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
 }
 
 describe('the GitHub Action', () => {
   it('names only scripts that exist and outputs its steps produce', () => {
     const yml = readFileSync(join(REPO, 'action.yml'), 'utf8');
-    for (const [, file] of yml.matchAll(/GITHUB_ACTION_PATH}?\/(action\/[\w.-]+)/g)) expect(() => readFileSync(join(REPO, file!))).not.toThrow();
+    for (const [, file] of yml.matchAll(/GITHUB_ACTION_PATH}?\/(action\/[\w.-]+)/g))
+      expect(() => readFileSync(join(REPO, file!))).not.toThrow();
     for (const [, id, name] of yml.matchAll(/steps\.(\w+)\.outputs\.([\w-]+)/g)) {
       const script = readFileSync(join(REPO, 'action', `${id}.sh`), 'utf8');
       expect(script, `${id}.sh writes ${name}`).toContain(`${name}=`);
@@ -79,7 +105,9 @@ describe('the GitHub Action', () => {
   });
 
   it('sticky comment: created once, then updated in place, other comments untouched', async () => {
-    const sticky = createRequire(import.meta.url)(join(REPO, 'action', 'sticky-comment.cjs')) as (a: unknown) => Promise<{ action: string; id: number }>;
+    const sticky = createRequire(import.meta.url)(join(REPO, 'action', 'sticky-comment.cjs')) as (
+      a: unknown,
+    ) => Promise<{ action: string; id: number }>;
     const comments: { id: number; body: string }[] = [{ id: 1, body: 'LGTM' }];
     const calls: string[] = [];
     const github = {
@@ -107,6 +135,9 @@ describe('the GitHub Action', () => {
     expect(await sticky({ github, context, file })).toEqual({ action: 'updated', id: 2 });
     expect(await sticky({ github, context, file })).toEqual({ action: 'unchanged', id: 2 });
     expect(calls).toEqual(['create #7', 'update 2']);
-    expect(comments).toEqual([{ id: 1, body: 'LGTM' }, { id: 2, body: '<!-- ni-config-diff -->\n## second\n' }]);
+    expect(comments).toEqual([
+      { id: 1, body: 'LGTM' },
+      { id: 2, body: '<!-- ni-config-diff -->\n## second\n' },
+    ]);
   });
 });

@@ -21,7 +21,10 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function java(options: string, env: NodeJS.ProcessEnv = {}) {
-  return spawnSync('java', [options, '-cp', classes, 'probe.Probe'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync('java', [options, '-cp', classes, 'probe.Probe'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }
 
 describe('the stand-in native-image agent', () => {
@@ -33,10 +36,24 @@ describe('the stand-in native-image agent', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatch(/^run-\d+-\d{8}T\d{6}Z$/);
     const dir = join(work, 'out', runs[0]!);
-    expect(readdirSync(dir).sort()).toEqual(['jni-config.json', 'predefined-classes-config.json', 'proxy-config.json', 'reflect-config.json', 'resource-config.json', 'serialization-config.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'jni-config.json',
+      'predefined-classes-config.json',
+      'proxy-config.json',
+      'reflect-config.json',
+      'resource-config.json',
+      'serialization-config.json',
+    ]);
     expect(JSON.parse(readFileSync(join(dir, 'reflect-config.json'), 'utf8'))).toEqual([
       { name: 'java.util.UUID' },
-      { name: 'probe.Probe', fields: [{ name: 'count' }], methods: [{ name: '<init>', parameterTypes: [] }, { name: 'greet', parameterTypes: ['java.lang.String', 'int'] }] },
+      {
+        name: 'probe.Probe',
+        fields: [{ name: 'count' }],
+        methods: [
+          { name: '<init>', parameterTypes: [] },
+          { name: 'greet', parameterTypes: ['java.lang.String', 'int'] },
+        ],
+      },
     ]);
     expect(readFileSync(join(dir, 'resource-config.json'), 'utf8')).toContain('"pattern":"\\\\Qconfig/app.edn\\\\E"');
   });
@@ -53,7 +70,17 @@ describe('the stand-in native-image agent', () => {
 
   it('writes periodically while the JVM runs', () => {
     const dir = join(work, 'periodic');
-    const child = spawnSync('java', [`-agentpath:${agent}=config-output-dir=${dir},config-write-period-secs=1,config-write-initial-delay-secs=0`, '-cp', classes, 'probe.Probe', 'wait'], { encoding: 'utf8', timeout: 20_000 });
+    const child = spawnSync(
+      'java',
+      [
+        `-agentpath:${agent}=config-output-dir=${dir},config-write-period-secs=1,config-write-initial-delay-secs=0`,
+        '-cp',
+        classes,
+        'probe.Probe',
+        'wait',
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
     expect(child.stdout).toContain('periodic write seen');
   });
 });

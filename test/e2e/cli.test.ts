@@ -14,8 +14,15 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function cli(args: string[], options: { cwd?: string; asUser?: boolean } = {}) {
   const argv = [process.execPath, BIN, ...args];
   // As root every file is readable; an unreadable file needs an ordinary user.
-  const command = options.asUser && process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv;
-  const r = spawnSync(command[0]!, command.slice(1), { cwd: options.cwd ?? work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const command =
+    options.asUser && process.getuid?.() === 0
+      ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv]
+      : argv;
+  const r = spawnSync(command[0]!, command.slice(1), {
+    cwd: options.cwd ?? work,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -54,7 +61,9 @@ describe('the ni-config binary', () => {
     chmodSync(file, 0o000);
     const r = cli(['validate', dir], { asUser: true });
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/locked\/reflect-config\.json:1:1: error \[unreadable\] cannot read it: permission denied/);
+    expect(r.stdout).toMatch(
+      /locked\/reflect-config\.json:1:1: error \[unreadable\] cannot read it: permission denied/,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -71,12 +80,21 @@ describe('the ni-config binary', () => {
   it('warns before reading more than its heap can hold, and says how to give it more', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ni-config-heap-'));
     try {
-      const entries = Array.from({ length: 140_000 }, (_, i) => ({ type: `com.example.C${i}`, methods: [{ name: 'get', parameterTypes: ['java.lang.String'] }] }));
+      const entries = Array.from({ length: 140_000 }, (_, i) => ({
+        type: `com.example.C${i}`,
+        methods: [{ name: 'get', parameterTypes: ['java.lang.String'] }],
+      }));
       writeFileSync(join(dir, 'reachability-metadata.json'), JSON.stringify({ reflection: entries }));
-      const small = spawnSync(process.execPath, ['--max-old-space-size=128', BIN, 'validate', dir], { encoding: 'utf8' });
-      expect(small.stderr).toMatch(/warning: the inputs hold \d+ MB of JSON; that needs about \d+ MB of memory and this Node\.js allows \d+ MB\. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=\d+/);
+      const small = spawnSync(process.execPath, ['--max-old-space-size=128', BIN, 'validate', dir], {
+        encoding: 'utf8',
+      });
+      expect(small.stderr).toMatch(
+        /warning: the inputs hold \d+ MB of JSON; that needs about \d+ MB of memory and this Node\.js allows \d+ MB\. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=\d+/,
+      );
       // a diff holds both sides
-      const diff = spawnSync(process.execPath, ['--max-old-space-size=128', BIN, 'diff', dir, dir, '--stat'], { encoding: 'utf8' });
+      const diff = spawnSync(process.execPath, ['--max-old-space-size=128', BIN, 'diff', dir, dir, '--stat'], {
+        encoding: 'utf8',
+      });
       expect(diff.stderr).toMatch(/warning: the inputs hold \d+ MB of JSON/);
       const normal = spawnSync(process.execPath, [BIN, 'validate', dir], { encoding: 'utf8' });
       expect(normal.status).toBe(0);

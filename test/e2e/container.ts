@@ -7,10 +7,13 @@ export const IMAGE = 'localhost/ni-config-test/hello-java:latest';
 
 /** Builds the test image when it is missing (.ci/run builds it first; building takes a few seconds). */
 export function ensureTestImage(): void {
-  if (spawnSync('podman', ['image', 'exists', IMAGE]).status !== 0) execFileSync('bash', [join(REPO, 'test', 'container', 'build-image.sh'), 'podman', IMAGE], { stdio: 'inherit' });
+  if (spawnSync('podman', ['image', 'exists', IMAGE]).status !== 0)
+    execFileSync('bash', [join(REPO, 'test', 'container', 'build-image.sh'), 'podman', IMAGE], { stdio: 'inherit' });
 }
 
 /** Names of trace containers that still exist, one per line ('' when none). */
 export function containersLeft(): string {
-  return spawnSync('podman', ['ps', '-a', '--filter', 'name=ni-config-trace-', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.trim();
+  return spawnSync('podman', ['ps', '-a', '--filter', 'name=ni-config-trace-', '--format', '{{.Names}}'], {
+    encoding: 'utf8',
+  }).stdout.trim();
 }

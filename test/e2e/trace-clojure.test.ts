@@ -22,7 +22,25 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function trace(out: string, extra: string[]) {
-  return spawnSync(process.execPath, [BIN, 'trace', '--cmd', `java -cp ${CLOJURE}:src:resources clojure.main -m hello.core`, '--agent-path', agent, '--events', 'events/*.json', '--format', 'legacy', '-o', out, ...extra], { cwd: FN, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(
+    process.execPath,
+    [
+      BIN,
+      'trace',
+      '--cmd',
+      `java -cp ${CLOJURE}:src:resources clojure.main -m hello.core`,
+      '--agent-path',
+      agent,
+      '--events',
+      'events/*.json',
+      '--format',
+      'legacy',
+      '-o',
+      out,
+      ...extra,
+    ],
+    { cwd: FN, encoding: 'utf8', timeout: 120_000 },
+  );
 }
 
 describe('trace of a Clojure function', () => {
@@ -31,7 +49,8 @@ describe('trace of a Clojure function', () => {
     const pruned = join(work, 'pruned');
     expect(trace(raw, []).status).toBe(0);
     expect(trace(pruned, ['--preset', 'clojure', 'default']).status).toBe(0);
-    const names = (dir: string): string[] => (JSON.parse(readFileSync(join(dir, 'reflect-config.json'), 'utf8')) as { name: string }[]).map((e) => e.name);
+    const names = (dir: string): string[] =>
+      (JSON.parse(readFileSync(join(dir, 'reflect-config.json'), 'utf8')) as { name: string }[]).map((e) => e.name);
     const resources = (dir: string): string => readFileSync(join(dir, 'resource-config.json'), 'utf8');
     expect(names(raw).filter((n) => n.endsWith('__init')).length).toBeGreaterThan(5);
     expect(names(raw).some((n) => /\$eval\d+/.test(n))).toBe(true);

@@ -32,7 +32,12 @@ const java = graal ? join(graal, 'bin', 'java') : 'java';
 const cmd = `${java} -cp ${classes} example.Bootstrap`;
 
 function trace(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, 'trace', '--cmd', cmd, '--agent-path', agent, ...args], { cwd: FN, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, 'trace', '--cmd', cmd, '--agent-path', agent, ...args], {
+    cwd: FN,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -47,11 +52,20 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
     const r = trace(['--events', 'events/*.json', '-o', out, '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as TraceJson;
-    expect(report.events.map((e) => [e.event, e.status])).toEqual([['events/01-greet.json', 'success'], ['events/02-greet-again.json', 'success']]);
+    expect(report.events.map((e) => [e.event, e.status])).toEqual([
+      ['events/01-greet.json', 'success'],
+      ['events/02-greet-again.json', 'success'],
+    ]);
     expect(report.runs).toBe(1);
     expect(report.staleLocks).toEqual([]);
     const metadata = JSON.parse(readFileSync(join(out, 'reachability-metadata.json'), 'utf8'));
-    expect(metadata.reflection).toContainEqual({ type: 'example.Greeting', methods: [{ name: '<init>', parameterTypes: ['java.lang.String'] }, { name: 'text', parameterTypes: [] }] });
+    expect(metadata.reflection).toContainEqual({
+      type: 'example.Greeting',
+      methods: [
+        { name: '<init>', parameterTypes: ['java.lang.String'] },
+        { name: 'text', parameterTypes: [] },
+      ],
+    });
     expect(metadata.resources).toContainEqual({ glob: 'templates/greeting.txt' });
     expect(tempDirsLeft()).toEqual(before);
   });
@@ -59,18 +73,37 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
   it('reports a function error, a timeout and a crash, and merges the run of the JVM that replaced the crashed one', () => {
     const out = join(work, 'out2');
     const r = trace([
-      '--event', '{"action":"greet","model":"Greeting","name":"Ada"}',
-      '--event', '{"action":"sleep","ms":"1600"}',
-      '--event', '{"action":"throw"}',
-      '--event', '{"action":"crash"}',
-      '--event', '{"action":"sleep","ms":"9000"}',
-      '--event', '{"action":"greet","model":"Greeting","name":"Grace"}',
+      '--event',
+      '{"action":"greet","model":"Greeting","name":"Ada"}',
+      '--event',
+      '{"action":"sleep","ms":"1600"}',
+      '--event',
+      '{"action":"throw"}',
+      '--event',
+      '{"action":"crash"}',
+      '--event',
+      '{"action":"sleep","ms":"9000"}',
+      '--event',
+      '{"action":"greet","model":"Greeting","name":"Grace"}',
       // generous enough for a JVM to start under a loaded CI machine, shorter than the sleep
-      '--period', '1', '--timeout', '5', '-o', out, '--json',
+      '--period',
+      '1',
+      '--timeout',
+      '5',
+      '-o',
+      out,
+      '--json',
     ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as TraceJson;
-    expect(report.events.map((e) => e.status)).toEqual(['success', 'success', 'function-error', 'crash', 'timeout', 'success']);
+    expect(report.events.map((e) => e.status)).toEqual([
+      'success',
+      'success',
+      'function-error',
+      'crash',
+      'timeout',
+      'success',
+    ]);
     // three JVMs: the first wrote periodically before it crashed, the second was killed at the
     // timeout after a periodic write (its lock stays), the third wrote at exit
     expect(report.runs).toBe(3);
@@ -84,15 +117,43 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
     const project = join(work, 'project');
     mkdirSync(join(project, 'pinned'), { recursive: true });
     execFileSync('cp', ['-r', join(FN, 'events'), project]);
-    writeFileSync(join(project, 'ni-config.jsonc'), '{ "write": { "group": "com.example", "artifact": "hello", "args": ["--enable-url-protocols=http"] }, "prune": { "presets": ["default"] } }');
-    writeFileSync(join(project, 'pinned', 'reflect-config.json'), '[{"name": "example.Pinned", "fields": [{"name": "x"}]}]');
-    const r = spawnSync(process.execPath, [BIN, 'trace', '--cmd', cmd, '--agent-path', agent, '--events', 'events/*.json', '--merge-into', 'pinned', '--write'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    writeFileSync(
+      join(project, 'ni-config.jsonc'),
+      '{ "write": { "group": "com.example", "artifact": "hello", "args": ["--enable-url-protocols=http"] }, "prune": { "presets": ["default"] } }',
+    );
+    writeFileSync(
+      join(project, 'pinned', 'reflect-config.json'),
+      '[{"name": "example.Pinned", "fields": [{"name": "x"}]}]',
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'trace',
+        '--cmd',
+        cmd,
+        '--agent-path',
+        agent,
+        '--events',
+        'events/*.json',
+        '--merge-into',
+        'pinned',
+        '--write',
+      ],
+      { cwd: project, encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.status).toBe(0);
     const dir = join(project, 'src/main/resources/META-INF/native-image/com.example/hello');
     expect(readdirSync(dir).sort()).toEqual(['native-image.properties', 'reachability-metadata.json']);
     const metadata = JSON.parse(readFileSync(join(dir, 'reachability-metadata.json'), 'utf8'));
-    expect(metadata.reflection.map((e: { type: string }) => e.type)).toEqual(['example.Greeting', 'example.Handler', 'example.Pinned']);
-    expect(readFileSync(join(dir, 'native-image.properties'), 'utf8')).toContain('Args = --enable-url-protocols=http\n');
+    expect(metadata.reflection.map((e: { type: string }) => e.type)).toEqual([
+      'example.Greeting',
+      'example.Handler',
+      'example.Pinned',
+    ]);
+    expect(readFileSync(join(dir, 'native-image.properties'), 'utf8')).toContain(
+      'Args = --enable-url-protocols=http\n',
+    );
   });
 
   it('reports an init failure', () => {
@@ -109,7 +170,22 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
 
   it('leaves no process and no temp directory behind on Ctrl-C', async () => {
     const before = tempDirsLeft();
-    const child = spawn(process.execPath, [BIN, 'trace', '--cmd', cmd, '--agent-path', agent, '--event', '{"action":"sleep","ms":"30000"}', '-o', join(work, 'out6')], { cwd: FN, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'trace',
+        '--cmd',
+        cmd,
+        '--agent-path',
+        agent,
+        '--event',
+        '{"action":"sleep","ms":"30000"}',
+        '-o',
+        join(work, 'out6'),
+      ],
+      { cwd: FN, stdio: 'ignore' },
+    );
     await new Promise((r) => setTimeout(r, 2500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
@@ -123,7 +199,11 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
 
 describe('invoke --cmd', () => {
   it('drives the events without an agent', () => {
-    const r = spawnSync(process.execPath, [BIN, 'invoke', '--cmd', cmd, '--events', 'events/*.json', '--json'], { cwd: FN, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, 'invoke', '--cmd', cmd, '--events', 'events/*.json', '--json'], {
+      cwd: FN,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as TraceJson;
     expect(report.counts.success).toBe(2);

@@ -29,7 +29,8 @@ const seeds = (() => {
     byKind.set(f.kind, list);
   }
   const out: string[] = [];
-  for (const list of byKind.values()) for (let i = 0; i < list.length; i += Math.max(1, Math.floor(list.length / 12))) out.push(list[i]!);
+  for (const list of byKind.values())
+    for (let i = 0; i < list.length; i += Math.max(1, Math.floor(list.length / 12))) out.push(list[i]!);
   return out;
 })();
 
@@ -64,7 +65,23 @@ function replaceAt(root: Json, at: readonly (string | number)[], f: (old: Json) 
   return root;
 }
 
-const odd = ['\u0000', '\u001b[2J', '\u0085', '\u2028', '\ud800', '\u202e', '\u200b', 'é', 'e\u0301', '\uffff', '𝔘', '\\', '"', '\n', '\r'];
+const odd = [
+  '\u0000',
+  '\u001b[2J',
+  '\u0085',
+  '\u2028',
+  '\ud800',
+  '\u202e',
+  '\u200b',
+  'é',
+  'e\u0301',
+  '\uffff',
+  '𝔘',
+  '\\',
+  '"',
+  '\n',
+  '\r',
+];
 const replacement = fc.oneof(
   fc.constant<Json>(null),
   fc.boolean(),
@@ -72,13 +89,28 @@ const replacement = fc.oneof(
   fc.constantFrom<Json>(-1, 1e308, 0.5, 2 ** 53 + 1),
   fc.string({ maxLength: 20 }),
   fc.array(fc.constantFrom(...odd), { minLength: 1, maxLength: 6 }).map((a) => a.join('')),
-  fc.constantFrom<Json>([], {}, [[]], [{}], { name: null }, 'x'.repeat(300_000), '[B', 'java.lang.Object[][]', '$$Lambda/0x1', '**/*', '(', '\\Q'),
+  fc.constantFrom<Json>(
+    [],
+    {},
+    [[]],
+    [{}],
+    { name: null },
+    'x'.repeat(300_000),
+    '[B',
+    'java.lang.Object[][]',
+    '$$Lambda/0x1',
+    '**/*',
+    '(',
+    '\\Q',
+  ),
 );
 
 /** A mutation of the text of a seed file. */
 type Mutation = { kind: string; apply: (text: string) => string };
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.double({ min: 0, max: 1, noNaN: true }).map((r) => ({ kind: 'truncate', apply: (t: string) => t.slice(0, Math.floor(t.length * r)) })),
+  fc
+    .double({ min: 0, max: 1, noNaN: true })
+    .map((r) => ({ kind: 'truncate', apply: (t: string) => t.slice(0, Math.floor(t.length * r)) })),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })).map(([r, b]) => ({
     kind: 'byte flip',
     apply: (t: string) => {
@@ -92,21 +124,34 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     apply: (t: string) => {
       const doc = JSON.parse(t) as Json;
       const all = paths(doc);
-      return JSON.stringify(replaceAt(doc, all[Math.floor(r * (all.length - 1))]!, () => value), null, 2);
+      return JSON.stringify(
+        replaceAt(doc, all[Math.floor(r * (all.length - 1))]!, () => value),
+        null,
+        2,
+      );
     },
   })),
-  fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty')).map(([r, key]) => ({
-    kind: 'prototype key',
-    apply: (t: string) => {
-      const doc = JSON.parse(t) as Json;
-      const objects = pathsWhere(doc, (v) => v !== null && typeof v === 'object' && !Array.isArray(v));
-      if (objects.length === 0) return `{"${key}": {"polluted": true}}`;
-      const at = objects[Math.floor(r * (objects.length - 1))]!;
-      // spliced in as text: JSON.stringify would drop a real __proto__ key
-      const inner = JSON.stringify(replaceAt(doc, at, (o) => ({ ...(o as object), ['\u0001marker']: true })), null, 2);
-      return inner.replace('"\\u0001marker": true', `"${key}": {"polluted": true, "name": "x.Y"}`);
-    },
-  })),
+  fc
+    .tuple(
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'),
+    )
+    .map(([r, key]) => ({
+      kind: 'prototype key',
+      apply: (t: string) => {
+        const doc = JSON.parse(t) as Json;
+        const objects = pathsWhere(doc, (v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+        if (objects.length === 0) return `{"${key}": {"polluted": true}}`;
+        const at = objects[Math.floor(r * (objects.length - 1))]!;
+        // spliced in as text: JSON.stringify would drop a real __proto__ key
+        const inner = JSON.stringify(
+          replaceAt(doc, at, (o) => ({ ...(o as object), ['\u0001marker']: true })),
+          null,
+          2,
+        );
+        return inner.replace('"\\u0001marker": true', `"${key}": {"polluted": true, "name": "x.Y"}`);
+      },
+    })),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...odd)).map(([r, c]) => ({
     kind: 'odd character in a string',
     apply: (t: string) => {
@@ -114,11 +159,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       const strings = pathsWhere(doc, (v) => typeof v === 'string');
       if (strings.length === 0) return t;
       const at = strings[Math.floor(r * (strings.length - 1))]!;
-      return JSON.stringify(replaceAt(doc, at, (v) => `${String(v).slice(0, 5)}${c}${String(v).slice(5)}`), null, 2);
+      return JSON.stringify(
+        replaceAt(doc, at, (v) => `${String(v).slice(0, 5)}${c}${String(v).slice(5)}`),
+        null,
+        2,
+      );
     },
   })),
-  fc.integer({ min: 1_000, max: 20_000 }).map((depth) => ({ kind: 'deep nesting', apply: (t: string) => `${'['.repeat(depth)}${t}${']'.repeat(depth)}` })),
-  fc.constantFrom('\ufeff', '// c\n', '/* c */', '\u00a0').map((p) => ({ kind: 'prefix', apply: (t: string) => p + t })),
+  fc
+    .integer({ min: 1_000, max: 20_000 })
+    .map((depth) => ({ kind: 'deep nesting', apply: (t: string) => `${'['.repeat(depth)}${t}${']'.repeat(depth)}` })),
+  fc
+    .constantFrom('\ufeff', '// c\n', '/* c */', '\u00a0')
+    .map((p) => ({ kind: 'prefix', apply: (t: string) => p + t })),
 );
 
 const counts = new Map<string, number>();
@@ -131,14 +184,22 @@ beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(async () => {
   await cleanup();
   const byKind = [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
-  console.log(`fuzz: ${cases} mutated files (${byKind}) from ${seeds.length} corpus seeds, ${commandRuns} command runs (exit 0: ${exits[0]}, 1: ${exits[1]}, 2: ${exits[2]})`);
+  console.log(
+    `fuzz: ${cases} mutated files (${byKind}) from ${seeds.length} corpus seeds, ${commandRuns} command runs (exit 0: ${exits[0]}, 1: ${exits[1]}, 2: ${exits[2]})`,
+  );
   // both outcomes were exercised: inputs that still load and inputs that are refused
   if (cases >= 50) expect(exits[0]! > 0 && exits[2]! > 0).toBe(true);
 });
 
 async function timed<T>(p: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not return within ${PER_COMMAND_MS} ms`)), PER_COMMAND_MS)));
+  const hang = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error(`${what} did not return within ${PER_COMMAND_MS} ms`)),
+        PER_COMMAND_MS,
+      )),
+  );
   try {
     return await Promise.race([p, hang]);
   } finally {
@@ -191,12 +252,19 @@ describe('mutated corpus files', () => {
           // no control character or bidi override of the input reaches a terminal or a comment
           // (JSON output is data: JSON.stringify escapes what JSON requires, the reader the rest)
           const json = argv.includes('--json') || argv.includes('json');
-          expect((json ? '' : r.stdout) + r.stderr, `${what}: an unprintable character in the output`).not.toMatch(UNPRINTABLE);
+          expect((json ? '' : r.stdout) + r.stderr, `${what}: an unprintable character in the output`).not.toMatch(
+            UNPRINTABLE,
+          );
           if (argv[0] === 'validate' || argv[0] === 'diff') {
             const format = argv.includes('--json') ? 'json' : argv[argv.indexOf('--format') + 1];
             if (r.code !== 2 && format === 'json') JSON.parse(r.stdout); // whole JSON
-            if (format === 'github') for (const line of r.stdout.split('\n').filter((l) => l !== '')) expect(line, what).toMatch(/^::(error|warning|notice) [^:]*::/);
-            if (format === 'markdown' && r.code !== 2) expect(r.stdout.split('<details>').length, `${what}: unbalanced <details>`).toBe(r.stdout.split('</details>').length);
+            if (format === 'github')
+              for (const line of r.stdout.split('\n').filter((l) => l !== ''))
+                expect(line, what).toMatch(/^::(error|warning|notice) [^:]*::/);
+            if (format === 'markdown' && r.code !== 2)
+              expect(r.stdout.split('<details>').length, `${what}: unbalanced <details>`).toBe(
+                r.stdout.split('</details>').length,
+              );
             continue;
           }
           const out = argv[argv.indexOf('-o') + 1]!;
@@ -209,7 +277,10 @@ describe('mutated corpus files', () => {
             const back = await run(['validate', out, '--json'], caseDir);
             expect(back.stderr, what).not.toContain('internal error');
             const report = JSON.parse(back.stdout) as { findings: { severity: string; code: string }[] };
-            expect(report.findings.filter((f) => f.code === 'json-syntax' || f.code === 'schema'), `${what} wrote ${out} that does not read back`).toEqual([]);
+            expect(
+              report.findings.filter((f) => f.code === 'json-syntax' || f.code === 'schema'),
+              `${what} wrote ${out} that does not read back`,
+            ).toEqual([]);
           }
         }
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -228,7 +299,13 @@ const userFiles = {
     format: 'unified',
     strict: false,
     maxFileSize: 10_000_000,
-    write: { group: 'com.example', artifact: 'fn', root: 'res', format: 'legacy', args: ['--initialize-at-build-time=example'] },
+    write: {
+      group: 'com.example',
+      artifact: 'fn',
+      root: 'res',
+      format: 'legacy',
+      args: ['--initialize-at-build-time=example'],
+    },
     prune: { presets: ['default', 'clojure'], rules: [], keep: [], aggressive: false },
   }),
   'rules.jsonc': JSON.stringify({
@@ -247,34 +324,41 @@ describe('mutated project, rule and event files', () => {
     const input = seeds.find((p) => basename(p) === 'reflect-config.json')!;
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...(Object.keys(userFiles) as (keyof typeof userFiles)[])), mutation, async (name, m) => {
-        let text: string;
-        try {
-          text = m.apply(userFiles[name]);
-        } catch {
-          return;
-        }
-        userCases++;
-        const caseDir = join(dir, `user-${n++}`);
-        await mkdir(join(caseDir, 'in'), { recursive: true });
-        await writeFile(join(caseDir, 'in', 'reflect-config.json'), readFileSync(input));
-        await writeFile(join(caseDir, name), text, 'latin1');
-        const what = `a ${m.kind} of ${name}`;
-        if (name === 'event.json') {
-          const loaded = await timed(loadEvents([name], [], caseDir), what);
-          expect(loaded.events.length + loaded.findings.length, what).toBeGreaterThan(0);
-        } else {
-          const argv = name === 'rules.jsonc' ? ['prune', 'in', '--rules', 'rules.jsonc', '-o', 'out'] : ['write'];
-          const r = await timed(run(argv, caseDir), what);
-          commandRuns++;
-          expect([0, 1, 2], `${what}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
-          expect(r.stderr, what).not.toContain('internal error');
-          expect(r.stderr, what).not.toMatch(/\n\s+at .+:\d+:\d+/);
-          if (r.code === 2) expect(await readdir(caseDir), `${what} was refused but something was written`).toEqual(expect.arrayContaining(['in', name]));
-          if (r.code === 2) expect((await readdir(caseDir)).length, what).toBe(2);
-        }
-        await rm(caseDir, { recursive: true, force: true });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(userFiles) as (keyof typeof userFiles)[])),
+        mutation,
+        async (name, m) => {
+          let text: string;
+          try {
+            text = m.apply(userFiles[name]);
+          } catch {
+            return;
+          }
+          userCases++;
+          const caseDir = join(dir, `user-${n++}`);
+          await mkdir(join(caseDir, 'in'), { recursive: true });
+          await writeFile(join(caseDir, 'in', 'reflect-config.json'), readFileSync(input));
+          await writeFile(join(caseDir, name), text, 'latin1');
+          const what = `a ${m.kind} of ${name}`;
+          if (name === 'event.json') {
+            const loaded = await timed(loadEvents([name], [], caseDir), what);
+            expect(loaded.events.length + loaded.findings.length, what).toBeGreaterThan(0);
+          } else {
+            const argv = name === 'rules.jsonc' ? ['prune', 'in', '--rules', 'rules.jsonc', '-o', 'out'] : ['write'];
+            const r = await timed(run(argv, caseDir), what);
+            commandRuns++;
+            expect([0, 1, 2], `${what}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
+            expect(r.stderr, what).not.toContain('internal error');
+            expect(r.stderr, what).not.toMatch(/\n\s+at .+:\d+:\d+/);
+            if (r.code === 2)
+              expect(await readdir(caseDir), `${what} was refused but something was written`).toEqual(
+                expect.arrayContaining(['in', name]),
+              );
+            if (r.code === 2) expect((await readdir(caseDir)).length, what).toBe(2);
+          }
+          await rm(caseDir, { recursive: true, force: true });
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 2) },
     );
     console.log(`fuzz: ${userCases} mutated project, rule and event files`);

@@ -12,9 +12,18 @@ afterEach(async () => cleanup());
 
 describe('writeFilesAtomically', () => {
   it('writes new files and leaves identical ones alone', async () => {
-    const files = new Map([['a.json', '1\n'], ['b.json', '2\n']]);
+    const files = new Map([
+      ['a.json', '1\n'],
+      ['b.json', '2\n'],
+    ]);
     expect((await writeFilesAtomically(dir, files)).written).toHaveLength(2);
-    const again = await writeFilesAtomically(dir, new Map([['a.json', '1\n'], ['b.json', '3\n']]));
+    const again = await writeFilesAtomically(
+      dir,
+      new Map([
+        ['a.json', '1\n'],
+        ['b.json', '3\n'],
+      ]),
+    );
     expect(again.unchanged).toEqual([join(dir, 'a.json')]);
     expect(again.written).toEqual([join(dir, 'b.json')]);
     expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe('3\n');
@@ -23,7 +32,15 @@ describe('writeFilesAtomically', () => {
   it('on failure leaves the old files whole and no temp file behind', async () => {
     await writeFile(join(dir, 'a.json'), 'old a\n');
     await mkdir(join(dir, 'b.json')); // a directory where a file must go: its rename fails
-    await expect(writeFilesAtomically(dir, new Map([['b.json', 'new b\n'], ['a.json', 'new a\n']]))).rejects.toThrow(WriteError);
+    await expect(
+      writeFilesAtomically(
+        dir,
+        new Map([
+          ['b.json', 'new b\n'],
+          ['a.json', 'new a\n'],
+        ]),
+      ),
+    ).rejects.toThrow(WriteError);
     expect((await readdir(dir)).sort()).toEqual(['a.json', 'b.json']);
     expect(await readFile(join(dir, 'a.json'), 'utf8')).toBe('old a\n');
   });

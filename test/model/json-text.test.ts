@@ -34,7 +34,8 @@ describe('parseJsonText and TextLocator', () => {
   it('says what it expected and what it found', () => {
     const r = parseJsonText('{"a": [1, 2,, 3]}', 'f.json');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.finding).toMatchObject({ code: 'json-syntax', offset: 12, message: 'expected a value, found ","' });
+    if (!r.ok)
+      expect(r.finding).toMatchObject({ code: 'json-syntax', offset: 12, message: 'expected a value, found ","' });
   });
 
   it('accepts comments and trailing commas only where asked', () => {

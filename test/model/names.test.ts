@@ -23,7 +23,15 @@ describe('normaliseTypeName', () => {
 });
 
 describe('classNameProblem', () => {
-  it.each(['java.lang.String', 'scala.collection.immutable.$colon$colon', 'java.lang.package-info', 'int', 'byte[][]', 'a.B$C[]', 'Top'])('accepts %s', (n) => {
+  it.each([
+    'java.lang.String',
+    'scala.collection.immutable.$colon$colon',
+    'java.lang.package-info',
+    'int',
+    'byte[][]',
+    'a.B$C[]',
+    'Top',
+  ])('accepts %s', (n) => {
     expect(classNameProblem(n)).toBeUndefined();
   });
 

@@ -45,7 +45,13 @@ describe('legacy reflect-config.json', () => {
       'x',
       { name: 'ok.Fine' },
     ]);
-    expect(codes).toEqual(['wrong-type@/0/name', 'wrong-type@/1/allPublicMethods', 'wrong-type@/1/methods/0/parameterTypes/0', 'wrong-type@/2/fields', 'wrong-type@/3']);
+    expect(codes).toEqual([
+      'wrong-type@/0/name',
+      'wrong-type@/1/allPublicMethods',
+      'wrong-type@/1/methods/0/parameterTypes/0',
+      'wrong-type@/2/fields',
+      'wrong-type@/3',
+    ]);
     expect(set.reflection.map((t) => (t.type.kind === 'class' ? t.type.name : ''))).toEqual(['a.B', 'c.D', 'ok.Fine']);
     // a method whose signature cannot be read is not registered with a wrong one
     expect(set.reflection[0]?.methods).toEqual([]);
@@ -57,12 +63,22 @@ describe('legacy reflect-config.json', () => {
       { name: 'a.C', condition: { typeReachable: 'x.Y$$Lambda$24/0x0000000800c03000' } },
       { name: 'a.D', condition: {} },
     ]);
-    expect(codes).toEqual(['wrong-condition-key@/0/condition/typeReached', 'hidden-class-condition@/1/condition/typeReachable', 'empty-condition@/2/condition']);
+    expect(codes).toEqual([
+      'wrong-condition-key@/0/condition/typeReached',
+      'hidden-class-condition@/1/condition/typeReachable',
+      'empty-condition@/2/condition',
+    ]);
   });
 
   it('reports duplicates, duplicate members and keys native-image ignores', () => {
     const { set, codes } = parse('reflect', [
-      { name: 'a.B', methods: [{ name: 'm', parameterTypes: [] }, { name: 'm', parameterTypes: [] }] },
+      {
+        name: 'a.B',
+        methods: [
+          { name: 'm', parameterTypes: [] },
+          { name: 'm', parameterTypes: [] },
+        ],
+      },
       { name: 'a.B', allDeclaredFields: true, bogus: 1 },
     ]);
     expect(codes).toEqual(['duplicate-member@/0/methods/1', 'ignored-key@/1/bogus', 'duplicate-entry@/1']);
@@ -70,9 +86,15 @@ describe('legacy reflect-config.json', () => {
   });
 
   it('treats __proto__ and constructor as plain unknown keys', () => {
-    const value = JSON.parse('[{"name":"a.B","__proto__":{"polluted":true},"constructor":{"x":1},"methods":[{"name":"m","__proto__":{"parameterTypes":["x"]}}]}]');
+    const value = JSON.parse(
+      '[{"name":"a.B","__proto__":{"polluted":true},"constructor":{"x":1},"methods":[{"name":"m","__proto__":{"parameterTypes":["x"]}}]}]',
+    );
     const { set, codes } = parse('reflect', value);
-    expect(codes).toEqual(['ignored-key@/0/__proto__', 'ignored-key@/0/constructor', 'ignored-key@/0/methods/0/__proto__']);
+    expect(codes).toEqual([
+      'ignored-key@/0/__proto__',
+      'ignored-key@/0/constructor',
+      'ignored-key@/0/methods/0/__proto__',
+    ]);
     expect(set.reflection[0]?.methods[0]?.params).toBeNull();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -84,31 +106,47 @@ describe('resource-config.json', () => {
     expect(old.codes).toEqual(['deprecated@/resources']);
     expect(old.set.resources).toEqual([{ condition: '', module: '', kind: 'glob', value: 'a/b.txt', reasons: [] }]);
     const v11 = parse('resource', {
-      resources: { includes: [{ pattern: '.*\\.edn$', condition: { typeReachable: 'x.C' } }], excludes: [{ pattern: '.*\\.md$' }] },
+      resources: {
+        includes: [{ pattern: '.*\\.edn$', condition: { typeReachable: 'x.C' } }],
+        excludes: [{ pattern: '.*\\.md$' }],
+      },
       bundles: [{ name: 'x.Messages', locales: ['en'] }],
       globs: [{ glob: 'config/**/*.edn', module: 'app' }],
     });
     expect(v11.findings).toEqual([]);
-    expect(v11.set.resources.map((r) => `${r.kind}:${r.value}:${r.module}:${r.condition}`)).toEqual(['regex:.*\\.edn$::x.C', 'glob:config/**/*.edn:app:']);
+    expect(v11.set.resources.map((r) => `${r.kind}:${r.value}:${r.module}:${r.condition}`)).toEqual([
+      'regex:.*\\.edn$::x.C',
+      'glob:config/**/*.edn:app:',
+    ]);
     expect(v11.set.resourceExcludes).toHaveLength(1);
     expect(v11.set.bundles[0]?.locales).toEqual(['en']);
   });
 
   it('reports a regex that Java would not compile', () => {
-    expect(parse('resource', { resources: { includes: [{ pattern: 'config/${env}.edn' }] } }).codes).toEqual(['bad-regex@/resources/includes/0/pattern']);
+    expect(parse('resource', { resources: { includes: [{ pattern: 'config/${env}.edn' }] } }).codes).toEqual([
+      'bad-regex@/resources/includes/0/pattern',
+    ]);
   });
 });
 
 describe('proxy, serialization and predefined-classes files', () => {
   it('reads proxies in the old and new forms, and flags empty ones', () => {
-    const { set, codes } = parse('proxy', [['a.I'], { interfaces: ['b.J'], condition: { typeReachable: 'c.C' } }, { interfaces: [] }]);
+    const { set, codes } = parse('proxy', [
+      ['a.I'],
+      { interfaces: ['b.J'], condition: { typeReachable: 'c.C' } },
+      { interfaces: [] },
+    ]);
     expect(codes).toEqual(['deprecated@/0', 'empty-proxy@/2/interfaces']);
     expect(set.reflection).toHaveLength(2);
   });
 
   it('reads serialization as a bare array and as an object', () => {
     expect(parse('serialization', [{ name: 'a.B' }]).set.serialization).toHaveLength(1);
-    const o = parse('serialization', { types: [{ name: 'a.B' }], lambdaCapturingTypes: [{ name: 'c.L' }], proxies: [{ interfaces: ['i.I'] }] });
+    const o = parse('serialization', {
+      types: [{ name: 'a.B' }],
+      lambdaCapturingTypes: [{ name: 'c.L' }],
+      proxies: [{ interfaces: ['i.I'] }],
+    });
     expect(o.findings).toEqual([]);
     expect(o.set.serialization).toHaveLength(2);
     expect(o.set.lambdaCapturing).toEqual([{ condition: '', name: 'c.L' }]);
@@ -135,17 +173,31 @@ describe('reachability-metadata.json', () => {
       comment: 'made by hand',
     });
     expect(findings).toEqual([]);
-    expect(set.reflection.map((t) => t.type.kind === 'class' ? t.type.name : t.type.kind)).toEqual(['a.B', 'e.F', 'lambda']);
+    expect(set.reflection.map((t) => (t.type.kind === 'class' ? t.type.name : t.type.kind))).toEqual([
+      'a.B',
+      'e.F',
+      'lambda',
+    ]);
     expect(set.jni.map((t) => t.fields.map((f) => f.name))).toEqual([['f']]);
     expect(set.serialization.map((s) => s.type.kind === 'class' && s.type.name)).toEqual(['c.D', 'e.F']);
-    expect(set.bundles).toEqual([{ condition: '', module: 'mod', name: 'm.Msgs', locales: [], classNames: [], reasons: [] }]);
+    expect(set.bundles).toEqual([
+      { condition: '', module: 'mod', name: 'm.Msgs', locales: [], classNames: [], reasons: [] },
+    ]);
     expect(set.foreign).toEqual({ downcalls: [{ returnType: 'int', parameterTypes: [] }] });
     expect(set.comments).toEqual(['made by hand']);
   });
 
   it('rejects typeReachable and legacy keys', () => {
-    const { codes } = parse('unified', { reflection: [{ type: 'a.B', condition: { typeReachable: 'x.Y' }, queryAllDeclaredMethods: true, name: 'a.B' }], extra: [] });
-    expect(codes).toEqual(['ignored-key@/extra', 'ignored-key@/reflection/0/queryAllDeclaredMethods', 'ignored-key@/reflection/0/name', 'wrong-condition-key@/reflection/0/condition/typeReachable']);
+    const { codes } = parse('unified', {
+      reflection: [{ type: 'a.B', condition: { typeReachable: 'x.Y' }, queryAllDeclaredMethods: true, name: 'a.B' }],
+      extra: [],
+    });
+    expect(codes).toEqual([
+      'ignored-key@/extra',
+      'ignored-key@/reflection/0/queryAllDeclaredMethods',
+      'ignored-key@/reflection/0/name',
+      'wrong-condition-key@/reflection/0/condition/typeReachable',
+    ]);
   });
 
   it('reads the 1.0 layout with jni, serialization and bundles sections', () => {

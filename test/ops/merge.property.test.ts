@@ -2,7 +2,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emitLegacy, emitUnified } from '../../src/model/emit.js';
-import { Access, ConfigBuilder, MEMBER_GROUP_NAMES, TYPE_FLAGS, type ConfigSet, type TypeRef } from '../../src/model/model.js';
+import {
+  Access,
+  ConfigBuilder,
+  MEMBER_GROUP_NAMES,
+  TYPE_FLAGS,
+  type ConfigSet,
+  type TypeRef,
+} from '../../src/model/model.js';
 import { mergeSets } from '../../src/ops/merge.js';
 import { diffSets, unifiedView } from '../../src/ops/diff.js';
 import { canonical, loadDocs } from '../helpers.js';
@@ -11,37 +18,80 @@ const names = fc.constantFrom('a.A', 'a.B', 'b.C$D', 'java.lang.String[]', 'int[
 const conditions = fc.constantFrom('', '', 'c.Cond', 'c.Other');
 const typeRef: fc.Arbitrary<TypeRef> = fc.oneof(
   { weight: 5, arbitrary: names.map((name) => ({ kind: 'class' as const, name })) },
-  { weight: 1, arbitrary: fc.uniqueArray(fc.constantFrom('i.I', 'i.J', 'i.K'), { minLength: 1, maxLength: 2 }).map((interfaces) => ({ kind: 'proxy' as const, interfaces })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .uniqueArray(fc.constantFrom('i.I', 'i.J', 'i.K'), { minLength: 1, maxLength: 2 })
+      .map((interfaces) => ({ kind: 'proxy' as const, interfaces })),
+  },
 );
 const method = fc.record({
   name: fc.constantFrom('<init>', 'run', 'get'),
   params: fc.option(fc.array(fc.constantFrom('int', 'java.lang.String'), { maxLength: 2 }), { nil: null, freq: 5 }),
   access: fc.constantFrom(Access.Queried, Access.Accessed),
 });
-const field = fc.record({ name: fc.constantFrom('f', 'g'), allowWrite: fc.boolean(), allowUnsafeAccess: fc.constant(false) });
+const field = fc.record({
+  name: fc.constantFrom('f', 'g'),
+  allowWrite: fc.boolean(),
+  allowUnsafeAccess: fc.constant(false),
+});
 const typeEntry = fc.record({
   condition: conditions,
   type: typeRef,
   flags: fc.subarray([...TYPE_FLAGS], { maxLength: 3 }),
-  groups: fc.record(Object.fromEntries(MEMBER_GROUP_NAMES.map((g) => [g, fc.constantFrom(Access.None, Access.None, Access.Queried, Access.Accessed)])) as Record<(typeof MEMBER_GROUP_NAMES)[number], fc.Arbitrary<Access>>),
+  groups: fc.record(
+    Object.fromEntries(
+      MEMBER_GROUP_NAMES.map((g) => [g, fc.constantFrom(Access.None, Access.None, Access.Queried, Access.Accessed)]),
+    ) as Record<(typeof MEMBER_GROUP_NAMES)[number], fc.Arbitrary<Access>>,
+  ),
   methods: fc.array(method, { maxLength: 3 }),
   fields: fc.array(field, { maxLength: 2 }),
   reasons: fc.subarray(['why', 'because']),
 });
 // Regex patterns have no module (legacy files cannot say one); globs may.
-const regex = fc.record({ condition: conditions, module: fc.constant(''), kind: fc.constant('regex' as const), value: fc.constantFrom('.*\\.edn$', '\\Qa\\E.*', 'x/[a-z]+\\.sql') });
-const resource = fc.oneof(regex, fc.record({ condition: conditions, module: fc.constantFrom('', 'm'), kind: fc.constant('glob' as const), value: fc.constantFrom('a/b.txt', '**/*.clj') }));
+const regex = fc.record({
+  condition: conditions,
+  module: fc.constant(''),
+  kind: fc.constant('regex' as const),
+  value: fc.constantFrom('.*\\.edn$', '\\Qa\\E.*', 'x/[a-z]+\\.sql'),
+});
+const resource = fc.oneof(
+  regex,
+  fc.record({
+    condition: conditions,
+    module: fc.constantFrom('', 'm'),
+    kind: fc.constant('glob' as const),
+    value: fc.constantFrom('a/b.txt', '**/*.clj'),
+  }),
+);
 
 const configSet: fc.Arbitrary<ConfigSet> = fc
   .record({
     reflection: fc.array(typeEntry, { maxLength: 5 }),
     jni: fc.array(typeEntry, { maxLength: 2 }),
-    serialization: fc.array(fc.record({ condition: conditions, type: typeRef, customTargetConstructorClass: fc.constantFrom('', '', 'x.Ctor') }), { maxLength: 3 }),
+    serialization: fc.array(
+      fc.record({
+        condition: conditions,
+        type: typeRef,
+        customTargetConstructorClass: fc.constantFrom('', '', 'x.Ctor'),
+      }),
+      { maxLength: 3 },
+    ),
     lambda: fc.array(fc.record({ condition: conditions, name: names }), { maxLength: 1 }),
     resources: fc.array(resource, { maxLength: 3 }),
     excludes: fc.array(regex, { maxLength: 1 }),
-    bundles: fc.array(fc.record({ condition: conditions, name: fc.constantFrom('x.Msgs', 'y.Msgs'), locales: fc.subarray(['en', 'de']), classNames: fc.subarray(['x.Msgs_en']) }), { maxLength: 2 }),
-    predefined: fc.array(fc.record({ hash: fc.constantFrom('aa', 'bb'), nameInfo: fc.constantFrom('', 'p.Q') }), { maxLength: 2 }),
+    bundles: fc.array(
+      fc.record({
+        condition: conditions,
+        name: fc.constantFrom('x.Msgs', 'y.Msgs'),
+        locales: fc.subarray(['en', 'de']),
+        classNames: fc.subarray(['x.Msgs_en']),
+      }),
+      { maxLength: 2 },
+    ),
+    predefined: fc.array(fc.record({ hash: fc.constantFrom('aa', 'bb'), nameInfo: fc.constantFrom('', 'p.Q') }), {
+      maxLength: 2,
+    }),
   })
   .map((r) => {
     const b = new ConfigBuilder();
@@ -60,47 +110,72 @@ const runs = { numRuns: Number(process.env.NI_CONFIG_PROPERTY_RUNS ?? 300) };
 
 describe('merge', () => {
   it('is commutative', () => {
-    fc.assert(fc.property(configSet, configSet, (a, b) => canonical(mergeSets([a, b])) === canonical(mergeSets([b, a]))), runs);
+    fc.assert(
+      fc.property(configSet, configSet, (a, b) => canonical(mergeSets([a, b])) === canonical(mergeSets([b, a]))),
+      runs,
+    );
   });
 
   it('is associative', () => {
     fc.assert(
-      fc.property(configSet, configSet, configSet, (a, b, c) => canonical(mergeSets([mergeSets([a, b]), c])) === canonical(mergeSets([a, mergeSets([b, c])]))),
+      fc.property(
+        configSet,
+        configSet,
+        configSet,
+        (a, b, c) => canonical(mergeSets([mergeSets([a, b]), c])) === canonical(mergeSets([a, mergeSets([b, c])])),
+      ),
       runs,
     );
   });
 
   it('is idempotent', () => {
-    fc.assert(fc.property(configSet, (a) => canonical(mergeSets([a, a])) === canonical(a)), runs);
+    fc.assert(
+      fc.property(configSet, (a) => canonical(mergeSets([a, a])) === canonical(a)),
+      runs,
+    );
   });
 
   it('keeps everything either side had (the result covers both inputs)', () => {
-    fc.assert(fc.property(configSet, configSet, (a, b) => {
-      const m = mergeSets([a, b]);
-      return canonical(mergeSets([m, a])) === canonical(m) && canonical(mergeSets([m, b])) === canonical(m);
-    }), runs);
+    fc.assert(
+      fc.property(configSet, configSet, (a, b) => {
+        const m = mergeSets([a, b]);
+        return canonical(mergeSets([m, a])) === canonical(m) && canonical(mergeSets([m, b])) === canonical(m);
+      }),
+      runs,
+    );
   });
 });
 
 describe('random models', () => {
   it('round-trip through the legacy files', () => {
-    fc.assert(fc.property(configSet, (a) => canonical(loadDocs(emitLegacy(a).files).set) === canonical(a)), runs);
+    fc.assert(
+      fc.property(configSet, (a) => canonical(loadDocs(emitLegacy(a).files).set) === canonical(a)),
+      runs,
+    );
   });
 
   it('emit byte-identical text for the same model', () => {
-    fc.assert(fc.property(configSet, (a) => {
-      const copy = new ConfigBuilder().addSet(a).build();
-      return JSON.stringify([...emitUnified(a).files]) === JSON.stringify([...emitUnified(copy).files]);
-    }), runs);
+    fc.assert(
+      fc.property(configSet, (a) => {
+        const copy = new ConfigBuilder().addSet(a).build();
+        return JSON.stringify([...emitUnified(a).files]) === JSON.stringify([...emitUnified(copy).files]);
+      }),
+      runs,
+    );
   });
 
   it('read from one unified file are already their own unified view (diff skips converting them)', () => {
-    fc.assert(fc.property(configSet, (a) => {
-      const set = loadDocs(new Map([['reachability-metadata.json', emitUnified(a).files.get('reachability-metadata.json') ?? {}]])).set;
-      const view = unifiedView(set);
-      expect(diffSets(set, view).changes).toEqual([]);
-      return canonical(view) === canonical(set);
-    }), runs);
+    fc.assert(
+      fc.property(configSet, (a) => {
+        const set = loadDocs(
+          new Map([['reachability-metadata.json', emitUnified(a).files.get('reachability-metadata.json') ?? {}]]),
+        ).set;
+        const view = unifiedView(set);
+        expect(diffSets(set, view).changes).toEqual([]);
+        return canonical(view) === canonical(set);
+      }),
+      runs,
+    );
   });
 
   it('read from several unified files are not always their own view (so diff converts them)', () => {
@@ -114,11 +189,14 @@ describe('random models', () => {
   });
 
   it('survive unified output with every loss named in a note', () => {
-    fc.assert(fc.property(configSet, (a) => {
-      const emitted = emitUnified(a);
-      const back = loadDocs(emitted.files);
-      expect(back.findings.filter((f) => f.severity === 'error')).toEqual([]);
-      return canonical(back.set) === canonical(a) || emitted.notes.length > 0;
-    }), runs);
+    fc.assert(
+      fc.property(configSet, (a) => {
+        const emitted = emitUnified(a);
+        const back = loadDocs(emitted.files);
+        expect(back.findings.filter((f) => f.severity === 'error')).toEqual([]);
+        return canonical(back.set) === canonical(a) || emitted.notes.length > 0;
+      }),
+      runs,
+    );
   });
 });

@@ -28,13 +28,18 @@ describe('merge fixtures', () => {
       const a = await load(join(root, name, 'a'));
       const b = await load(join(root, name, 'b'));
       const merged = mergeSets([a, b]);
-      for (const [format, emitted] of [['legacy', emitLegacy(merged, { allFiles: false })], ['unified', emitUnified(merged)]] as const) {
+      for (const [format, emitted] of [
+        ['legacy', emitLegacy(merged, { allFiles: false })],
+        ['unified', emitUnified(merged)],
+      ] as const) {
         for (const [file, value] of emitted.files) {
           await expect(toJsonText(value)).toMatchFileSnapshot(join(root, name, `expected-${format}`, file));
         }
       }
       // either order gives the same bytes
-      expect([...emitUnified(mergeSets([b, a])).files].map(([, v]) => toJsonText(v))).toEqual([...emitUnified(merged).files].map(([, v]) => toJsonText(v)));
+      expect([...emitUnified(mergeSets([b, a])).files].map(([, v]) => toJsonText(v))).toEqual(
+        [...emitUnified(merged).files].map(([, v]) => toJsonText(v)),
+      );
     });
   }
 });

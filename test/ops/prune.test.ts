@@ -13,7 +13,11 @@ import { CORPUS, REPO, loadFile } from '../helpers.js';
 
 const HOLY = join(CORPUS, 'others', 'FieryCod__holy-lambda', '7484c85');
 /** The gold pairs: raw agent output and the hand-cleaned file of the same run (aws-interop is not one). */
-const PAIRS = ['examples/bb/native/cognitect.aws.api', 'examples/bb/native/hl.aws-bucket', 'modules/holy-lambda-babashka-tasks'].map((d) => join(HOLY, d, 'resources', 'native-configuration'));
+const PAIRS = [
+  'examples/bb/native/cognitect.aws.api',
+  'examples/bb/native/hl.aws-bucket',
+  'modules/holy-lambda-babashka-tasks',
+].map((d) => join(HOLY, d, 'resources', 'native-configuration'));
 
 function rulesOf(...names: PresetName[]) {
   return expandPresets(names).flatMap((n) => PRESETS[n].rules);
@@ -49,7 +53,9 @@ describe('prune --preset clojure on the holy-lambda raw/cleaned pairs', () => {
       const withTrace = recall(prune(raw, { rules: rulesOf('clojure', 'default'), trace: trace.evidence }).set, clean);
       expect(plain.missing).toEqual([]);
       expect(withTrace.missing).toEqual([]);
-      console.log(`prune ${name}: raw ${raw.reflection.length}, cleaned ${clean.reflection.length}; extras kept ${plain.extras} without the trace, ${withTrace.extras} with it`);
+      console.log(
+        `prune ${name}: raw ${raw.reflection.length}, cleaned ${clean.reflection.length}; extras kept ${plain.extras} without the trace, ${withTrace.extras} with it`,
+      );
       expect(withTrace.extras).toBeLessThan(plain.extras);
     });
   }
@@ -68,20 +74,50 @@ describe('rules', () => {
   });
 
   it('read the agent filter format as it is: later rules win', () => {
-    const filter = JSON.parse(readFileSync(join(HOLY, 'modules/holy-lambda-babashka-tasks/resources/native-configuration/reflections-filters.json'), 'utf8'));
+    const filter = JSON.parse(
+      readFileSync(
+        join(HOLY, 'modules/holy-lambda-babashka-tasks/resources/native-configuration/reflections-filters.json'),
+        'utf8',
+      ),
+    );
     const { rules, findings } = parseRuleFile(filter, 'reflections-filters.json');
     expect(findings).toEqual([]);
     const set = new ConfigBuilder();
-    for (const name of ['clojure.lang.RT', 'clojure.lang.Reflector', 'app.Handler']) set.addType('reflection', { type: { kind: 'class', name } });
+    for (const name of ['clojure.lang.RT', 'clojure.lang.Reflector', 'app.Handler'])
+      set.addType('reflection', { type: { kind: 'class', name } });
     const r = prune(set.build(), { rules });
-    expect(r.set.reflection.map((t) => (t.type.kind === 'class' ? t.type.name : ''))).toEqual(['app.Handler', 'clojure.lang.Reflector']);
-    expect(r.removed).toEqual([{ section: 'reflection', entry: 'clojure.lang.RT', rule: 'reflections-filters.json/rules/0', reason: 'excludeClasses clojure.** (reflections-filters.json)', whole: true }]);
+    expect(r.set.reflection.map((t) => (t.type.kind === 'class' ? t.type.name : ''))).toEqual([
+      'app.Handler',
+      'clojure.lang.Reflector',
+    ]);
+    expect(r.removed).toEqual([
+      {
+        section: 'reflection',
+        entry: 'clojure.lang.RT',
+        rule: 'reflections-filters.json/rules/0',
+        reason: 'excludeClasses clojure.** (reflections-filters.json)',
+        whole: true,
+      },
+    ]);
   });
 
   it('report rule files that cannot work, with the place', () => {
-    const bad = parseRuleFile({ rules: [{ excludeRegex: '(a' }, { includeClasses: 'a.*.b' }, { excludeClasses: 'x', includeRegex: 'y' }, { exclude: 'z' }] }, 'r.jsonc');
+    const bad = parseRuleFile(
+      {
+        rules: [
+          { excludeRegex: '(a' },
+          { includeClasses: 'a.*.b' },
+          { excludeClasses: 'x', includeRegex: 'y' },
+          { exclude: 'z' },
+        ],
+      },
+      'r.jsonc',
+    );
     expect(bad.findings.map((f) => `${f.code}@${f.jsonPointer}`)).toEqual(['schema@/rules/3/exclude']);
-    const semantic = parseRuleFile({ rules: [{ excludeRegex: '(a' }, { includeClasses: 'a.*.b' }, { excludeClasses: 'x', includeRegex: 'y' }] }, 'r.jsonc');
+    const semantic = parseRuleFile(
+      { rules: [{ excludeRegex: '(a' }, { includeClasses: 'a.*.b' }, { excludeClasses: 'x', includeRegex: 'y' }] },
+      'r.jsonc',
+    );
     expect(semantic.findings.map((f) => `${f.code}@${f.jsonPointer}: ${f.message}`)).toEqual([
       'bad-regex@/rules/0/excludeRegex: the regex "(a" does not compile: Unterminated group',
       "schema@/rules/1/includeClasses: 'a.*.b' is not a class filter pattern: '*' and '**' may only stand as the whole last segment (pkg.*, pkg.**)",
@@ -99,19 +135,29 @@ describe('rules', () => {
     const r = prune(input.build(), { rules: rulesOf('clojure'), keep: { source: 'pinned.json', set: keep.build() } });
     expect(r.set.reflection.map((t) => (t.type.kind === 'class' ? t.type.name : ''))).toEqual(['clojure.core__init']);
     expect(r.set.resources.map((x) => x.value)).toEqual(['libsqlite-musl.so']);
-    expect(r.kept).toEqual([{ section: 'reflection', entry: 'clojure.core__init', rule: 'clojure/N1', keep: 'pinned.json' }]);
+    expect(r.kept).toEqual([
+      { section: 'reflection', entry: 'clojure.core__init', rule: 'clojure/N1', keep: 'pinned.json' },
+    ]);
   });
 
   it('rewrite Method.canAccess to AccessibleObject (K2)', () => {
     const b = new ConfigBuilder();
-    b.addType('reflection', { type: { kind: 'class', name: 'java.lang.reflect.Method' }, methods: [{ name: 'canAccess', params: ['java.lang.Object'], access: 2 }] });
+    b.addType('reflection', {
+      type: { kind: 'class', name: 'java.lang.reflect.Method' },
+      methods: [{ name: 'canAccess', params: ['java.lang.Object'], access: 2 }],
+    });
     const r = prune(b.build(), { rules: [] });
-    expect(r.set.reflection.map((t) => [t.type.kind === 'class' && t.type.name, t.methods.map((m) => m.name)])).toEqual([['java.lang.reflect.AccessibleObject', ['canAccess']]]);
+    expect(r.set.reflection.map((t) => [t.type.kind === 'class' && t.type.name, t.methods.map((m) => m.name)])).toEqual(
+      [['java.lang.reflect.AccessibleObject', ['canAccess']]],
+    );
     expect(r.rewritten).toHaveLength(1);
   });
 
   it('remove hidden-class conditions and the entries of the lambda runtime client (default)', () => {
-    const hazelcast = loadFile(join(CORPUS, 'reachability/legacy-2026-03-13/metadata/com.hazelcast/hazelcast/5.5.0/reflect-config.json'), 'reflect').set;
+    const hazelcast = loadFile(
+      join(CORPUS, 'reachability/legacy-2026-03-13/metadata/com.hazelcast/hazelcast/5.5.0/reflect-config.json'),
+      'reflect',
+    ).set;
     const r = prune(hazelcast, { rules: rulesOf('default') });
     expect(r.counts.get('hidden-classes/N12.condition')).toBeGreaterThan(100);
     expect(r.set.reflection.some((t) => t.condition.includes('$$Lambda'))).toBe(false);
@@ -139,5 +185,11 @@ describe('rules', () => {
 });
 
 function runtimeSet(): ConfigSet {
-  return loadFile(join(CORPUS, 'others/aws__aws-lambda-java-libs/e68cbb1c/aws-lambda-java-runtime-interface-client/src/main/resources/META-INF/native-image/com.amazonaws/aws-lambda-java-runtime-interface-client/reflect-config.json'), 'reflect').set;
+  return loadFile(
+    join(
+      CORPUS,
+      'others/aws__aws-lambda-java-libs/e68cbb1c/aws-lambda-java-runtime-interface-client/src/main/resources/META-INF/native-image/com.amazonaws/aws-lambda-java-runtime-interface-client/reflect-config.json',
+    ),
+    'reflect',
+  ).set;
 }

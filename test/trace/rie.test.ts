@@ -12,7 +12,9 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** Replays one recorded answer per invocation, in order. */
-async function emulator(answers: { status: number; body: string; drop?: boolean; half?: boolean }[]): Promise<{ base: string; seen: string[] }> {
+async function emulator(
+  answers: { status: number; body: string; drop?: boolean; half?: boolean }[],
+): Promise<{ base: string; seen: string[] }> {
   const seen: string[] = [];
   let concurrent = 0;
   server = createServer((req, res) => {
@@ -52,7 +54,10 @@ describe('the RIE client', () => {
   it('waits for the HTTP server (a 404 on / means ready) and classifies recorded answers', async () => {
     const { base, seen } = await emulator([
       { status: 200, body: '{"message":"hello"}' },
-      { status: 200, body: '{"errorMessage":"asked to fail","errorType":"java.lang.IllegalStateException","stackTrace":[]}' },
+      {
+        status: 200,
+        body: '{"errorMessage":"asked to fail","errorType":"java.lang.IllegalStateException","stackTrace":[]}',
+      },
       { status: 200, body: 'Task timed out after 3.00 seconds' },
       { status: 502, body: '' },
       { status: 0, body: '', drop: true },
@@ -60,7 +65,8 @@ describe('the RIE client', () => {
     ]);
     await waitForRie(base, 5000);
     const statuses = [];
-    for (const e of ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}', '{"n":6}']) statuses.push(await invokeRie(base, e, 5000));
+    for (const e of ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', '{"n":5}', '{"n":6}'])
+      statuses.push(await invokeRie(base, e, 5000));
     expect(statuses.map((s) => [s.status, s.errorType])).toEqual([
       ['success', undefined],
       ['function-error', 'java.lang.IllegalStateException'],

@@ -8,7 +8,12 @@ afterEach(async () => server?.close());
 
 async function next(api: string): Promise<{ id: string; deadline: number; body: string; arn: string | null }> {
   const r = await fetch(`http://${api}/2018-06-01/runtime/invocation/next`);
-  return { id: r.headers.get('lambda-runtime-aws-request-id')!, deadline: Number(r.headers.get('lambda-runtime-deadline-ms')), body: await r.text(), arn: r.headers.get('lambda-runtime-invoked-function-arn') };
+  return {
+    id: r.headers.get('lambda-runtime-aws-request-id')!,
+    deadline: Number(r.headers.get('lambda-runtime-deadline-ms')),
+    body: await r.text(),
+    arn: r.headers.get('lambda-runtime-invoked-function-arn'),
+  };
 }
 
 describe('RuntimeApiServer', () => {
@@ -21,7 +26,10 @@ describe('RuntimeApiServer', () => {
     expect(a.body).toBe('{"n":1}');
     expect(a.deadline).toBeGreaterThan(Date.now());
     expect(a.arn).toMatch(/^arn:aws:lambda:/);
-    expect((await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: '"ok"' })).status).toBe(202);
+    expect(
+      (await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: '"ok"' }))
+        .status,
+    ).toBe(202);
     expect(await first).toMatchObject({ status: 'success', body: '"ok"' });
     const b = await next(api);
     expect(b.body).toBe('{"n":2}');
@@ -39,20 +47,34 @@ describe('RuntimeApiServer', () => {
     const result = server.invoke('{}', 200);
     const a = await next(api);
     expect(await result).toMatchObject({ status: 'timeout', body: 'Task timed out after 0.20 seconds' });
-    expect((await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: 'late' })).status).toBe(400);
+    expect(
+      (await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: 'late' }))
+        .status,
+    ).toBe(400);
   });
 
   it('records init errors, ends queued work as a crash, and refuses payloads over 6 MB', async () => {
     server = new RuntimeApiServer();
     const api = await server.start();
-    await fetch(`http://${api}/2018-06-01/runtime/init/error`, { method: 'POST', headers: { 'Lambda-Runtime-Function-Error-Type': 'Runtime.ClassNotFound' }, body: '{"errorMessage":"no handler"}' });
+    await fetch(`http://${api}/2018-06-01/runtime/init/error`, {
+      method: 'POST',
+      headers: { 'Lambda-Runtime-Function-Error-Type': 'Runtime.ClassNotFound' },
+      body: '{"errorMessage":"no handler"}',
+    });
     expect(server.initFailure).toEqual({ errorType: 'Runtime.ClassNotFound', body: '{"errorMessage":"no handler"}' });
     const queued = server.invoke('{}', 10_000);
     server.crash('the JVM exited with code 1');
     expect(await queued).toMatchObject({ status: 'crash', body: 'the JVM exited with code 1' });
     const big = server.invoke('{}', 10_000);
     const a = await next(api);
-    expect((await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: 'x'.repeat(MAX_PAYLOAD + 200) })).status).toBe(413);
+    expect(
+      (
+        await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, {
+          method: 'POST',
+          body: 'x'.repeat(MAX_PAYLOAD + 200),
+        })
+      ).status,
+    ).toBe(413);
     server.crash('done');
     await big;
   });
@@ -65,7 +87,9 @@ describe('RuntimeApiServer', () => {
     const [host, port] = api.split(':') as [string, string];
     await new Promise<void>((resolve) => {
       const socket = connect(Number(port), host, () => {
-        socket.write(`POST /2018-06-01/runtime/invocation/${a.id}/response HTTP/1.1\r\nHost: ${api}\r\nContent-Length: 100\r\n\r\n"half`);
+        socket.write(
+          `POST /2018-06-01/runtime/invocation/${a.id}/response HTTP/1.1\r\nHost: ${api}\r\nContent-Length: 100\r\n\r\n"half`,
+        );
         setTimeout(() => {
           socket.resetAndDestroy();
           resolve();
@@ -76,7 +100,10 @@ describe('RuntimeApiServer', () => {
     void result.then(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(settled).toBe(false);
-    expect((await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: '"whole"' })).status).toBe(202);
+    expect(
+      (await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: '"whole"' }))
+        .status,
+    ).toBe(202);
     expect(await result).toMatchObject({ status: 'success', body: '"whole"' });
   });
 });

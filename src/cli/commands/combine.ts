@@ -40,7 +40,17 @@ export async function runCombine(options: CombineOptions, ctx: CommandContext): 
   const result = await emitAndWrite(inputs.set, format, options.out, Boolean(options.dryRun), ctx);
   const entries = countEntries(inputs.set);
   if (options.json) {
-    const out: CombineJson = { ok: true, format, dryRun: Boolean(options.dryRun), written: result.written, unchanged: result.unchanged, entries, notes: result.notes, warnings: result.warnings, findings: allFindingJson(inputs) };
+    const out: CombineJson = {
+      ok: true,
+      format,
+      dryRun: Boolean(options.dryRun),
+      written: result.written,
+      unchanged: result.unchanged,
+      entries,
+      notes: result.notes,
+      warnings: result.warnings,
+      findings: allFindingJson(inputs),
+    };
     await writeOut(options.out === '-' ? ctx.stderr : ctx.stdout, JSON.stringify(out, null, 2) + '\n');
     return EXIT.ok;
   }
@@ -50,7 +60,12 @@ export async function runCombine(options: CombineOptions, ctx: CommandContext): 
   return EXIT.ok;
 }
 
-export function summaryLine(format: Format, entries: Record<string, number>, result: { written: readonly string[]; unchanged: readonly string[] }, dryRun: boolean): string {
+export function summaryLine(
+  format: Format,
+  entries: Record<string, number>,
+  result: { written: readonly string[]; unchanged: readonly string[] },
+  dryRun: boolean,
+): string {
   const summary = Object.entries(entries)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k}`)

@@ -22,7 +22,12 @@ export function inputPaths(given: readonly string[], project: ProjectConfig): re
   throw new UsageError('no input paths: name files or directories, or list them under "inputs" in ni-config.jsonc');
 }
 
-export async function loadInputs(paths: readonly string[], project: ProjectConfig, ctx: CommandContext, schema?: SchemaCheck): Promise<LoadedInputs> {
+export async function loadInputs(
+  paths: readonly string[],
+  project: ProjectConfig,
+  ctx: CommandContext,
+  schema?: SchemaCheck,
+): Promise<LoadedInputs> {
   const absolute = paths.map((p) => (p === '-' ? p : resolve(ctx.cwd, p)));
   const collected = await collectSources(absolute, {
     readStdin: ctx.readStdin,
@@ -37,13 +42,20 @@ export async function loadInputs(paths: readonly string[], project: ProjectConfi
     }
     return file;
   };
-  await warnIfTooLarge(collected.sources.reduce((n, s) => n + s.text.length, 0), ctx);
+  await warnIfTooLarge(
+    collected.sources.reduce((n, s) => n + s.text.length, 0),
+    ctx,
+  );
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
   const loaded = loadSources(sources, schema ? { schema } : {});
   // texts place findings at line and column; the others need not stay in memory
   const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
-  return { ...loaded, ioFindings, texts: new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, s.text])) };
+  return {
+    ...loaded,
+    ioFindings,
+    texts: new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, s.text])),
+  };
 }
 
 /**

@@ -8,7 +8,14 @@ import { parseJsonText } from '../../model/json-text.js';
 import { kindOfFileName, type Format } from '../../model/kinds.js';
 import { countEntries, type ConfigSet } from '../../model/model.js';
 import { loadSources, type SourceText } from '../../ops/load.js';
-import { AGGRESSIVE_RULES, PRESETS, PRESET_NAMES, expandPresets, isPresetName, type PresetName } from '../../ops/presets.js';
+import {
+  AGGRESSIVE_RULES,
+  PRESETS,
+  PRESET_NAMES,
+  expandPresets,
+  isPresetName,
+  type PresetName,
+} from '../../ops/presets.js';
 import { LAMBDA_RUNTIME_CONFIG } from '../../ops/presets/lambda-runtime-config.js';
 import { prune, type KeepOverride, type Removal, type TraceEvidence } from '../../ops/prune.js';
 import { parseRuleFile } from '../../ops/rule-file.js';
@@ -59,8 +66,12 @@ export async function runPrune(options: PruneOptions, ctx: CommandContext): Prom
   const settings = config.prune ?? {};
   const presetNames = options.presets ?? settings.presets ?? [];
   const unknown = presetNames.filter((p) => !isPresetName(p));
-  if (unknown.length > 0) throw new UsageError(`unknown preset ${unknown.map((u) => `'${u}'`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`);
-  if (options.out === undefined && !options.dryRun) throw new UsageError('give -o OUT for the pruned metadata, or --dry-run to only see what would go');
+  if (unknown.length > 0)
+    throw new UsageError(
+      `unknown preset ${unknown.map((u) => `'${u}'`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`,
+    );
+  if (options.out === undefined && !options.dryRun)
+    throw new UsageError('give -o OUT for the pruned metadata, or --dry-run to only see what would go');
 
   const presets = expandPresets(presetNames as PresetName[]);
   const rules: Rule[] = presets.flatMap((p) => PRESETS[p].rules);
@@ -71,10 +82,15 @@ export async function runPrune(options: PruneOptions, ctx: CommandContext): Prom
   const tracePath = options.trace ?? settings.trace;
   const trace = tracePath === undefined ? undefined : await readTrace(tracePath, ctx);
   const keepPaths = options.keep ?? settings.keep ?? [];
-  const keep = keepPaths.length > 0 ? { source: keepPaths.join(', '), set: (await readableInputs(keepPaths, config, ctx)).set } : undefined;
+  const keep =
+    keepPaths.length > 0
+      ? { source: keepPaths.join(', '), set: (await readableInputs(keepPaths, config, ctx)).set }
+      : undefined;
   const subtract: { source: string; set: ConfigSet }[] = [];
-  if (presets.some((p) => 'subtractLambdaRuntime' in PRESETS[p])) subtract.push({ source: 'the Lambda runtime interface client', set: lambdaRuntimeSet() });
-  for (const lib of options.libraryConfig ?? settings.libraryConfig ?? []) subtract.push({ source: lib, set: await libraryConfig(lib, ctx) });
+  if (presets.some((p) => 'subtractLambdaRuntime' in PRESETS[p]))
+    subtract.push({ source: 'the Lambda runtime interface client', set: lambdaRuntimeSet() });
+  for (const lib of options.libraryConfig ?? settings.libraryConfig ?? [])
+    subtract.push({ source: lib, set: await libraryConfig(lib, ctx) });
 
   const result = prune(inputs.set, { rules, subtract, ...(keep ? { keep } : {}), ...(trace ? { trace } : {}) });
   const format = chooseFormat(options.format, config, inputs);
@@ -82,7 +98,8 @@ export async function runPrune(options: PruneOptions, ctx: CommandContext): Prom
     options.out === undefined
       ? { written: [], unchanged: [], notes: [], warnings: [] as string[] }
       : await emitAndWrite(result.set, format, options.out, Boolean(options.dryRun), ctx);
-  for (const k of result.kept) written.warnings.push(`${k.entry}: kept by ${k.keep}, although rule ${k.rule} removes it`);
+  for (const k of result.kept)
+    written.warnings.push(`${k.entry}: kept by ${k.keep}, although rule ${k.rule} removes it`);
   const counts = Object.fromEntries([...result.counts].sort(([a], [b]) => (a < b ? -1 : 1)));
 
   if (options.json) {
@@ -107,22 +124,33 @@ export async function runPrune(options: PruneOptions, ctx: CommandContext): Prom
     return EXIT.ok;
   }
   if (options.explain) {
-    const lines = result.removed.map((r) => `${r.whole ? 'removed' : 'trimmed'} ${r.section} ${printable(r.entry)}  [${r.rule}] ${printable(r.reason)}`);
-    for (const r of result.rewritten) lines.push(`rewrote ${printable(r)}  [rewrite/K2] the agent records Method.canAccess; AccessibleObject declares it`);
+    const lines = result.removed.map(
+      (r) =>
+        `${r.whole ? 'removed' : 'trimmed'} ${r.section} ${printable(r.entry)}  [${r.rule}] ${printable(r.reason)}`,
+    );
+    for (const r of result.rewritten)
+      lines.push(
+        `rewrote ${printable(r)}  [rewrite/K2] the agent records Method.canAccess; AccessibleObject declares it`,
+      );
     if (lines.length > 0) await writeOut(options.out === '-' ? ctx.stderr : ctx.stdout, lines.join('\n') + '\n');
   }
   const lines = reportLines(inputs, written, ctx);
   for (const [rule, n] of Object.entries(counts)) lines.push(`${String(n).padStart(6)}  ${rule}`);
   const total = result.removed.filter((r) => r.whole).length;
-  lines.push(`pruned ${total} entr${total === 1 ? 'y' : 'ies'} by ${Object.keys(counts).length} rule(s)${presets.length > 0 ? ` (presets: ${presets.join(', ')})` : ''}`);
-  if (options.out !== undefined && options.out !== '-') lines.push(summaryLine(format, countEntries(result.set), written, Boolean(options.dryRun)));
+  lines.push(
+    `pruned ${total} entr${total === 1 ? 'y' : 'ies'} by ${Object.keys(counts).length} rule(s)${presets.length > 0 ? ` (presets: ${presets.join(', ')})` : ''}`,
+  );
+  if (options.out !== undefined && options.out !== '-')
+    lines.push(summaryLine(format, countEntries(result.set), written, Boolean(options.dryRun)));
   await writeOut(ctx.stderr, lines.join('\n') + '\n');
   return EXIT.ok;
 }
 
 async function ruleFile(file: string, ctx: CommandContext): Promise<Rule[]> {
   const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch((e: unknown) => {
-    throw new InputError(`cannot read the rule file`, [finding('unreadable', file, '', describeIoError(e, 'cannot read it'))]);
+    throw new InputError(`cannot read the rule file`, [
+      finding('unreadable', file, '', describeIoError(e, 'cannot read it')),
+    ]);
   });
   const parsed = parseJsonText(text, file, true);
   const texts = new Map([[file, text]]);
@@ -134,17 +162,24 @@ async function ruleFile(file: string, ctx: CommandContext): Promise<Rule[]> {
 
 async function readTrace(file: string, ctx: CommandContext): Promise<TraceEvidence> {
   const text = await readFile(resolve(ctx.cwd, file), 'utf8').catch((e: unknown) => {
-    throw new InputError('cannot read the trace', [finding('unreadable', file, '', describeIoError(e, 'cannot read it'))]);
+    throw new InputError('cannot read the trace', [
+      finding('unreadable', file, '', describeIoError(e, 'cannot read it')),
+    ]);
   });
   const parsed = parseJsonText(text, file);
   if (!parsed.ok) throw new InputError('the trace is not valid JSON', [parsed.finding], new Map([[file, text]]));
   const { evidence, findings } = traceEvidence(parsed.value, file);
-  if (findings.length > 0) throw new InputError("the trace is not the agent's trace-output format", findings, new Map([[file, text]]));
+  if (findings.length > 0)
+    throw new InputError("the trace is not the agent's trace-output format", findings, new Map([[file, text]]));
   return evidence;
 }
 
 function lambdaRuntimeSet(): ConfigSet {
-  const sources = Object.entries(LAMBDA_RUNTIME_CONFIG).map(([name, value]) => ({ file: name, text: JSON.stringify(value), kind: kindOfFileName(name) }));
+  const sources = Object.entries(LAMBDA_RUNTIME_CONFIG).map(([name, value]) => ({
+    file: name,
+    text: JSON.stringify(value),
+    kind: kindOfFileName(name),
+  }));
   return loadSources(sources).set;
 }
 
@@ -155,9 +190,14 @@ async function libraryConfig(path: string, ctx: CommandContext): Promise<ConfigS
   const findings: Finding[] = [];
   if (path.endsWith('.jar')) {
     try {
-      sources = (await readJarMetadata(absolute)).map((e) => ({ file: `${path}!/${e.name}`, text: e.text, kind: e.kind }));
+      sources = (await readJarMetadata(absolute)).map((e) => ({
+        file: `${path}!/${e.name}`,
+        text: e.text,
+        kind: e.kind,
+      }));
     } catch (e) {
-      const message = e instanceof JarError ? e.message.replace(`${absolute}: `, '') : describeIoError(e, 'cannot read the jar');
+      const message =
+        e instanceof JarError ? e.message.replace(`${absolute}: `, '') : describeIoError(e, 'cannot read the jar');
       throw new InputError('cannot read the library config', [finding('unreadable', path, '', message)]);
     }
   } else {
@@ -167,6 +207,11 @@ async function libraryConfig(path: string, ctx: CommandContext): Promise<ConfigS
   }
   const loaded = loadSources(sources);
   const blocking = [...findings, ...loaded.findings].filter(isBlocking);
-  if (blocking.length > 0) throw new InputError('the library config could not be read', blocking, new Map(sources.map((s) => [s.file, s.text])));
+  if (blocking.length > 0)
+    throw new InputError(
+      'the library config could not be read',
+      blocking,
+      new Map(sources.map((s) => [s.file, s.text])),
+    );
   return loaded.set;
 }

@@ -32,7 +32,11 @@ import type { Finding } from '../../model/findings.js';
 
 /** Errors the written files would have: the set emitted as it will be written, then validated. */
 function validateSet(set: ConfigSet): Finding[] {
-  const sources = [...emitUnified(set).files].map(([name, value]) => ({ file: name, text: toJsonText(value), kind: kindOfFileName(name) }));
+  const sources = [...emitUnified(set).files].map(([name, value]) => ({
+    file: name,
+    text: toJsonText(value),
+    kind: kindOfFileName(name),
+  }));
   return loadSources(sources, { schema: schemaFindings }).findings.filter((f) => f.severity === 'error');
 }
 
@@ -67,7 +71,12 @@ export interface TraceOptions extends GlobalOptions {
 /** The `--json` output of trace and invoke. */
 export interface TraceJson {
   readonly ok: boolean;
-  readonly events: readonly { readonly event: string; readonly status: InvocationStatus; readonly durationMs: number; readonly errorType?: string }[];
+  readonly events: readonly {
+    readonly event: string;
+    readonly status: InvocationStatus;
+    readonly durationMs: number;
+    readonly errorType?: string;
+  }[];
   readonly counts: Record<InvocationStatus, number>;
   readonly initError?: { readonly errorType: string; readonly body: string };
   readonly flushMs: number;
@@ -83,8 +92,12 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
   const { config } = await projectConfig(options, ctx);
   const presetNames = options.presets ?? [];
   const unknown = presetNames.filter((p) => !isPresetName(p));
-  if (unknown.length > 0) throw new UsageError(`unknown preset ${unknown.map((u) => `'${u}'`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`);
-  if ((options.cmd === undefined) === (options.container === undefined)) throw new UsageError('give either --cmd "COMMAND" (a local process) or --container IMAGE');
+  if (unknown.length > 0)
+    throw new UsageError(
+      `unknown preset ${unknown.map((u) => `'${u}'`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`,
+    );
+  if ((options.cmd === undefined) === (options.container === undefined))
+    throw new UsageError('give either --cmd "COMMAND" (a local process) or --container IMAGE');
   let argv: string[] = [];
   if (options.cmd !== undefined) {
     try {
@@ -94,7 +107,10 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     }
     if (argv.length === 0) throw new UsageError('--cmd is empty');
   }
-  if (!options.invokeOnly && (options.out === undefined) === !options.write) throw new UsageError('give -o OUT for the collected metadata, or --write to write the META-INF layout per ni-config.jsonc');
+  if (!options.invokeOnly && (options.out === undefined) === !options.write)
+    throw new UsageError(
+      'give -o OUT for the collected metadata, or --write to write the META-INF layout per ni-config.jsonc',
+    );
   const extraEnv: Record<string, string> = {};
   for (const kv of options.env ?? []) {
     const i = kv.indexOf('=');
@@ -103,7 +119,8 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
   }
   const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   const period = options.period ?? 2;
-  if (!Number.isInteger(period) || period <= 0) throw new UsageError('--period takes a whole number of seconds, at least 1');
+  if (!Number.isInteger(period) || period <= 0)
+    throw new UsageError('--period takes a whole number of seconds, at least 1');
   const timeoutMs = (options.timeout ?? 900) * 1000;
 
   const loaded = await loadEvents(options.events ?? [], options.event ?? [], ctx.cwd);
@@ -115,9 +132,16 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
   const unregister = onInterrupt(removeWork);
   const agentDir = join(work, 'agent');
   try {
-    if (agentDir.includes(',')) throw new InputError(`the temp directory ${agentDir} contains a comma, which the agent's option syntax cannot carry`);
+    if (agentDir.includes(','))
+      throw new InputError(
+        `the temp directory ${agentDir} contains a comma, which the agent's option syntax cannot carry`,
+      );
     const agentOutput = `config-output-dir=${agentDir}/run-{pid}-{datetime},config-write-period-secs=${period}`;
-    const agentOption = options.invokeOnly ? undefined : options.agentPath ? `-agentpath:${options.agentPath}=${agentOutput}` : `-agentlib:native-image-agent=${agentOutput}`;
+    const agentOption = options.invokeOnly
+      ? undefined
+      : options.agentPath
+        ? `-agentpath:${options.agentPath}=${agentOutput}`
+        : `-agentlib:native-image-agent=${agentOutput}`;
     // Progress: a line per event; on a terminal also how many agent writes have landed so far
     // (local runs, where the output directory is on this machine).
     const writes = new Set<string>();
@@ -128,7 +152,10 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     const onProgress = (done: number, total: number, name: string, r: InvocationResult): void => {
       if (options.json) return;
       const seen = watch ? ` · agent writes seen: ${writes.size}` : '';
-      void writeOut(ctx.stderr, `[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${printable(`${r.errorType ?? ''} ${r.body.slice(0, 200)}`)}`.trimEnd()}${seen}\n`);
+      void writeOut(
+        ctx.stderr,
+        `[${done}/${total}] ${name}: ${r.status} (${r.durationMs} ms)${r.status === 'success' ? '' : ` ${printable(`${r.errorType ?? ''} ${r.body.slice(0, 200)}`)}`.trimEnd()}${seen}\n`,
+      );
     };
     let run: LocalRunResult;
     if (options.container !== undefined) {
@@ -143,7 +170,12 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
           events: loaded.events,
           timeoutMs,
           env: extraEnv,
-          ...(options.invokeOnly ? {} : { agentOptions: `config-output-dir=${CONTAINER_AGENT_DIR}/run-{pid}-{datetime},config-write-period-secs=${period}`, collectTo: agentDir }),
+          ...(options.invokeOnly
+            ? {}
+            : {
+                agentOptions: `config-output-dir=${CONTAINER_AGENT_DIR}/run-{pid}-{datetime},config-write-period-secs=${period}`,
+                collectTo: agentDir,
+              }),
           ...(options.agentPath ? { agentPath: resolve(ctx.cwd, options.agentPath) } : {}),
           onProgress,
         });
@@ -152,22 +184,47 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
         throw e;
       }
     } else {
-      run = await runLocal({ argv, cwd: ctx.cwd, env, events: loaded.events, timeoutMs, ...(agentOption ? { agentOption, agentDir } : {}), onProgress });
+      run = await runLocal({
+        argv,
+        cwd: ctx.cwd,
+        env,
+        events: loaded.events,
+        timeoutMs,
+        ...(agentOption ? { agentOption, agentDir } : {}),
+        onProgress,
+      });
     }
     if (watch) clearInterval(watch);
-    return await report(options, ctx, run, agentDir, (presetNames.length > 0 ? presetNames : (config.prune?.presets ?? [])) as PresetName[], config.format);
+    return await report(
+      options,
+      ctx,
+      run,
+      agentDir,
+      (presetNames.length > 0 ? presetNames : (config.prune?.presets ?? [])) as PresetName[],
+      config.format,
+    );
   } finally {
     await removeWork();
     unregister();
   }
 }
 
-async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunResult, agentDir: string, presets: PresetName[], projectFormat: Format | undefined): Promise<number> {
+async function report(
+  options: TraceOptions,
+  ctx: CommandContext,
+  run: LocalRunResult,
+  agentDir: string,
+  presets: PresetName[],
+  projectFormat: Format | undefined,
+): Promise<number> {
   const counts: Record<InvocationStatus, number> = { success: 0, 'function-error': 0, timeout: 0, crash: 0 };
   for (const r of run.results) counts[r.result.status]++;
   const failed = run.results.length - counts.success;
   const lines: string[] = [];
-  if (run.initError) lines.push(`the function's init failed: ${printable(`${run.initError.errorType} ${run.initError.body.slice(0, 300)}`)}`);
+  if (run.initError)
+    lines.push(
+      `the function's init failed: ${printable(`${run.initError.errorType} ${run.initError.body.slice(0, 300)}`)}`,
+    );
   let set: ConfigSet | undefined;
   let runs = 0;
   let written: string[] = [];
@@ -196,15 +253,27 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
     if (options.mergeInto !== undefined) {
       // the existing config is kept whole: the new trace adds to it, and its entries are pinned
       const existing = (await readableInputs([options.mergeInto], {}, ctx)).set;
-      set = prune(new ConfigBuilder().addSet(set).build(), { rules: expandPresets(presets).flatMap((p) => PRESETS[p].rules), keep: { source: options.mergeInto, set: existing } }).set;
+      set = prune(new ConfigBuilder().addSet(set).build(), {
+        rules: expandPresets(presets).flatMap((p) => PRESETS[p].rules),
+        keep: { source: options.mergeInto, set: existing },
+      }).set;
     } else if (presets.length > 0) {
       set = prune(set, { rules: expandPresets(presets).flatMap((p) => PRESETS[p].rules) }).set;
     }
     if (options.write) {
       const { runWrite } = await import('./write.js');
       const problems = validateSet(set);
-      if (problems.length > 0) throw new InputError('the traced metadata does not validate; nothing was written', problems);
-      const code = await runWrite({ paths: [], set, ...(options.format ? { format: options.format } : {}), ...(options.config ? { config: options.config } : {}) }, ctx);
+      if (problems.length > 0)
+        throw new InputError('the traced metadata does not validate; nothing was written', problems);
+      const code = await runWrite(
+        {
+          paths: [],
+          set,
+          ...(options.format ? { format: options.format } : {}),
+          ...(options.config ? { config: options.config } : {}),
+        },
+        ctx,
+      );
       if (code !== EXIT.ok) return code;
     } else {
       const format = options.format ?? projectFormat ?? 'unified';
@@ -213,7 +282,10 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
       for (const w of result.warnings) lines.push(`warning: ${printable(w)}`);
       lines.push(summaryLine(format, countEntries(set), result, false));
     }
-    if (run.staleLocks.length > 0) lines.push(`warning: the agent did not finish its last write (lock left in ${run.staleLocks.map((l) => relative(agentDir, dirname(l))).join(', ')}); what it wrote periodically is used`);
+    if (run.staleLocks.length > 0)
+      lines.push(
+        `warning: the agent did not finish its last write (lock left in ${run.staleLocks.map((l) => relative(agentDir, dirname(l))).join(', ')}); what it wrote periodically is used`,
+      );
     lines.push(`collected ${runs} agent run${runs === 1 ? '' : 's'}, ${run.flushMs} ms after the last answer`);
   }
   for (const w of run.warnings ?? []) lines.push(`warning: ${w}`);
@@ -221,7 +293,12 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
   if (options.json) {
     const out: TraceJson = {
       ok,
-      events: run.results.map((r) => ({ event: r.event, status: r.result.status, durationMs: r.result.durationMs, ...(r.result.errorType ? { errorType: r.result.errorType } : {}) })),
+      events: run.results.map((r) => ({
+        event: r.event,
+        status: r.result.status,
+        durationMs: r.result.durationMs,
+        ...(r.result.errorType ? { errorType: r.result.errorType } : {}),
+      })),
       counts,
       ...(run.initError ? { initError: run.initError } : {}),
       flushMs: run.flushMs,
@@ -234,7 +311,9 @@ async function report(options: TraceOptions, ctx: CommandContext, run: LocalRunR
     };
     await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
-    lines.unshift(`${run.results.length} event${run.results.length === 1 ? '' : 's'}: ${counts.success} succeeded, ${counts['function-error']} function errors, ${counts.timeout} timeouts, ${counts.crash} crashes`);
+    lines.unshift(
+      `${run.results.length} event${run.results.length === 1 ? '' : 's'}: ${counts.success} succeeded, ${counts['function-error']} function errors, ${counts.timeout} timeouts, ${counts.crash} crashes`,
+    );
     await writeOut(ctx.stderr, lines.join('\n') + '\n');
   }
   return ok ? EXIT.ok : EXIT.findings;

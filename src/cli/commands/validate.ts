@@ -2,7 +2,16 @@
 import { countBySeverity } from '../../model/findings.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT } from '../errors.js';
-import { Positions, annotationData, annotationProperty, findingLine, sortedFindingJson, styleFor, writeOut, type FindingJson } from '../render.js';
+import {
+  Positions,
+  annotationData,
+  annotationProperty,
+  findingLine,
+  sortedFindingJson,
+  styleFor,
+  writeOut,
+  type FindingJson,
+} from '../render.js';
 import { schemaFindings } from '../../ops/schema.js';
 import { inputPaths, loadInputs } from './inputs.js';
 
@@ -33,11 +42,20 @@ export async function runValidate(options: ValidateOptions, ctx: CommandContext)
   const findings = sortedFindingJson(all, new Positions(inputs.texts));
 
   if (options.json) {
-    const out: ValidateJson = { ok: exit === EXIT.ok, strict, counts, files: inputs.files.map((f) => ({ file: f.file, kind: f.kind ?? null })), findings };
+    const out: ValidateJson = {
+      ok: exit === EXIT.ok,
+      strict,
+      counts,
+      files: inputs.files.map((f) => ({ file: f.file, kind: f.kind ?? null })),
+      findings,
+    };
     await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
   } else if (options.format === 'github') {
     const level = { error: 'error', warning: 'warning', info: 'notice' } as const;
-    const lines = findings.map((f) => `::${level[f.severity]} file=${annotationProperty(f.file)},line=${f.line},col=${f.col},title=${annotationProperty(f.code)}::${annotationData(f.message)}`);
+    const lines = findings.map(
+      (f) =>
+        `::${level[f.severity]} file=${annotationProperty(f.file)},line=${f.line},col=${f.col},title=${annotationProperty(f.code)}::${annotationData(f.message)}`,
+    );
     if (lines.length > 0) await writeOut(ctx.stdout, lines.join('\n') + '\n');
   } else {
     const style = styleFor(ctx.stdout);

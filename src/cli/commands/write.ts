@@ -48,7 +48,8 @@ const PROPERTIES = 'native-image.properties';
 /** A Maven/Gradle coordinate part that is one path segment inside the layout, never a way out of it. */
 function coordinateProblem(what: string, value: string | undefined): string | undefined {
   if (value === undefined || value === '') return `give --${what} (or "write": {"${what}": ...} in ni-config.jsonc)`;
-  if (value.includes('/') || value.includes('\\')) return `--${what} '${value}' contains a path separator; it must be one directory name (e.g. com.example)`;
+  if (value.includes('/') || value.includes('\\'))
+    return `--${what} '${value}' contains a path separator; it must be one directory name (e.g. com.example)`;
   if (value === '.' || value === '..' || value.includes('\0')) return `--${what} '${value}' is not a directory name`;
   return undefined;
 }
@@ -63,7 +64,8 @@ export async function runWrite(options: WriteOptions, ctx: CommandContext): Prom
   const root = resolve(ctx.cwd, options.root ?? settings.root ?? 'src/main/resources');
   const dir = join(root, 'META-INF', 'native-image', group!, artifact!);
   const rel = relative(root, dir);
-  if (rel.startsWith('..') || isAbsolute(rel) || !dir.startsWith(root + sep)) throw new UsageError(`the layout would leave ${root}; check --group and --artifact`);
+  if (rel.startsWith('..') || isAbsolute(rel) || !dir.startsWith(root + sep))
+    throw new UsageError(`the layout would leave ${root}; check --group and --artifact`);
 
   const inputs = options.set === undefined ? await readableInputs(options.paths, config, ctx) : undefined;
   const set = options.set ?? inputs!.set;
@@ -77,10 +79,21 @@ export async function runWrite(options: WriteOptions, ctx: CommandContext): Prom
   const stale = present.filter((n) => kindOfFileName(n) !== undefined && !files.has(n));
   const deletions = stale.filter((n) => managed.has(n) || options.force);
   const kept = stale.filter((n) => !deletions.includes(n));
-  files.set(PROPERTIES, renderProperties(existingProps, settings.args ?? [], [...files.keys()].filter((n) => n !== PROPERTIES), deletions));
+  files.set(
+    PROPERTIES,
+    renderProperties(
+      existingProps,
+      settings.args ?? [],
+      [...files.keys()].filter((n) => n !== PROPERTIES),
+      deletions,
+    ),
+  );
 
   const changes = await describeChanges(dir, files, deletions);
-  const warnings = kept.map((n) => `warning: ${join(dir, n)} was not written by ni-config and is kept (native-image reads it too); --force removes it`);
+  const warnings = kept.map(
+    (n) =>
+      `warning: ${join(dir, n)} was not written by ni-config and is kept (native-image reads it too); --force removes it`,
+  );
   for (const n of emitted.notes) warnings.push(printable(`${n.severity}: ${n.message}`));
 
   let written: string[] = [];
@@ -95,20 +108,42 @@ export async function runWrite(options: WriteOptions, ctx: CommandContext): Prom
   }
   const upToDate = changes.length === 0;
   if (options.json) {
-    const out: WriteJson = { ok: !options.check || upToDate, dir, format, check: Boolean(options.check), upToDate, changes, written, deleted, kept };
+    const out: WriteJson = {
+      ok: !options.check || upToDate,
+      dir,
+      format,
+      check: Boolean(options.check),
+      upToDate,
+      changes,
+      written,
+      deleted,
+      kept,
+    };
     await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
     const lines = [...warnings];
-    if (options.check) lines.push(upToDate ? `${dir} is up to date` : `${dir} differs from what would be written:`, ...changes.map((c) => `  ${c}`));
+    if (options.check)
+      lines.push(
+        upToDate ? `${dir} is up to date` : `${dir} differs from what would be written:`,
+        ...changes.map((c) => `  ${c}`),
+      );
     else if (upToDate) lines.push(`${dir} is up to date`);
-    else lines.push(`${options.dryRun ? 'would write' : 'wrote'} ${format} metadata to ${dir}:`, ...changes.map((c) => `  ${c}`));
+    else
+      lines.push(
+        `${options.dryRun ? 'would write' : 'wrote'} ${format} metadata to ${dir}:`,
+        ...changes.map((c) => `  ${c}`),
+      );
     await writeOut(ctx.stderr, lines.join('\n') + '\n');
   }
   return options.check && !upToDate ? EXIT.findings : EXIT.ok;
 }
 
 /** A short semantic summary per file of what writing would change; empty when nothing would. */
-async function describeChanges(dir: string, files: ReadonlyMap<string, string>, deletions: readonly string[]): Promise<string[]> {
+async function describeChanges(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  deletions: readonly string[],
+): Promise<string[]> {
   const changes: string[] = [];
   for (const [name, text] of files) {
     const old = await readFile(join(dir, name), 'utf8').catch(() => undefined);
@@ -121,17 +156,28 @@ async function describeChanges(dir: string, files: ReadonlyMap<string, string>, 
     if (kind === undefined) {
       // native-image.properties: a reviewer wants the lines, as a unified hunk
       const patch = structuredPatch(name, name, old, text, '', '', { context: 1 });
-      changes.push(`${name}: changed`, ...patch.hunks.flatMap((h) => [`  @@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.map((l) => `  ${l}`)]));
+      changes.push(
+        `${name}: changed`,
+        ...patch.hunks.flatMap((h) => [
+          `  @@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
+          ...h.lines.map((l) => `  ${l}`),
+        ]),
+      );
       continue;
     }
     const before = entryTexts(name, old);
     const after = entryTexts(name, text);
     const added = [...after].filter((e) => !before.has(e)).length;
     const removed = [...before].filter((e) => !after.has(e)).length;
-    changes.push(added + removed === 0 ? `${name}: same entries, different layout` : `${name}: ${added} entr${added === 1 ? 'y' : 'ies'} added, ${removed} removed`);
+    changes.push(
+      added + removed === 0
+        ? `${name}: same entries, different layout`
+        : `${name}: ${added} entr${added === 1 ? 'y' : 'ies'} added, ${removed} removed`,
+    );
   }
   for (const d of deletions) changes.push(`${d}: removed (no longer part of the output)`);
-  if ((await readFile(join(dir, JOURNAL)).catch(() => undefined)) !== undefined) changes.push(`${JOURNAL}: an interrupted write will be completed`);
+  if ((await readFile(join(dir, JOURNAL)).catch(() => undefined)) !== undefined)
+    changes.push(`${JOURNAL}: an interrupted write will be completed`);
   return changes;
 }
 
@@ -141,7 +187,11 @@ function entryTexts(name: string, text: string): Set<string> {
   const out = new Set<string>();
   const emitted = emitLegacy(loaded.set, { allFiles: false });
   for (const [file, value] of emitted.files) {
-    const items = Array.isArray(value) ? value : Object.values(value as Record<string, unknown>).flatMap((v) => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v).flat() : [v]));
+    const items = Array.isArray(value)
+      ? value
+      : Object.values(value as Record<string, unknown>).flatMap((v) =>
+          Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v).flat() : [v],
+        );
     for (const item of items) out.add(`${file}:${JSON.stringify(item)}`);
   }
   return out;
