@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { emitUnified, toJsonText } from '../dist/model/emit.js';
+import { emitUnified, toJsonText } from '../dist/model/emit/index.js';
 import { kindOfFileName } from '../dist/model/kinds.js';
 import { loadSources } from '../dist/ops/load.js';
 

@@ -1,7 +1,7 @@
 /** Shared test helpers: the reference corpus, loading files into the model, canonical text. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { emitLegacy, emitUnified, toJsonText } from '../src/model/emit.js';
+import { emitLegacy, emitUnified, toJsonText } from '../src/model/emit/index.js';
 import { kindOfFileName, type FileKind } from '../src/model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../src/model/model.js';
 import { loadSource, loadSources, type LoadedFile } from '../src/ops/load.js';

@@ -3,9 +3,9 @@
  * what was added, removed or changed (flags, member access, members), entries that moved from
  * one condition to another, and marks the changes that broaden what the image allows.
  */
-import { emitUnified } from '../model/emit.js';
+import { emitUnified } from '../model/emit/index.js';
 import { kindOfFileName } from '../model/kinds.js';
-import { parseDocument } from '../model/parse.js';
+import { parseDocument } from '../model/parse/index.js';
 import {
   Access,
   ConfigBuilder,

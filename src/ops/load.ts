@@ -6,7 +6,7 @@ import { finding, type Finding } from '../model/findings.js';
 import { parseJsonText } from '../model/json-text.js';
 import { sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
-import { parseDocument } from '../model/parse.js';
+import { parseDocument } from '../model/parse/index.js';
 
 export interface SourceText {
   readonly file: string;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffOutput as validateDiffOutput } from '../../src/generated/settings.js';
 import type { DiffJson } from '../../src/cli/commands/diff.js';
 import { MARKDOWN_LIMIT, renderMarkdown } from '../../src/cli/diff-render.js';
-import { emitUnified, toJsonText } from '../../src/model/emit.js';
+import { emitUnified, toJsonText } from '../../src/model/emit/index.js';
 import { ConfigBuilder } from '../../src/model/model.js';
 import { FILE_KINDS, kindOfFileName } from '../../src/model/kinds.js';
 import { loadSources } from '../../src/ops/load.js';

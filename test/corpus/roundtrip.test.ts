@@ -3,7 +3,7 @@
  * legacy ↔ unified conversions change exactly what the notes say they change.
  */
 import { describe, expect, it } from 'vitest';
-import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit.js';
+import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit/index.js';
 import { FILE_KINDS, kindOfFileName } from '../../src/model/kinds.js';
 import {
   Access,

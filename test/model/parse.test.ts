@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigBuilder, Access } from '../../src/model/model.js';
-import { parseDocument } from '../../src/model/parse.js';
+import { parseDocument } from '../../src/model/parse/index.js';
 import type { FileKind } from '../../src/model/kinds.js';
 
 function parse(kind: FileKind, value: unknown) {

@@ -1,7 +1,7 @@
 /** Merge is a set union: commutative, associative, idempotent, on random models. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emitLegacy, emitUnified } from '../../src/model/emit.js';
+import { emitLegacy, emitUnified } from '../../src/model/emit/index.js';
 import {
   Access,
   ConfigBuilder,

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectSources } from '../../src/io/inputs.js';
-import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit.js';
+import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit/index.js';
 import { loadSources } from '../../src/ops/load.js';
 import { mergeSets } from '../../src/ops/merge.js';
 import { REPO } from '../helpers.js';

@@ -4,7 +4,7 @@
  * read → compute → apply; `--dry-run` skips only the last step.
  */
 import type { Format } from '../../model/kinds.js';
-import type { EmitNote } from '../../model/emit.js';
+import type { EmitNote } from '../../model/emit/index.js';
 import { countEntries } from '../../model/model.js';
 import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
 import { EXIT } from '../errors.js';

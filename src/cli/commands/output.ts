@@ -8,7 +8,7 @@ import { WriteError, writeFilesAtomically } from '../../io/write.js';
 import type { ProjectConfig } from '../../io/project.js';
 import { countBySeverity, isBlocking } from '../../model/findings.js';
 import { FILE_KINDS, kindOfFileName, type Format } from '../../model/kinds.js';
-import { emitLegacy, emitUnified, toJsonText, type EmitNote } from '../../model/emit.js';
+import { emitLegacy, emitUnified, toJsonText, type EmitNote } from '../../model/emit/index.js';
 import type { ConfigSet } from '../../model/model.js';
 import type { CommandContext } from '../context.js';
 import { InputError, UsageError } from '../errors.js';

@@ -26,7 +26,7 @@ import { EXIT, InputError, UsageError } from '../errors.js';
 import { printable, writeOut, type FindingJson } from '../render.js';
 import { summaryLine } from './combine.js';
 import { allFindingJson, chooseFormat, emitAndWrite, readableInputs, reportLines } from './output.js';
-import type { EmitNote } from '../../model/emit.js';
+import type { EmitNote } from '../../model/emit/index.js';
 
 export interface PruneOptions extends GlobalOptions {
   readonly paths: readonly string[];

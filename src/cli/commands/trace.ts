@@ -25,7 +25,7 @@ import { printable, writeOut } from '../render.js';
 import { summaryLine } from './combine.js';
 import { emitAndWrite, readableInputs } from './output.js';
 import { ConfigBuilder } from '../../model/model.js';
-import { emitUnified, toJsonText } from '../../model/emit.js';
+import { emitUnified, toJsonText } from '../../model/emit/index.js';
 import { kindOfFileName } from '../../model/kinds.js';
 import { schemaFindings } from '../../ops/schema.js';
 import type { Finding } from '../../model/findings.js';

@@ -7,7 +7,7 @@ import { structuredPatch } from 'diff';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { WriteError } from '../../io/write.js';
 import { JOURNAL, replaceFileSet } from '../../io/transaction.js';
-import { emitLegacy, emitUnified, toJsonText } from '../../model/emit.js';
+import { emitLegacy, emitUnified, toJsonText } from '../../model/emit/index.js';
 import { kindOfFileName, type Format } from '../../model/kinds.js';
 import type { ConfigSet } from '../../model/model.js';
 import { loadSources } from '../../ops/load.js';

@@ -1,0 +1,123 @@
+/** What both emitters share: notes about what a format cannot hold, the one serializer, JSON pieces. */
+import { typeLabel, type TypeRef } from '../model.js';
+import { withCondition } from '../sections.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface EmitNote {
+  readonly code: EmitNoteCode;
+  readonly severity: 'warning' | 'info';
+  readonly message: string;
+  /** The entries concerned, as readable labels. */
+  readonly entries: readonly string[];
+}
+
+export const EMIT_NOTE_CODES = {
+  'implied-queries': {
+    severity: 'info',
+    text: 'queried members and queryAll* flags are implied by registration in reachability-metadata.json and were not written',
+  },
+  'implied-class-flags': {
+    severity: 'info',
+    text: 'allDeclaredClasses/allPublicClasses/allRecordComponents/allPermittedSubclasses/allNestMembers/allSigners are implied by registration in reachability-metadata.json and were not written',
+  },
+  'implied-field-flags': {
+    severity: 'info',
+    text: 'allowWrite/allowUnsafeAccess on fields are not part of reachability-metadata.json; registered fields are writable there',
+  },
+  'jni-widened': {
+    severity: 'info',
+    text: 'reachability-metadata.json has one entry per type for reflection and JNI: these JNI entries now also register their members for reflection (or the reverse)',
+  },
+  'dropped-comments': {
+    severity: 'warning',
+    text: 'legacy files have no place for the file-level comment; it was not written',
+  },
+  'dropped-reasons': {
+    severity: 'warning',
+    text: 'legacy resource-config.json has no place for reasons on resources and bundles; they were not written',
+  },
+  'unified-side-file': {
+    severity: 'warning',
+    text: 'legacy files cannot express these entries (lambda type descriptors, bundles in a named module); they were written to reachability-metadata.json beside them, which native-image for JDK 23 and later reads',
+  },
+  'side-file': {
+    severity: 'warning',
+    text: 'reachability-metadata.json cannot express these entries; they were written to a legacy side file that native-image reads beside it',
+  },
+} as const satisfies Record<string, { severity: 'warning' | 'info'; text: string }>;
+export type EmitNoteCode = keyof typeof EMIT_NOTE_CODES;
+
+export interface Emitted {
+  /** File name → JSON value, in a fixed order. */
+  readonly files: ReadonlyMap<string, unknown>;
+  readonly notes: readonly EmitNote[];
+}
+
+/** The one serializer for every generated file: two-space indent, trailing newline. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}
+
+export function conditionObject(condition: string, key: 'typeReachable' | 'typeReached'): JsonObject | undefined {
+  return condition === '' ? undefined : { [key]: condition };
+}
+
+export function typeJson(t: TypeRef): unknown {
+  switch (t.kind) {
+    case 'class':
+      return t.name;
+    case 'proxy':
+      return { proxy: [...t.interfaces] };
+    case 'lambda': {
+      const lambda: JsonObject = { declaringClass: t.declaringClass };
+      if (t.declaringMethod) lambda.declaringMethod = methodJson(t.declaringMethod);
+      lambda.interfaces = [...t.interfaces];
+      return { lambda };
+    }
+  }
+}
+
+export function methodJson(m: { name: string; params: readonly string[] | null }): JsonObject {
+  return m.params === null ? { name: m.name } : { name: m.name, parameterTypes: [...m.params] };
+}
+
+/** Builds an object, leaving out keys whose value is undefined. */
+export function obj(entries: readonly (readonly [string, unknown])[]): JsonObject {
+  const o: JsonObject = {};
+  for (const [k, v] of entries) if (v !== undefined) o[k] = v;
+  return o;
+}
+
+export function orUndefined<T>(list: readonly T[]): T[] | undefined {
+  return list.length > 0 ? [...list] : undefined;
+}
+
+export class Notes {
+  private readonly byCode = new Map<EmitNoteCode, Set<string>>();
+  add(code: EmitNoteCode, label: string): void {
+    let s = this.byCode.get(code);
+    if (s === undefined) this.byCode.set(code, (s = new Set()));
+    s.add(label);
+  }
+  list(sideFiles: readonly string[]): EmitNote[] {
+    return (Object.keys(EMIT_NOTE_CODES) as EmitNoteCode[])
+      .filter((c) => this.byCode.has(c))
+      .map((code) => {
+        const entries = [...this.byCode.get(code)!].sort();
+        const { severity, text } = EMIT_NOTE_CODES[code];
+        const where = code === 'side-file' ? ` (${sideFiles.join(', ')})` : '';
+        return {
+          code,
+          severity,
+          message: `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}: ${text}${where}`,
+          entries,
+        };
+      });
+  }
+}
+
+/** An entry's readable label, with its condition. */
+export function entryLabel(t: { condition: string; type: TypeRef }): string {
+  return withCondition(typeLabel(t.type), t.condition);
+}
