@@ -1,20 +1,19 @@
 /**
- * What a command needs from the world, in one object, so tests can run commands in-process
- * with their own streams and working directory.
+ * What the CLI needs from the world, in one object, so tests can run it in-process with their
+ * own streams and working directory; and the use cases' dependencies made from it.
  */
-import { loadProject, type ProjectConfig } from '../io/project.js';
-import { InputError } from './errors.js';
+import type { CommandDeps, Notice } from '../commands/deps.js';
+import { printable, writeOut } from './render/text.js';
 
 export interface CommandContext {
   readonly cwd: string;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly readStdin: () => Promise<Buffer>;
-}
-
-export interface GlobalOptions {
-  readonly json?: boolean;
-  readonly config?: string;
+  /** The environment the traced function inherits (default: this process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Replaces engine detection (tests drive container flows in-process with their own engine). */
+  readonly engine?: CommandDeps['engine'];
 }
 
 export function processContext(): CommandContext {
@@ -30,15 +29,26 @@ export function processContext(): CommandContext {
   };
 }
 
-/** Loads ni-config.jsonc (or the file --config names); a broken project file is an input error. */
-export async function projectConfig(
-  options: GlobalOptions,
-  ctx: CommandContext,
-): Promise<{ config: ProjectConfig; path: string | undefined }> {
-  const loaded = await loadProject(options.config, ctx.cwd);
-  if (loaded.findings.length > 0) {
-    const texts = new Map(loaded.path !== undefined && loaded.text !== undefined ? [[loaded.path, loaded.text]] : []);
-    throw new InputError(`the project file ${loaded.path ?? ''} is not valid`, loaded.findings, texts);
-  }
-  return { config: loaded.config, path: loaded.path };
+/** One progress line per event: status, duration, the start of an error, and the agent's writes when counted. */
+export function eventLine(n: Extract<Notice, { kind: 'event' }>): string {
+  const r = n.result;
+  const error = r.status === 'success' ? '' : ` ${printable(`${r.errorType ?? ''} ${r.body.slice(0, 200)}`)}`.trimEnd();
+  const writes = n.agentWrites === undefined ? '' : ` · agent writes seen: ${n.agentWrites}`;
+  return `[${n.done}/${n.total}] ${n.name}: ${r.status} (${r.durationMs} ms)${error}${writes}\n`;
+}
+
+/** The use cases' dependencies: warnings and progress go to stderr (progress not with --json). */
+export function commandDeps(ctx: CommandContext, json: boolean): CommandDeps {
+  return {
+    cwd: ctx.cwd,
+    env: ctx.env ?? process.env,
+    readStdin: ctx.readStdin,
+    writeStdout: (text) => writeOut(ctx.stdout, text),
+    terminal: Boolean(ctx.stderr.isTTY) && !json,
+    notify: (n) => {
+      if (n.kind === 'warning') void writeOut(ctx.stderr, `ni-config: warning: ${printable(n.message)}\n`);
+      else if (!json) void writeOut(ctx.stderr, eventLine(n));
+    },
+    ...(ctx.engine ? { engine: ctx.engine } : {}),
+  };
 }

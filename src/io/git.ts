@@ -7,18 +7,20 @@ import { relative, resolve } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, kindOfFileName } from '../model/kinds.js';
 import type { Source } from './inputs.js';
+import { GitError } from '../errors.js';
 
-export class GitError extends Error {
-  override readonly name = 'GitError';
-}
+export { GitError } from '../errors.js';
 
 function git(args: readonly string[], cwd: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile('git', [...args], { cwd, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) {
         const e = err as NodeJS.ErrnoException & { code?: unknown };
-        if (e.code === 'ENOENT') reject(new GitError('git is not installed (or not on PATH)'));
-        else reject(new GitError(`git ${args.join(' ')}: ${stderr.trim().split('\n').at(-1) ?? err.message}`));
+        if (e.code === 'ENOENT') reject(new GitError('git is not installed (or not on PATH)', ['git', ...args]));
+        else
+          reject(
+            new GitError(`git ${args.join(' ')}: ${stderr.trim().split('\n').at(-1) ?? err.message}`, ['git', ...args]),
+          );
       } else resolvePromise(stdout);
     });
   });

@@ -8,6 +8,7 @@
 import { close, fstat, open, read } from 'node:fs';
 import { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { JarError } from '../errors.js';
 import { kindOfFileName, type FileKind } from '../model/kinds.js';
 import { DEFAULT_MAX_FILE_SIZE, describeIoError, propertiesReferences } from './inputs.js';
 
@@ -17,9 +18,11 @@ export interface JarEntryText {
   readonly kind: FileKind;
 }
 
-/** A jar that cannot be read. The message starts with the jar's path and says what is wrong. */
-export class JarError extends Error {
-  override readonly name = 'JarError';
+export { JarError } from '../errors.js';
+
+/** A jar that cannot be read: the message starts with the jar's path and says what is wrong. */
+function jarError(path: string, message: string): JarError {
+  return new JarError(`${path}: ${message}`, path);
 }
 
 export interface JarOptions {
@@ -95,11 +98,12 @@ export async function openJar(path: string, options: JarOptions = {}): Promise<J
 
   const readBytes = async (name: string): Promise<Buffer> => {
     const entry = byName.get(name);
-    if (entry === undefined) throw new JarError(`${path}: has no entry ${name}`);
-    if (entry.isEncrypted()) throw new JarError(`${path}: ${name} is encrypted, which is not supported`);
+    if (entry === undefined) throw jarError(path, `has no entry ${name}`);
+    if (entry.isEncrypted()) throw jarError(path, `${name} is encrypted, which is not supported`);
     if (entry.uncompressedSize > maxEntrySize)
-      throw new JarError(
-        `${path}: ${name} has ${entry.uncompressedSize} bytes uncompressed; expected at most ${maxEntrySize} to read it`,
+      throw jarError(
+        path,
+        `${name} has ${entry.uncompressedSize} bytes uncompressed; expected at most ${maxEntrySize} to read it`,
       );
     try {
       return await readAll(await zip.openReadStreamPromise(entry));
@@ -291,7 +295,7 @@ class WindowReader extends yauzl.RandomAccessReader {
 }
 
 function ioError(path: string, e: unknown): JarError {
-  return new JarError(`${path}: ${describeIoError(e, 'cannot read the jar')}`);
+  return jarError(path, `${describeIoError(e, 'cannot read the jar')}`);
 }
 
 /** A yauzl or zlib error as a JarError; `stage` tells what was being read when it happened. */
@@ -302,22 +306,23 @@ function zipError(path: string, e: unknown, stage: 'open' | 'central' | 'entry',
   if (typeof err?.code === 'string' && !err.code.startsWith('Z_') && err.code !== 'ERR_ZLIB_INIT')
     return ioError(path, e);
   if (/End of central directory record signature not found/.test(message))
-    return new JarError(`${path}: not a jar (zip) file, or one cut short: found no end-of-central-directory record`);
+    return jarError(path, `not a jar (zip) file, or one cut short: found no end-of-central-directory record`);
   const compression = /unsupported compression method: (\d+)/.exec(message);
   if (compression)
-    return new JarError(
-      `${path}: ${entry} uses zip compression method ${compression[1]}, which is not supported (stored and deflated are)`,
+    return jarError(
+      path,
+      `${entry} uses zip compression method ${compression[1]}, which is not supported (stored and deflated are)`,
     );
-  if (/multi-disk/.test(message)) return new JarError(`${path}: split (multi-disk) zip files are not supported`);
-  if (/encrypt/.test(message)) return new JarError(`${path}: encrypted zip entries are not supported (${message})`);
-  if (message === 'closed') return new JarError(`${path}: the jar was closed before ${entry} was read`);
+  if (/multi-disk/.test(message)) return jarError(path, `split (multi-disk) zip files are not supported`);
+  if (/encrypt/.test(message)) return jarError(path, `encrypted zip entries are not supported (${message})`);
+  if (message === 'closed') return jarError(path, `the jar was closed before ${entry} was read`);
   const detail = message === 'unexpected EOF' ? 'it runs past the end of the file' : message;
   switch (stage) {
     case 'open':
-      return new JarError(`${path}: damaged zip end-of-central-directory record: ${detail}`);
+      return jarError(path, `damaged zip end-of-central-directory record: ${detail}`);
     case 'central':
-      return new JarError(`${path}: damaged zip central directory: ${detail}`);
+      return jarError(path, `damaged zip central directory: ${detail}`);
     case 'entry':
-      return new JarError(`${path}: damaged zip entry ${entry}: ${detail}`);
+      return jarError(path, `damaged zip entry ${entry}: ${detail}`);
   }
 }

@@ -7,32 +7,13 @@ import { resolve } from 'node:path';
 import { project as validateProject } from '../generated/settings.js';
 import { finding, type Finding } from '../model/findings.js';
 import { settingsFindings } from '../ops/settings-findings.js';
+import type { ProjectConfig } from '../ops/settings.js';
 import { parseJsonText } from '../model/json-text.js';
 import { describeIoError } from './inputs.js';
 
 export const PROJECT_FILE = 'ni-config.jsonc';
 
-export interface ProjectConfig {
-  readonly inputs?: readonly string[];
-  readonly format?: 'unified' | 'legacy';
-  readonly strict?: boolean;
-  readonly maxFileSize?: number;
-  readonly write?: {
-    readonly group?: string;
-    readonly artifact?: string;
-    readonly root?: string;
-    readonly format?: 'unified' | 'legacy';
-    readonly args?: readonly string[];
-  };
-  readonly prune?: {
-    readonly presets?: readonly string[];
-    readonly rules?: readonly string[];
-    readonly keep?: readonly string[];
-    readonly libraryConfig?: readonly string[];
-    readonly trace?: string;
-    readonly aggressive?: boolean;
-  };
-}
+export type { ProjectConfig } from '../ops/settings.js';
 
 export interface ProjectLoad {
   /** Undefined when there is no project file (and none was asked for). */

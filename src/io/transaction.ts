@@ -12,7 +12,7 @@ import { lstat, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promis
 import { join } from 'node:path';
 import { onInterrupt } from './cleanup.js';
 import { describeIoError } from './inputs.js';
-import { WriteError } from './write.js';
+import { WriteError } from '../errors.js';
 
 export const JOURNAL = '.ni-config-write.journal';
 
@@ -70,7 +70,7 @@ export async function replaceFileSet(
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new WriteError(`${dir}: ${describeIoError(e, 'cannot create the output directory')}`, { cause: e });
+    throw new WriteError(`${dir}: ${describeIoError(e, 'cannot create the output directory')}`, dir, { cause: e });
   }
   await recover(dir);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -93,14 +93,16 @@ export async function replaceFileSet(
       try {
         await writeFlushed(join(dir, tmp), content, 'wx');
       } catch (e) {
-        throw new WriteError(`${join(dir, name)}: ${describeIoError(e, 'cannot write the file')}`, { cause: e });
+        throw new WriteError(`${join(dir, name)}: ${describeIoError(e, 'cannot write the file')}`, join(dir, name), {
+          cause: e,
+        });
       }
     }
     // Renames must not fail once committed: a directory in a file's place is found now.
     for (const r of renames) {
       const existing = await lstat(join(dir, r.to)).catch(() => undefined);
       if (existing?.isDirectory())
-        throw new WriteError(`${join(dir, r.to)}: cannot replace the file: it is a directory`);
+        throw new WriteError(`${join(dir, r.to)}: cannot replace the file: it is a directory`, join(dir, r.to));
     }
     const journal: Journal = { renames, deletions };
     if (renames.length > 0 || deletions.length > 0) {
@@ -114,7 +116,7 @@ export async function replaceFileSet(
   } catch (e) {
     await abandon().catch(() => undefined);
     if (e instanceof WriteError) throw e;
-    throw new WriteError(`${dir}: ${describeIoError(e, 'cannot replace the files')}`, { cause: e });
+    throw new WriteError(`${dir}: ${describeIoError(e, 'cannot replace the files')}`, dir, { cause: e });
   } finally {
     unregister();
   }

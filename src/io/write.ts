@@ -7,12 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WriteError } from '../errors.js';
 import { onInterrupt } from './cleanup.js';
 import { describeIoError } from './inputs.js';
 
-export class WriteError extends Error {
-  override readonly name = 'WriteError';
-}
+export { WriteError } from '../errors.js';
 
 export interface WriteResult {
   /** Files whose content changed (or that are new). */
@@ -25,7 +24,7 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
-    throw new WriteError(`${dir}: ${describeIoError(e, 'cannot create the output directory')}`, { cause: e });
+    throw new WriteError(`${dir}: ${describeIoError(e, 'cannot create the output directory')}`, dir, { cause: e });
   }
   const temps: { tmp: string; target: string }[] = [];
   const unchanged: string[] = [];
@@ -51,7 +50,7 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
           await handle.writeFile(content, 'utf8');
           await handle.sync();
         } catch (e) {
-          throw new WriteError(`${target}: ${describeIoError(e, 'cannot write the file')}`, { cause: e });
+          throw new WriteError(`${target}: ${describeIoError(e, 'cannot write the file')}`, target, { cause: e });
         } finally {
           await handle?.close();
         }
@@ -64,7 +63,9 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
       try {
         await rename(t.tmp, t.target);
       } catch (e) {
-        throw new WriteError(`${t.target}: ${describeIoError(e, 'cannot replace the file')}`, { cause: e });
+        throw new WriteError(`${t.target}: ${describeIoError(e, 'cannot replace the file')}`, t.target, {
+          cause: e,
+        });
       }
     }
     return { written: temps.map((t) => t.target), unchanged };

@@ -12,7 +12,13 @@ export const FILE_KINDS = {
 } as const satisfies Record<string, { fileName: string; format: 'legacy' | 'unified'; aliases: readonly string[] }>;
 
 export type FileKind = keyof typeof FILE_KINDS;
-export type Format = 'legacy' | 'unified';
+/** The two on-disk formats. */
+export const FORMATS = {
+  unified: { summary: 'one reachability-metadata.json (GraalVM for JDK 23 and later)' },
+  legacy: { summary: 'the per-kind *-config.json files' },
+} as const satisfies Record<string, { summary: string }>;
+export type Format = keyof typeof FORMATS;
+export const FORMAT_NAMES = Object.keys(FORMATS) as Format[];
 
 const BY_NAME = new Map<string, FileKind>();
 for (const [kind, info] of Object.entries(FILE_KINDS) as [FileKind, (typeof FILE_KINDS)[FileKind]][]) {

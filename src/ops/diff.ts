@@ -1,11 +1,12 @@
 /**
  * Semantic diff of two config sets: independent of file format and order. Reports per section
- * what was added, removed or changed (flags, member access, members), entries that moved from
- * one condition to another, and marks the changes that broaden what the image allows.
+ * what was added, removed or changed (flags, member access, members, bundle locales), entries
+ * that moved from one condition to another, and marks the changes that broaden what the image
+ * allows. Every part of a set is compared through the sections registry; the table below says
+ * how each part's entries differ and what risks they carry.
  */
 import { emitUnified } from '../model/emit/index.js';
 import { kindOfFileName } from '../model/kinds.js';
-import { parseDocument } from '../model/parse/index.js';
 import {
   Access,
   ConfigBuilder,
@@ -14,14 +15,24 @@ import {
   compareStrings,
   methodKey,
   typeKey,
-  typeLabel,
+  type BundleEntry,
   type ConfigSet,
+  type ResourceEntry,
+  type SerializationEntry,
   type TypeEntry,
   type TypeRef,
 } from '../model/model.js';
-
-export const DIFF_SECTIONS = ['reflection', 'jni', 'serialization', 'resources', 'bundles', 'predefined'] as const;
-export type DiffSection = (typeof DIFF_SECTIONS)[number];
+import { parseDocument } from '../model/parse/index.js';
+import {
+  PART_NAMES,
+  SECTION_NAMES,
+  itemOf,
+  partEntries,
+  type Item,
+  type Part,
+  type PartEntry,
+  type Section,
+} from '../model/sections.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved';
 
@@ -36,26 +47,38 @@ export const RISKS = {
   'sensitive-package': 'touches a security-sensitive package',
 } as const satisfies Record<string, string>;
 export type Risk = keyof typeof RISKS;
+export const RISK_NAMES = Object.keys(RISKS) as Risk[];
 
 export interface Change {
-  readonly section: DiffSection;
+  readonly section: Section;
   readonly kind: ChangeKind;
-  /** The entry, readable: `a.B`, `a.B (if c.D)`, `resource **\/*.xml`. */
+  /** The entry, readable: `a.B`, `a.B (if c.D)`, `**\/*.xml`. */
   readonly entry: string;
-  /** For locating the entry in the new files: section, condition and type key. */
+  /** The condition of the entry (in the new set, for a move); '' when unconditional. */
+  readonly condition: string;
+  /** For locating a type entry in the new files: its condition and type key. */
   readonly key: { readonly condition: string; readonly type: string } | undefined;
   /** What changed, one line each (`+ allDeclaredMethods`, `- method run()`). */
   readonly details: readonly string[];
   readonly risks: readonly Risk[];
+  /** Where the entry is in the new files, when the caller could tell. */
+  readonly location?: { readonly file: string; readonly line: number };
 }
+
+export type SectionStat = {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+  readonly moved: number;
+};
 
 export interface DiffResult {
   readonly changes: readonly Change[];
-  readonly stat: Record<
-    DiffSection,
-    { readonly added: number; readonly removed: number; readonly changed: number; readonly moved: number }
-  >;
+  readonly stat: Record<Section, SectionStat>;
 }
+
+/** Where an entry of the new side is; undefined when not known. */
+export type Locate = (part: Part, key: string) => { file: string; line: number } | undefined;
 
 const SENSITIVE = [
   'java.lang.reflect.',
@@ -81,16 +104,11 @@ function sensitive(t: TypeRef): boolean {
   );
 }
 
-function label(condition: string, type: TypeRef): string {
-  return condition === '' ? typeLabel(type) : `${typeLabel(type)} (if ${condition})`;
-}
-
 const FLAG_RISK = new Set(['allDeclaredFields', 'allPublicFields']);
 
 /** Flags, access levels and members of a type entry as comparable lines. */
-function facets(t: TypeEntry | undefined): Map<string, string> {
+function typeFacets(t: TypeEntry): Map<string, string> {
   const out = new Map<string, string>();
-  if (!t) return out;
   for (const f of t.flags) out.set(`flag:${f}`, f);
   for (const g of MEMBER_GROUP_NAMES) {
     if (t.groups[g] === Access.Accessed) out.set(`group:${g}`, MEMBER_GROUPS[g].accessed);
@@ -109,102 +127,29 @@ function facets(t: TypeEntry | undefined): Map<string, string> {
   return out;
 }
 
-function typeRisks(section: 'reflection' | 'jni', t: TypeEntry, gained: ReadonlySet<string>, whole: boolean): Risk[] {
+function bundleFacets(b: BundleEntry): Map<string, string> {
+  return new Map([
+    ...b.locales.map((l) => [`locale:${l}`, `locale ${l}`] as const),
+    ...b.classNames.map((c) => [`class:${c}`, `class ${c}`] as const),
+  ]);
+}
+
+/**
+ * The risks of a type entry that is new (`whole`) or gained `gained` facets. `all*` at the
+ * accessed level grants every member of a kind; `queryAll*` only lets them be listed.
+ */
+function typeRisks(part: Part, t: TypeEntry, gained: ReadonlySet<string>, whole: boolean): Risk[] {
   const risks = new Set<Risk>();
   for (const g of gained) {
     const [kind, name] = g.split(':') as [string, string];
-    // all* at the accessed level grants every member of a kind; queryAll* only lets them be listed
     if (kind === 'group' && t.groups[name as keyof typeof t.groups] === Access.Accessed) risks.add('all-flag');
     if (kind === 'flag' && FLAG_RISK.has(name)) risks.add('all-flag');
     if (g === 'flag:unsafeAllocated') risks.add('unsafe-allocated');
   }
-  if (section === 'jni' && (whole || gained.size > 0)) risks.add('jni');
-  if (whole && t.type.kind === 'proxy') risks.add('proxy');
+  if (part === 'jni' && (whole || gained.size > 0)) risks.add('jni');
+  if (whole && part === 'proxies') risks.add('proxy');
   if (sensitive(t.type) && (whole || gained.size > 0)) risks.add('sensitive-package');
   return [...risks];
-}
-
-function diffTypes(
-  section: 'reflection' | 'jni',
-  before: readonly TypeEntry[],
-  after: readonly TypeEntry[],
-  out: Change[],
-): void {
-  const key = (t: TypeEntry): string => `${t.condition}\u0000${typeKey(t.type)}`;
-  const old = new Map(before.map((t) => [key(t), t]));
-  const now = new Map(after.map((t) => [key(t), t]));
-  const added: TypeEntry[] = [];
-  const removed: TypeEntry[] = [];
-  for (const [k, t] of now) {
-    const o = old.get(k);
-    if (o === undefined) {
-      added.push(t);
-      continue;
-    }
-    const a = facets(o);
-    const b = facets(t);
-    const gained = new Set([...b.keys()].filter((x) => a.get(x) !== b.get(x)));
-    const lost = [...a.keys()].filter((x) => b.get(x) !== a.get(x));
-    if (gained.size === 0 && lost.length === 0) continue;
-    const details = [...[...gained].map((x) => `+ ${b.get(x)}`), ...lost.map((x) => `- ${a.get(x)}`)];
-    out.push({
-      section,
-      kind: 'changed',
-      entry: label(t.condition, t.type),
-      key: { condition: t.condition, type: typeKey(t.type) },
-      details,
-      risks: typeRisks(section, t, gained, false),
-    });
-  }
-  for (const [k, t] of old) if (!now.has(k)) removed.push(t);
-
-  // The same type leaving one condition and arriving under another is a move.
-  const removedByType = new Map<string, TypeEntry[]>();
-  for (const t of removed) {
-    const list = removedByType.get(typeKey(t.type)) ?? [];
-    list.push(t);
-    removedByType.set(typeKey(t.type), list);
-  }
-  const moved = new Set<TypeEntry>();
-  for (const t of added) {
-    const from = removedByType.get(typeKey(t.type))?.find((r) => !moved.has(r));
-    const gained = new Set([...facets(t).keys()]);
-    if (from !== undefined) {
-      moved.add(from);
-      const a = facets(from);
-      const b = facets(t);
-      const more = new Set([...b.keys()].filter((x) => a.get(x) !== b.get(x)));
-      const details = [
-        `condition: ${from.condition || 'none'} → ${t.condition || 'none'}`,
-        ...[...more].map((x) => `+ ${b.get(x)}`),
-        ...[...a.keys()].filter((x) => b.get(x) !== a.get(x)).map((x) => `- ${a.get(x)}`),
-      ];
-      const risks = typeRisks(section, t, more, false);
-      if (t.condition === '' && from.condition !== '' && !risks.includes('sensitive-package') && sensitive(t.type))
-        risks.push('sensitive-package');
-      out.push({
-        section,
-        kind: 'moved',
-        entry: label(t.condition, t.type),
-        key: { condition: t.condition, type: typeKey(t.type) },
-        details,
-        risks,
-      });
-      continue;
-    }
-    out.push({
-      section,
-      kind: 'added',
-      entry: label(t.condition, t.type),
-      key: { condition: t.condition, type: typeKey(t.type) },
-      details: [...facets(t).values()].map((v) => `+ ${v}`),
-      risks: typeRisks(section, t, gained, true),
-    });
-  }
-  for (const t of removed) {
-    if (moved.has(t)) continue;
-    out.push({ section, kind: 'removed', entry: label(t.condition, t.type), key: undefined, details: [], risks: [] });
-  }
 }
 
 /** Resource globs and regexes that match much more than one path. */
@@ -213,110 +158,139 @@ export function broadResource(kind: 'glob' | 'regex', value: string): boolean {
   return value.includes('.*') || value.includes('.+') || value === '.';
 }
 
-function simple<T>(
-  section: DiffSection,
-  before: readonly T[],
-  after: readonly T[],
-  keyOf: (x: T) => string,
-  labelOf: (x: T) => string,
-  risksOf: (x: T) => Risk[],
+/** How the entries of one part compare. */
+interface Differ<E> {
+  /** Comparable facets of an entry (flags, members, locales); none for entries that are only there or not. */
+  readonly facets?: (e: E) => Map<string, string>;
+  /** The risks of an entry that is new (`whole`), or that gained these facets. */
+  readonly risks: (e: E, gained: ReadonlySet<string>, whole: boolean) => Risk[];
+}
+
+const none = (): Risk[] => [];
+const typeDiffer = (part: Part): Differ<TypeEntry> => ({
+  facets: typeFacets,
+  risks: (t, gained, whole) => typeRisks(part, t, gained, whole),
+});
+
+const DIFFERS: { readonly [P in Part]: Differ<PartEntry<P>> } = {
+  reflection: typeDiffer('reflection'),
+  jni: typeDiffer('jni'),
+  proxies: typeDiffer('proxies'),
+  serialization: {
+    risks: (s: SerializationEntry, _g, whole) =>
+      whole ? ['serializable', ...(sensitive(s.type) ? (['sensitive-package'] as const) : [])] : [],
+  },
+  lambdaCapturing: { risks: (_l, _g, whole) => (whole ? ['serializable'] : []) },
+  resources: {
+    risks: (r: ResourceEntry, _g, whole) => (whole && broadResource(r.kind, r.value) ? ['broad-resource'] : []),
+  },
+  resourceExcludes: { risks: none },
+  bundles: { facets: bundleFacets, risks: none },
+  predefined: { risks: none },
+};
+
+function typeKeyOf(part: Part, e: unknown): Change['key'] {
+  if (part !== 'reflection' && part !== 'jni' && part !== 'proxies') return undefined;
+  const t = e as TypeEntry;
+  return { condition: t.condition, type: typeKey(t.type) };
+}
+
+function diffPart<P extends Part>(
+  p: P,
+  before: ConfigSet,
+  after: ConfigSet,
+  locate: Locate | undefined,
   out: Change[],
 ): void {
-  const old = new Set(before.map(keyOf));
-  const now = new Set(after.map(keyOf));
-  for (const x of after)
-    if (!old.has(keyOf(x)))
-      out.push({ section, kind: 'added', entry: labelOf(x), key: undefined, details: [], risks: risksOf(x) });
-  for (const x of before)
-    if (!now.has(keyOf(x)))
-      out.push({ section, kind: 'removed', entry: labelOf(x), key: undefined, details: [], risks: [] });
-}
+  const differ = DIFFERS[p] as Differ<PartEntry<P>>;
+  const index = (set: ConfigSet): Map<string, { item: Item; e: PartEntry<P> }> =>
+    new Map(partEntries(set, p).map((e) => [itemOf(p, e).key, { item: itemOf(p, e), e }]));
+  const old = index(before);
+  const now = index(after);
+  const facets = (e: PartEntry<P>): Map<string, string> => differ.facets?.(e) ?? new Map();
+  const change = (kind: ChangeKind, item: Item, e: PartEntry<P>, details: string[], risks: Risk[]): void => {
+    const location = kind === 'removed' ? undefined : locate?.(p, item.key);
+    out.push({
+      section: item.section,
+      kind,
+      entry: item.label,
+      condition: item.condition,
+      key: kind === 'removed' ? undefined : typeKeyOf(p, e),
+      details,
+      risks,
+      ...(location ? { location } : {}),
+    });
+  };
+  const compare = (a: PartEntry<P>, b: PartEntry<P>): { gained: Set<string>; details: string[] } => {
+    const fa = facets(a);
+    const fb = facets(b);
+    const gained = new Set([...fb.keys()].filter((x) => fa.get(x) !== fb.get(x)));
+    const lost = [...fa.keys()].filter((x) => fb.get(x) !== fa.get(x));
+    return { gained, details: [...[...gained].map((x) => `+ ${fb.get(x)}`), ...lost.map((x) => `- ${fa.get(x)}`)] };
+  };
 
-/** A resource removed under one condition and added under another is one move. */
-function pairMoves(changes: Change[], section: DiffSection): void {
-  const base = (entry: string): string => entry.replace(/ \(if [^)]*\)$/, '');
-  const cond = (entry: string): string => / \(if ([^)]*)\)$/.exec(entry)?.[1] ?? 'none';
-  for (const added of changes.filter((c) => c.section === section && c.kind === 'added')) {
-    const i = changes.findIndex(
-      (c) => c.section === section && c.kind === 'removed' && base(c.entry) === base(added.entry),
-    );
-    if (i < 0) continue;
-    const removed = changes[i]!;
-    changes.splice(i, 1);
-    const j = changes.indexOf(added);
-    changes[j] = { ...added, kind: 'moved', details: [`condition: ${cond(removed.entry)} → ${cond(added.entry)}`] };
+  const added: { item: Item; e: PartEntry<P> }[] = [];
+  for (const [k, b] of now) {
+    const a = old.get(k);
+    if (a === undefined) {
+      added.push(b);
+      continue;
+    }
+    const { gained, details } = compare(a.e, b.e);
+    if (details.length > 0) change('changed', b.item, b.e, details, differ.risks(b.e, gained, false));
   }
+  const removed = [...old].filter(([k]) => !now.has(k)).map(([, a]) => a);
+
+  // The same entry leaving one condition and arriving under another is a move.
+  const removedByBase = new Map<string, { item: Item; e: PartEntry<P> }[]>();
+  for (const r of removed) removedByBase.set(r.item.base, [...(removedByBase.get(r.item.base) ?? []), r]);
+  const moved = new Set<{ item: Item; e: PartEntry<P> }>();
+  for (const b of added) {
+    const from = removedByBase.get(b.item.base)?.find((r) => !moved.has(r));
+    if (from === undefined) {
+      const all = facets(b.e);
+      change(
+        'added',
+        b.item,
+        b.e,
+        [...all.values()].map((v) => `+ ${v}`),
+        differ.risks(b.e, new Set(all.keys()), true),
+      );
+      continue;
+    }
+    moved.add(from);
+    const { gained, details } = compare(from.e, b.e);
+    // an entry without facets is all it is: it carries its risks wherever it goes
+    const risks = differ.risks(b.e, gained, differ.facets === undefined);
+    // an entry that leaves its condition applies everywhere now
+    const entry = b.e as Partial<TypeEntry>;
+    if (
+      b.item.condition === '' &&
+      entry.type !== undefined &&
+      sensitive(entry.type) &&
+      !risks.includes('sensitive-package')
+    )
+      risks.push('sensitive-package');
+    const where = `condition: ${from.item.condition || 'none'} → ${b.item.condition || 'none'}`;
+    change('moved', b.item, b.e, [where, ...details], risks);
+  }
+  for (const r of removed) if (!moved.has(r)) change('removed', r.item, r.e, [], []);
 }
 
-export function diffSets(before: ConfigSet, after: ConfigSet): DiffResult {
+/** The differences from `before` to `after`; `locate` places the new side's entries for annotations. */
+export function diffSets(before: ConfigSet, after: ConfigSet, locate?: Locate): DiffResult {
   const changes: Change[] = [];
-  diffTypes('reflection', before.reflection, after.reflection, changes);
-  diffTypes('jni', before.jni, after.jni, changes);
-  simple(
-    'serialization',
-    before.serialization,
-    after.serialization,
-    (s) => `${s.condition}\u0000${typeKey(s.type)}\u0000${s.customTargetConstructorClass}`,
-    (s) =>
-      label(s.condition, s.type) + (s.customTargetConstructorClass ? ` via ${s.customTargetConstructorClass}` : ''),
-    (s) => ['serializable' as Risk, ...(sensitive(s.type) ? ['sensitive-package' as Risk] : [])],
-    changes,
-  );
-  simple(
-    'serialization',
-    before.lambdaCapturing,
-    after.lambdaCapturing,
-    (l) => `lambda\u0000${l.condition}\u0000${l.name}`,
-    (l) => `lambda-capturing ${label(l.condition, { kind: 'class', name: l.name })}`,
-    () => ['serializable'],
-    changes,
-  );
-  const resKey = (exclude: boolean) => (r: ConfigSet['resources'][number]) =>
-    `${exclude}\u0000${r.condition}\u0000${r.module}\u0000${r.kind}\u0000${r.value}`;
-  const resLabel = (exclude: boolean) => (r: ConfigSet['resources'][number]) =>
-    `${exclude ? 'exclude ' : ''}${r.kind === 'glob' ? '' : 'regex '}${r.module ? `${r.module}:` : ''}${r.value}${r.condition ? ` (if ${r.condition})` : ''}`;
-  simple(
-    'resources',
-    before.resources,
-    after.resources,
-    resKey(false),
-    resLabel(false),
-    (r) => (broadResource(r.kind, r.value) ? ['broad-resource'] : []),
-    changes,
-  );
-  pairMoves(changes, 'resources');
-  simple('resources', before.resourceExcludes, after.resourceExcludes, resKey(true), resLabel(true), () => [], changes);
-  simple(
-    'bundles',
-    before.bundles,
-    after.bundles,
-    (b) => `${b.condition}\u0000${b.module}\u0000${b.name}\u0000${b.locales.join(',')}\u0000${b.classNames.join(',')}`,
-    (b) =>
-      `${b.name}${b.locales.length > 0 ? ` [${b.locales.join(', ')}]` : ''}${b.condition ? ` (if ${b.condition})` : ''}`,
-    () => [],
-    changes,
-  );
-  const predefined = (s: ConfigSet) => s.predefined.flatMap((p) => p.classes.map((c) => ({ type: p.type, ...c })));
-  simple(
-    'predefined',
-    predefined(before),
-    predefined(after),
-    (c) => `${c.type}\u0000${c.hash}`,
-    (c) => c.nameInfo || c.hash,
-    () => [],
-    changes,
-  );
-
+  for (const p of PART_NAMES) diffPart(p, before, after, locate, changes);
   changes.sort(
     (a, b) =>
       Number(b.risks.length > 0) - Number(a.risks.length > 0) ||
-      DIFF_SECTIONS.indexOf(a.section) - DIFF_SECTIONS.indexOf(b.section) ||
+      SECTION_NAMES.indexOf(a.section) - SECTION_NAMES.indexOf(b.section) ||
       compareStrings(a.entry, b.entry) ||
       compareStrings(a.kind, b.kind),
   );
   const stat = Object.fromEntries(
-    DIFF_SECTIONS.map((s) => [s, { added: 0, removed: 0, changed: 0, moved: 0 }]),
-  ) as Record<DiffSection, { added: number; removed: number; changed: number; moved: number }>;
+    SECTION_NAMES.map((s) => [s, { added: 0, removed: 0, changed: 0, moved: 0 }]),
+  ) as Record<Section, { added: number; removed: number; changed: number; moved: number }>;
   for (const c of changes) stat[c.section][c.kind]++;
   return { changes, stat };
 }

@@ -6,7 +6,7 @@ import { finding, type Finding } from '../model/findings.js';
 import { parseJsonText } from '../model/json-text.js';
 import { sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
-import { parseDocument } from '../model/parse/index.js';
+import { parseDocument, type EntryPointers } from '../model/parse/index.js';
 
 export interface SourceText {
   readonly file: string;
@@ -38,6 +38,8 @@ export type SchemaCheck = (
 export interface LoadOptions {
   /** Also check every file against its JSON Schema (validate does; merge and convert need not). */
   readonly schema?: SchemaCheck;
+  /** Filled with where each entry is (diff annotations). */
+  readonly pointers?: EntryPointers;
 }
 
 /** Parses one source into `builder`; returns what was learnt about it. */
@@ -60,7 +62,7 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
     };
   }
   try {
-    const findings = parseDocument(kind, parsed.value, source.file, builder);
+    const findings = parseDocument(kind, parsed.value, source.file, builder, options.pointers);
     if (options.schema) findings.push(...options.schema(kind, parsed.value, source.file, findings));
     return { file: source.file, kind, findings };
   } catch (e) {

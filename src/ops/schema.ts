@@ -7,7 +7,10 @@ import * as validators from '../generated/validators.js';
 import * as reporting from '../generated/validators-all.js';
 import type { SchemaError } from '../generated/validators.js';
 import { finding, pointerTokens, type Finding, type FindingCode } from '../model/findings.js';
-import type { FileKind } from '../model/kinds.js';
+import { emitUnified, toJsonText } from '../model/emit/index.js';
+import { kindOfFileName, type FileKind } from '../model/kinds.js';
+import type { ConfigSet } from '../model/model.js';
+import { loadSources } from './load.js';
 import { errorTarget } from './settings-findings.js';
 
 /** Findings from the parser that make schema errors at or below (or above) their place redundant. */
@@ -178,4 +181,14 @@ function describeValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v);
   const t = jsonTypeOf(v);
   return t === 'object' || t === 'array' ? `an ${t === 'array' ? 'array' : 'object'}` : `${t} ${JSON.stringify(v)}`;
+}
+
+/** Errors the written files would have: the set emitted as it will be written, then validated. */
+export function emittedErrors(set: ConfigSet): Finding[] {
+  const sources = [...emitUnified(set).files].map(([name, value]) => ({
+    file: name,
+    text: toJsonText(value),
+    kind: kindOfFileName(name),
+  }));
+  return loadSources(sources, { schema: schemaFindings }).findings.filter((f) => f.severity === 'error');
 }

@@ -4,7 +4,7 @@
  */
 import { finding, pointerAppend, type Finding } from '../model/findings.js';
 import { normaliseTypeName } from '../model/names.js';
-import type { TraceEvidence } from './prune.js';
+import type { TraceEvidence } from './prune/engine.js';
 
 /** Functions whose first argument is the class looked up by name. */
 const BY_NAME = new Set(['forName', 'loadClass', 'findClass', 'FindClass']);

@@ -1,22 +1,27 @@
 /**
- * `trace --container IMAGE` in Runtime API mode: the image runs as it is (its ENTRYPOINT and
- * CMD kept) on the host network with AWS_LAMBDA_RUNTIME_API pointing at ni-config's server, the
- * agent option appended to the image's JAVA_TOOL_OPTIONS, and a host agent library mounted
- * read-only when one is given. At the end the JVM inside gets SIGTERM (via exec), the agent's
- * output is copied out with `cp`, and the container is removed — whatever happened.
+ * `trace --container IMAGE`: the image runs as it is (its ENTRYPOINT and CMD kept), with the
+ * agent option appended to the image's JAVA_TOOL_OPTIONS and a host agent library mounted
+ * read-only when one is given. In RIE mode events go through the emulator in the image (or one
+ * from the host mounted over the entrypoint), published on 127.0.0.1; in Runtime API mode
+ * ni-config serves the Runtime API itself and the container runs on the host network. At the
+ * end the JVM inside gets SIGTERM (via exec), the agent's output is copied out, and the
+ * container is removed — whatever happened. Every engine command goes through a
+ * {@link ContainerEngine}.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
+import { EngineError } from '../errors.js';
 import { onInterrupt } from '../io/cleanup.js';
-import { EngineError, engineFailure, engineRun, inspectImage, type Engine } from './engine.js';
-import { drive, waitForLocks, type FunctionRuntime, type Invoker, type LocalRunResult } from './local.js';
+import { agentOption, appendToolOption, waitForLocks, type AgentOutput } from './agent.js';
+import { drive, type FunctionRuntime, type Invoker, type OnEvent, type RunResult } from './drive.js';
+import { engineFailure, stderrTail } from './engines/cli-engine.js';
+import type { ContainerEngine, Mount, RunSpec, Waiter } from './engines/engine.js';
+import type { TraceEvent } from './events.js';
 import { invokeRie, waitForRie } from './rie.js';
 import { RuntimeApiServer } from './runtime-api.js';
-import type { TraceEvent } from './events.js';
 
 export interface ContainerRunOptions {
-  readonly engine: Engine;
+  readonly engine: ContainerEngine;
   /**
    * `rie`: events go through the Runtime Interface Emulator in the image (port 8080 published on
    * 127.0.0.1), or through `rie` mounted over the entrypoint; `runtime-api`: ni-config serves the
@@ -29,18 +34,18 @@ export interface ContainerRunOptions {
   readonly events: readonly TraceEvent[];
   readonly timeoutMs: number;
   readonly env: Readonly<Record<string, string>>;
-  /** Host path of an agent library to mount and load with -agentpath; else -agentlib:native-image-agent. */
-  readonly agentPath?: string;
-  /** Agent options after `=`, with the container-side output directory. */
-  readonly agentOptions?: string;
-  /** Host directory the agent's output is copied to. */
-  readonly collectTo?: string;
+  /** Labels every container gets (`--label KEY=VALUE`). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The agent, when tracing: its write period, a host library to mount (else -agentlib), and where its output is copied to. */
+  readonly agent?: { readonly periodSeconds: number; readonly library?: string; readonly collectTo: string };
   readonly flushTimeoutMs?: number;
-  readonly onProgress?: Parameters<typeof drive>[2]['onProgress'];
+  readonly onEvent?: OnEvent;
 }
 
 /** Where the agent writes inside the container. */
 export const CONTAINER_AGENT_DIR = '/tmp/ni-config-agent';
+const AGENT_LIB_DIR = '/ni-config-agent-lib';
+const RIE_PATH = '/ni-config-rie/aws-lambda-rie';
 
 // Signals the JVM itself, not an init process or emulator in front of it: every process whose
 // command line names java gets SIGTERM. busybox and every base image's sh can run this. The shell
@@ -61,53 +66,50 @@ class ContainerFunction implements FunctionRuntime {
   startFailed = false;
   stderrTail = '';
   readonly warnings: string[] = [];
+  /** True from the moment `run` is asked for: the name is known, so removal never depends on `run` having returned. */
+  private maybeCreated = false;
   private created = false;
-  private waiter: ReturnType<typeof spawn> | undefined;
+  private waiter: Waiter | undefined;
 
   constructor(
-    private readonly engine: Engine,
-    readonly name: string,
-    private readonly runArgs: readonly string[],
+    private readonly engine: ContainerEngine,
+    private readonly spec: RunSpec,
     private readonly server: { crash(reason: string): void },
     private readonly rieMode: boolean,
-  ) {
-    if (!rieMode) this.flushed = undefined;
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
   }
 
   /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */
-  flushed?: () => Promise<void> = async () => {
+  async locksGone(): Promise<void> {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       // locks whose JVM still runs; one left by a JVM that crashed or was killed never goes
       const live = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] && kill -0 "$(cat "$l")" 2>/dev/null && echo "$l"; done; true`;
-      const r = await engineRun(this.engine, ['exec', this.name, 'sh', '-c', live]);
+      const r = await this.engine.exec(this.name, ['sh', '-c', live]);
       if (this.exit !== undefined) return;
       // an exec that fails while the container runs is retried (the caller bounds the wait)
       if (r.code === 0 && r.stdout.trim() === '') return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  };
+  }
 
-  /** The published address of the emulator's port 8080 (all lines of `port`, IPv4 preferred). */
+  /** The published address of the emulator's port 8080 (every line of `port`, IPv4 preferred). */
   async rieBase(): Promise<string> {
-    const out = await engineRun(this.engine, ['port', this.name, '8080/tcp']);
-    const lines = out.stdout
-      .trim()
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '');
-    const v4 = lines.find((l) => /^\d+\.\d+\.\d+\.\d+:\d+$/.test(l));
-    const any = v4 ?? lines[0];
-    if (any === undefined) throw new EngineError(`the container publishes no port 8080 (${out.stderr.trim()})`);
+    const { addresses, result } = await this.engine.port(this.name, '8080/tcp');
+    const v4 = addresses.find((l) => /^\d+\.\d+\.\d+\.\d+:\d+$/.test(l));
+    const any = v4 ?? addresses[0];
+    if (any === undefined) throw new EngineError(`the container publishes no port 8080 (${result.stderr.trim()})`);
     const port = any.slice(any.lastIndexOf(':') + 1);
     return v4 ? `http://127.0.0.1:${port}` : `http://[::1]:${port}`;
   }
 
   async start(): Promise<void> {
     this.exit = undefined;
-    const r = this.created
-      ? await engineRun(this.engine, ['start', this.name])
-      : await engineRun(this.engine, ['run', '-d', '--name', this.name, ...this.runArgs]);
+    this.maybeCreated = true;
+    const r = this.created ? await this.engine.start(this.name) : await this.engine.run(this.spec);
     this.created = true;
     if (r.code !== 0) {
       this.startFailed = true;
@@ -117,30 +119,22 @@ class ContainerFunction implements FunctionRuntime {
       return;
     }
     // `wait` returns when the container's main process ends
-    this.exited = new Promise<void>((resolve) => {
-      const w = spawn(this.engine.bin, ['wait', this.name], { stdio: ['ignore', 'pipe', 'ignore'] });
-      this.waiter = w;
-      let out = '';
-      w.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      w.on('close', () => {
-        void engineRun(this.engine, ['logs', '--tail', '30', this.name]).then((logs) => {
-          this.stderrTail = (logs.stdout + logs.stderr).slice(-4096);
-          this.exit = { code: Number.parseInt(out.trim(), 10) || 0, signal: null };
-          this.server.crash(`the container exited (code ${out.trim() || '?'}) during the invocation`);
-          resolve();
-        });
-      });
+    const waiter = this.engine.wait(this.name);
+    this.waiter = waiter;
+    this.exited = waiter.done.then(async (done) => {
+      this.stderrTail = (await this.engine.logs(this.name, 30)).slice(-4096);
+      if ('code' in done) {
+        this.exit = { code: done.code, signal: null };
+        this.server.crash(`the container exited (code ${done.code}) during the invocation`);
+      } else {
+        this.exit = { code: null, signal: null };
+        this.server.crash(`the container could not be watched (${done.error})`);
+      }
     });
   }
 
   async terminate(): Promise<void> {
-    const r = await engineRun(this.engine, [
-      'exec',
-      this.name,
-      'sh',
-      '-c',
-      this.rieMode ? TERMINATE_JAVA_NOT_INIT : TERMINATE_JAVA,
-    ]);
+    const r = await this.engine.exec(this.name, ['sh', '-c', this.rieMode ? TERMINATE_JAVA_NOT_INIT : TERMINATE_JAVA]);
     if (r.code === 0) return;
     const why = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`;
     if (this.rieMode) {
@@ -149,68 +143,72 @@ class ContainerFunction implements FunctionRuntime {
         `the JVM could not be signalled inside the container (${this.engine.bin} exec: ${why}); the container was stopped instead, so only the agent's periodic writes are there`,
       );
     }
-    await engineRun(this.engine, ['kill', '--signal', 'TERM', this.name]);
+    await this.engine.signal(this.name, 'TERM');
   }
 
   async kill(): Promise<void> {
-    if (this.exit === undefined) await engineRun(this.engine, ['kill', this.name]);
+    if (this.exit === undefined) await this.engine.signal(this.name, 'KILL');
   }
 
   async remove(): Promise<void> {
-    if (this.created) {
-      const r = await engineRun(this.engine, ['rm', '-f', this.name]).catch((e: Error) => ({
-        code: 1,
-        stderr: e.message,
-        stdout: '',
-      }));
-      if (r.code !== 0)
+    if (this.maybeCreated) {
+      const r = await this.engine.remove(this.name).catch((e: Error) => ({ code: 1, stderr: e.message, stdout: '' }));
+      const gone = /no such container|no container with name/i.test(r.stderr);
+      if (r.code !== 0 && !(gone && !this.created))
         this.warnings.push(
-          `the container ${this.name} could not be removed (${r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`}); remove it with: ${this.engine.bin} rm -f ${this.name}`,
+          `the container ${this.name} could not be removed (${stderrTail(r, 1) || `exit ${r.code}`}); remove it with: ${this.engine.bin} rm -f ${this.name}`,
         );
     }
     // `wait` ends with the container; if it is still there, this process must not wait on it
-    this.waiter?.kill();
+    this.waiter?.cancel();
   }
 }
 
-export async function runContainer(options: ContainerRunOptions): Promise<LocalRunResult> {
-  const image = await inspectImage(options.engine, options.image);
-  const rieMode = options.mode === 'rie';
-  const server = new RuntimeApiServer();
-  const api = rieMode ? undefined : await server.start();
+/** The `run -d` of the traced container. */
+function runSpec(
+  options: ContainerRunOptions,
+  image: { entrypoint: readonly string[]; cmd: readonly string[]; env: Readonly<Record<string, string>> },
+  api: string | undefined,
+): RunSpec {
   const env: Record<string, string> = {
     ...(api ? { AWS_LAMBDA_RUNTIME_API: api } : {}),
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(Math.ceil(options.timeoutMs / 1000)),
     ...options.env,
   };
-  const runArgs: string[] = rieMode ? ['-p', '127.0.0.1::8080'] : ['--network', 'host'];
-  if (options.agentOptions !== undefined) {
-    const agent = options.agentPath
-      ? `-agentpath:/ni-config-agent-lib/${basename(options.agentPath)}=${options.agentOptions}`
-      : `-agentlib:native-image-agent=${options.agentOptions}`;
-    // appended to, not instead of, what the image sets
-    env.JAVA_TOOL_OPTIONS = [options.env.JAVA_TOOL_OPTIONS ?? image.env.JAVA_TOOL_OPTIONS, agent]
-      .filter((x) => x)
-      .join(' ');
-    if (options.agentPath) runArgs.push('-v', `${dirname(options.agentPath)}:/ni-config-agent-lib:ro`);
+  const mounts: Mount[] = [];
+  if (options.agent) {
+    const output: AgentOutput = { dir: CONTAINER_AGENT_DIR, periodSeconds: options.agent.periodSeconds };
+    const library = options.agent.library;
+    const option = agentOption(output, library ? `${AGENT_LIB_DIR}/${basename(library)}` : undefined);
+    env.JAVA_TOOL_OPTIONS = appendToolOption(options.env.JAVA_TOOL_OPTIONS ?? image.env.JAVA_TOOL_OPTIONS, option);
+    // the library's directory: a GraalVM agent may load libraries beside it
+    if (library) mounts.push({ source: dirname(library), target: AGENT_LIB_DIR });
   }
-  for (const [k, v] of Object.entries(env)) runArgs.push('-e', `${k}=${v}`);
-  if (rieMode && options.rie !== undefined) {
-    // an emulator from the host, in front of the image's own entrypoint and command
-    runArgs.push(
-      '-v',
-      `${dirname(options.rie)}:/ni-config-rie:ro`,
-      '--entrypoint',
-      `/ni-config-rie/${basename(options.rie)}`,
-      options.image,
-      ...image.entrypoint,
-      ...image.cmd,
-    );
-  } else {
-    runArgs.push(options.image);
-  }
-  const name = `ni-config-trace-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fn = new ContainerFunction(options.engine, name, runArgs, server, rieMode);
+  const rieMode = options.mode === 'rie';
+  // an emulator from the host, in front of the image's own entrypoint and command: the file alone is mounted
+  const hostRie = rieMode && options.rie !== undefined;
+  if (hostRie) mounts.push({ source: options.rie!, target: RIE_PATH });
+  return {
+    name: `ni-config-trace-${process.pid}-${randomBytes(4).toString('hex')}`,
+    image: options.image,
+    ...(rieMode ? {} : { network: 'host' as const }),
+    publish: rieMode ? ['127.0.0.1::8080'] : [],
+    env,
+    mounts,
+    labels: options.labels ?? {},
+    ...(hostRie ? { entrypoint: RIE_PATH } : {}),
+    args: hostRie ? [...image.entrypoint, ...image.cmd] : [],
+  };
+}
+
+/** Runs the image, drives the events, and copies the agent's output out before the container goes. */
+export async function runContainer(options: ContainerRunOptions): Promise<RunResult> {
+  const engine = options.engine;
+  const image = await engine.inspectImage(options.image);
+  const rieMode = options.mode === 'rie';
+  const server = new RuntimeApiServer();
+  const api = rieMode ? undefined : await server.start();
+  const fn = new ContainerFunction(engine, runSpec(options, image, api), server, rieMode);
   const unregister = onInterrupt(() => fn.remove());
   try {
     let invoker: Invoker = server;
@@ -226,13 +224,13 @@ export async function runContainer(options: ContainerRunOptions): Promise<LocalR
     }
     const run = await drive(invoker, rieMode ? wrapStarted(fn) : fn, options);
     let staleLocks: string[] = [];
-    if (options.collectTo !== undefined && !fn.startFailed) {
+    if (options.agent !== undefined && !fn.startFailed) {
       // copied out after the JVM ended: owned by us, no SELinux relabelling, no half-written state
-      const cp = await engineRun(options.engine, ['cp', `${name}:${CONTAINER_AGENT_DIR}`, options.collectTo]);
+      const cp = await engine.copyOut(fn.name, CONTAINER_AGENT_DIR, options.agent.collectTo);
       // no output directory at all is the agent's failure, reported with the JVM's own words later
       if (cp.code !== 0 && !/no such file|could not find|not found/i.test(cp.stderr))
-        throw engineFailure(options.engine, ['cp'], "copying the agent's output out of the container", cp);
-      if (cp.code === 0) staleLocks = await waitForLocks(options.collectTo, 0, false);
+        throw engineFailure(engine.bin, ['cp'], "copying the agent's output out of the container", cp);
+      if (cp.code === 0) staleLocks = await waitForLocks(options.agent.collectTo, 0, false);
     }
     // the same array: remove() below may still add to it
     return { ...run, flushMs: Date.now() - run.answered, staleLocks, warnings: fn.warnings };
@@ -261,7 +259,7 @@ function wrapStarted(fn: ContainerFunction): FunctionRuntime {
     get stderrTail() {
       return fn.stderrTail;
     },
-    flushed: () => fn.flushed!(),
+    flushed: () => fn.locksGone(),
     restartsItself: true,
   };
 }

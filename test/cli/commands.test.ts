@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CombineJson } from '../../src/cli/commands/combine.js';
-import type { ValidateJson } from '../../src/cli/commands/validate.js';
+import type { CombineResult as CombineJson } from '../../src/commands/combine.js';
+import type { ValidateResult as ValidateJson } from '../../src/commands/validate.js';
 import { REFERENCE, REPO } from '../helpers.js';
 import { run, tempDir } from './harness.js';
 
@@ -49,6 +49,7 @@ describe('validate', () => {
     expect(out).toEqual({
       ok: false,
       strict: false,
+      inputErrors: 0,
       counts: { error: 1, warning: 0, info: 0 },
       files: [{ file: 'e/reachability-metadata.json', kind: 'unified' }],
       findings: [
@@ -108,7 +109,7 @@ describe('convert and merge', () => {
     const r = await run(['merge', 'runs', '-o', 'legacy-out'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /wrote legacy metadata \(10 reflection, 1 jni, 1 serialization, 3 resources, 1 bundles\) to 6 files\n$/,
+      /wrote legacy metadata \(9 reflection entries, 1 JNI entry, 1 proxy, 1 serialization entry, 3 resources, 1 bundle\) to legacy-out \(6 files\)\n$/,
     );
     expect(JSON.parse(read('legacy-out/proxy-config.json'))).toEqual([{ interfaces: ['example.OrderRepository'] }]);
     // a second identical run changes nothing on disk

@@ -4,8 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffOutput as validateDiffOutput } from '../../src/generated/settings.js';
-import type { DiffJson } from '../../src/cli/commands/diff.js';
-import { MARKDOWN_LIMIT, renderMarkdown } from '../../src/cli/diff-render.js';
+import type { DiffJson } from '../../src/commands/diff.js';
+import { MARKDOWN_LIMIT, renderMarkdown } from '../../src/cli/render/diff.js';
 import { emitUnified, toJsonText } from '../../src/model/emit/index.js';
 import { ConfigBuilder } from '../../src/model/model.js';
 import { FILE_KINDS, kindOfFileName } from '../../src/model/kinds.js';
@@ -127,9 +127,9 @@ describe('diff semantics', () => {
     expect(d.changes.map((c) => `${c.kind} ${c.entry} [${c.risks.join(',')}]`)).toEqual([
       'changed app.Model [all-flag]',
       'added app.Unsafe [unsafe-allocated]',
-      'added proxy(app.Repo) [proxy]',
       'added sun.misc.Unsafe [sensitive-package]',
       'added app.Native [jni]',
+      'added proxy(app.Repo) [proxy]',
       'added app.Event [serializable]',
       'added config/**/*.xml [broad-resource]',
       'added app.Plain []',

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PruneJson } from '../../src/cli/commands/prune.js';
+import type { PruneResultJson as PruneJson } from '../../src/commands/prune.js';
 import { CORPUS } from '../helpers.js';
 import { run, tempDir } from './harness.js';
 
@@ -44,7 +44,7 @@ describe('prune', () => {
     expect(r.stdout).toMatch(/^removed reflection clojure\.core__init {2}\[clojure\/N1\] namespace init class/m);
     expect(r.stderr).toMatch(/^ +\d+ {2}clojure\/N1$/m);
     expect(r.stderr).toMatch(
-      /pruned \d+ entries by \d+ rule\(s\) \(presets: clojure, launcher, hidden-classes, class-resources, lambda-runtime, default\)/,
+      /pruned \d+ entries by \d+ rules \(presets: clojure, launcher, hidden-classes, class-resources, lambda-runtime, default\)/,
     );
     const out = JSON.parse(readFileSync(join(dir, 'out', 'reflect-config.json'), 'utf8')) as { name: string }[];
     expect(out.some((e) => e.name.endsWith('__init'))).toBe(false);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceJson } from '../../src/cli/commands/trace.js';
+import type { TraceResult as TraceJson } from '../../src/commands/trace.js';
 import { REPO } from '../helpers.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
 

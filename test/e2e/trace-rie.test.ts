@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TraceJson } from '../../src/cli/commands/trace.js';
+import type { TraceResult as TraceJson } from '../../src/commands/trace.js';
 import { REPO } from '../helpers.js';
 import { IMAGE, containersLeft, ensureTestImage } from './container.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigBuilder, type ConfigSet, type TypeEntry } from '../../src/model/model.js';
 import { parseJsonText } from '../../src/model/json-text.js';
-import { PRESETS, expandPresets, type PresetName } from '../../src/ops/presets.js';
-import { prune } from '../../src/ops/prune.js';
-import { parseRuleFile } from '../../src/ops/rule-file.js';
-import { classGlobMatcher, pathGlobMatcher } from '../../src/ops/rules.js';
+import { PRESETS, expandPresets, type PresetName } from '../../src/ops/prune/presets.js';
+import { prune } from '../../src/ops/prune/engine.js';
+import { parseRuleFile } from '../../src/ops/prune/rule-file.js';
+import { classGlobMatcher, pathGlobMatcher } from '../../src/ops/prune/rules.js';
 import { traceEvidence } from '../../src/ops/trace-evidence.js';
 import { CORPUS, REPO, loadFile } from '../helpers.js';
 

@@ -1,70 +1,59 @@
-/** `ni-config validate PATH...`: JSON Schema and semantic checks, findings as file:line:col. */
-import { countBySeverity } from '../../model/findings.js';
-import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
-import { EXIT } from '../errors.js';
-import {
-  Positions,
-  annotationData,
-  annotationProperty,
-  findingLine,
-  sortedFindingJson,
-  styleFor,
-  writeOut,
-  type FindingJson,
-} from '../render.js';
-import { schemaFindings } from '../../ops/schema.js';
-import { inputPaths, loadInputs } from './inputs.js';
+/** `validate`: flags, mapping and rendering. */
+import type { ValidateOptions, ValidateResult } from '../../commands/validate.js';
+import { EXIT } from '../../errors.js';
+import { command } from '../command.js';
+import { annotationData, annotationProperty, findingLine, plural, styleFor, writeOut } from '../render/text.js';
 
-export interface ValidateOptions extends GlobalOptions {
-  readonly paths: readonly string[];
-  readonly strict?: boolean;
-  /** `github`: workflow-command annotations instead of text lines. */
-  readonly format?: 'text' | 'github';
-}
+const LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
 
-/** The `--json` output of validate. */
-export interface ValidateJson {
-  readonly ok: boolean;
-  readonly strict: boolean;
-  readonly counts: { readonly error: number; readonly warning: number; readonly info: number };
-  readonly files: readonly { readonly file: string; readonly kind: string | null }[];
-  readonly findings: readonly FindingJson[];
-}
-
-export async function runValidate(options: ValidateOptions, ctx: CommandContext): Promise<number> {
-  const { config } = await projectConfig(options, ctx);
-  const strict = options.strict ?? config.strict ?? false;
-  const inputs = await loadInputs(inputPaths(options.paths, config), config, ctx, schemaFindings);
-  const all = [...inputs.ioFindings, ...inputs.findings];
-  const counts = countBySeverity(all);
-  const ok = counts.error === 0 && (!strict || counts.warning === 0);
-  const exit = inputs.ioFindings.some((f) => f.severity === 'error') ? EXIT.error : ok ? EXIT.ok : EXIT.findings;
-  const findings = sortedFindingJson(all, new Positions(inputs.texts));
-
-  if (options.json) {
-    const out: ValidateJson = {
-      ok: exit === EXIT.ok,
-      strict,
-      counts,
-      files: inputs.files.map((f) => ({ file: f.file, kind: f.kind ?? null })),
-      findings,
-    };
-    await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
-  } else if (options.format === 'github') {
-    const level = { error: 'error', warning: 'warning', info: 'notice' } as const;
-    const lines = findings.map(
-      (f) =>
-        `::${level[f.severity]} file=${annotationProperty(f.file)},line=${f.line},col=${f.col},title=${annotationProperty(f.code)}::${annotationData(f.message)}`,
-    );
-    if (lines.length > 0) await writeOut(ctx.stdout, lines.join('\n') + '\n');
-  } else {
-    const style = styleFor(ctx.stdout);
-    if (findings.length > 0) await writeOut(ctx.stdout, findings.map((f) => findingLine(f, style)).join('\n') + '\n');
-    const n = inputs.files.length;
-    await writeOut(
-      ctx.stderr,
-      `checked ${n} file${n === 1 ? '' : 's'}: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} note${counts.info === 1 ? '' : 's'}${strict ? ' (strict: warnings fail)' : ''}\n`,
-    );
-  }
-  return exit;
-}
+export const validate = command({
+  summary: 'check metadata against the JSON Schemas and for semantic mistakes',
+  description:
+    'Checks metadata files against the JSON Schemas and for mistakes native-image does not catch: malformed class names, duplicates, hidden-class conditions, bad regexes, wrong condition keys, empty proxies, ignored keys. Findings print as file:line:col with a JSON pointer.',
+  args: {
+    spec: '[paths...]',
+    help: 'files or directories (searched recursively); - reads stdin; default: "inputs" of ni-config.jsonc',
+  },
+  flags: {
+    strict: { type: 'boolean', flags: '--strict', help: 'warnings fail too' },
+    format: {
+      type: 'choice',
+      flags: '--format <format>',
+      help: 'text lines, or GitHub workflow-command annotations',
+      choices: ['text', 'github'],
+      default: 'text',
+    },
+  },
+  examples: [
+    'ni-config validate src/main/resources/META-INF/native-image',
+    'ni-config validate --strict --json reachability-metadata.json',
+  ],
+  exitCodes: '0 valid, 1 errors (or warnings with --strict), 2 unreadable input or bad usage',
+  options: (paths, f, g): ValidateOptions & { readonly format: 'text' | 'github' } => ({
+    paths,
+    config: g.config,
+    ...(f.strict ? { strict: true } : {}),
+    format: f.format ?? 'text',
+  }),
+  run: async (o, deps) => (await import('../../commands/validate.js')).runValidate(o, deps),
+  render: async (r: ValidateResult, o, { ctx, json }) => {
+    if (json) await writeOut(ctx.stdout, JSON.stringify(r, null, 2) + '\n');
+    else if (o.format === 'github') {
+      const lines = r.findings.map(
+        (f) =>
+          `::${LEVEL[f.severity]} file=${annotationProperty(f.file)},line=${f.line},col=${f.col},title=${annotationProperty(f.code)}::${annotationData(f.message)}`,
+      );
+      if (lines.length > 0) await writeOut(ctx.stdout, lines.join('\n') + '\n');
+    } else {
+      const style = styleFor(ctx.stdout);
+      if (r.findings.length > 0)
+        await writeOut(ctx.stdout, r.findings.map((f) => findingLine(f, style)).join('\n') + '\n');
+      const c = r.counts;
+      await writeOut(
+        ctx.stderr,
+        `checked ${plural(r.files.length, 'file')}: ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${plural(c.info, 'note')}${r.strict ? ' (strict: warnings fail)' : ''}\n`,
+      );
+    }
+    return r.inputErrors > 0 ? EXIT.error : r.ok ? EXIT.ok : EXIT.findings;
+  },
+});

@@ -1,198 +1,54 @@
-/**
- * `ni-config write IN --group G --artifact A`: the META-INF/native-image/<group>/<artifact>/
- * layout with a native-image.properties, replaced as a whole; `--check` for CI.
- */
-import { readFile, readdir } from 'node:fs/promises';
-import { structuredPatch } from 'diff';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { WriteError } from '../../io/write.js';
-import { JOURNAL, replaceFileSet } from '../../io/transaction.js';
-import { emitLegacy, emitUnified, toJsonText } from '../../model/emit/index.js';
-import { kindOfFileName, type Format } from '../../model/kinds.js';
-import type { ConfigSet } from '../../model/model.js';
-import { loadSources } from '../../ops/load.js';
-import { readProperties, renderProperties } from '../../ops/properties.js';
-import { projectConfig, type CommandContext, type GlobalOptions } from '../context.js';
-import { EXIT, InputError, UsageError } from '../errors.js';
-import { printable, writeOut } from '../render.js';
-import { chooseFormat, readableInputs } from './output.js';
+/** `write`: flags, mapping and rendering. */
+import type { WriteOptions, WriteResult } from '../../commands/write.js';
+import { EXIT } from '../../errors.js';
+import { command, type Output } from '../command.js';
+import { printable, writeOut } from '../render/text.js';
+import { formatFlag } from './shared.js';
 
-export interface WriteOptions extends GlobalOptions {
-  readonly paths: readonly string[];
-  readonly group?: string;
-  readonly artifact?: string;
-  readonly root?: string;
-  readonly format?: Format;
-  readonly check?: boolean;
-  readonly force?: boolean;
-  readonly dryRun?: boolean;
-  /** A set already in memory (trace --write), instead of reading `paths`. */
-  readonly set?: ConfigSet;
+/** The human report of a layout write (also trace --write's). */
+export function writeLines(r: WriteResult): string[] {
+  const lines = r.warnings.map((w) => `warning: ${printable(w)}`);
+  const changes = r.changes.map((c) => `  ${printable(c)}`);
+  if (r.check)
+    lines.push(r.upToDate ? `${r.dir} is up to date` : `${r.dir} differs from what would be written:`, ...changes);
+  else if (r.upToDate) lines.push(`${r.dir} is up to date`);
+  else lines.push(`${r.dryRun ? 'would write' : 'wrote'} ${r.format} metadata to ${r.dir}:`, ...changes);
+  return lines;
 }
 
-/** The `--json` output of write. */
-export interface WriteJson {
-  readonly ok: boolean;
-  readonly dir: string;
-  readonly format: Format;
-  readonly check: boolean;
-  readonly upToDate: boolean;
-  readonly changes: readonly string[];
-  readonly written: readonly string[];
-  readonly deleted: readonly string[];
-  readonly kept: readonly string[];
-}
-
-const PROPERTIES = 'native-image.properties';
-
-/** A Maven/Gradle coordinate part that is one path segment inside the layout, never a way out of it. */
-function coordinateProblem(what: string, value: string | undefined): string | undefined {
-  if (value === undefined || value === '') return `give --${what} (or "write": {"${what}": ...} in ni-config.jsonc)`;
-  if (value.includes('/') || value.includes('\\'))
-    return `--${what} '${value}' contains a path separator; it must be one directory name (e.g. com.example)`;
-  if (value === '.' || value === '..' || value.includes('\0')) return `--${what} '${value}' is not a directory name`;
-  return undefined;
-}
-
-export async function runWrite(options: WriteOptions, ctx: CommandContext): Promise<number> {
-  const { config } = await projectConfig(options, ctx);
-  const settings = config.write ?? {};
-  const group = options.group ?? settings.group;
-  const artifact = options.artifact ?? settings.artifact;
-  const problem = coordinateProblem('group', group) ?? coordinateProblem('artifact', artifact);
-  if (problem) throw new UsageError(problem);
-  const root = resolve(ctx.cwd, options.root ?? settings.root ?? 'src/main/resources');
-  const dir = join(root, 'META-INF', 'native-image', group!, artifact!);
-  const rel = relative(root, dir);
-  if (rel.startsWith('..') || isAbsolute(rel) || !dir.startsWith(root + sep))
-    throw new UsageError(`the layout would leave ${root}; check --group and --artifact`);
-
-  const inputs = options.set === undefined ? await readableInputs(options.paths, config, ctx) : undefined;
-  const set = options.set ?? inputs!.set;
-  const format = options.format ?? settings.format ?? (inputs ? chooseFormat(undefined, config, inputs) : 'unified');
-  const emitted = format === 'unified' ? emitUnified(set) : emitLegacy(set, { allFiles: false });
-  const files = new Map([...emitted.files].map(([name, value]) => [name, toJsonText(value)]));
-
-  const present = await readdir(dir).catch(() => [] as string[]);
-  const existingProps = await readFile(join(dir, PROPERTIES), 'utf8').catch(() => undefined);
-  const managed = new Set(existingProps === undefined ? [] : readProperties(existingProps).managedFiles);
-  const stale = present.filter((n) => kindOfFileName(n) !== undefined && !files.has(n));
-  const deletions = stale.filter((n) => managed.has(n) || options.force);
-  const kept = stale.filter((n) => !deletions.includes(n));
-  files.set(
-    PROPERTIES,
-    renderProperties(
-      existingProps,
-      settings.args ?? [],
-      [...files.keys()].filter((n) => n !== PROPERTIES),
-      deletions,
-    ),
-  );
-
-  const changes = await describeChanges(dir, files, deletions);
-  const warnings = kept.map(
-    (n) =>
-      `warning: ${join(dir, n)} was not written by ni-config and is kept (native-image reads it too); --force removes it`,
-  );
-  for (const n of emitted.notes) warnings.push(printable(`${n.severity}: ${n.message}`));
-
-  let written: string[] = [];
-  let deleted: string[] = [];
-  if (!options.check && !options.dryRun && changes.length > 0) {
-    try {
-      ({ written, deleted } = await replaceFileSet(dir, files, deletions));
-    } catch (e) {
-      if (e instanceof WriteError) throw new InputError(e.message, [], new Map(), { cause: e });
-      throw e;
-    }
-  }
-  const upToDate = changes.length === 0;
-  if (options.json) {
-    const out: WriteJson = {
-      ok: !options.check || upToDate,
-      dir,
-      format,
-      check: Boolean(options.check),
-      upToDate,
-      changes,
-      written,
-      deleted,
-      kept,
-    };
-    await writeOut(ctx.stdout, JSON.stringify(out, null, 2) + '\n');
-  } else {
-    const lines = [...warnings];
-    if (options.check)
-      lines.push(
-        upToDate ? `${dir} is up to date` : `${dir} differs from what would be written:`,
-        ...changes.map((c) => `  ${c}`),
-      );
-    else if (upToDate) lines.push(`${dir} is up to date`);
-    else
-      lines.push(
-        `${options.dryRun ? 'would write' : 'wrote'} ${format} metadata to ${dir}:`,
-        ...changes.map((c) => `  ${c}`),
-      );
-    await writeOut(ctx.stderr, lines.join('\n') + '\n');
-  }
-  return options.check && !upToDate ? EXIT.findings : EXIT.ok;
-}
-
-/** A short semantic summary per file of what writing would change; empty when nothing would. */
-async function describeChanges(
-  dir: string,
-  files: ReadonlyMap<string, string>,
-  deletions: readonly string[],
-): Promise<string[]> {
-  const changes: string[] = [];
-  for (const [name, text] of files) {
-    const old = await readFile(join(dir, name), 'utf8').catch(() => undefined);
-    if (old === text) continue;
-    if (old === undefined) {
-      changes.push(`${name}: new`);
-      continue;
-    }
-    const kind = kindOfFileName(name);
-    if (kind === undefined) {
-      // native-image.properties: a reviewer wants the lines, as a unified hunk
-      const patch = structuredPatch(name, name, old, text, '', '', { context: 1 });
-      changes.push(
-        `${name}: changed`,
-        ...patch.hunks.flatMap((h) => [
-          `  @@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`,
-          ...h.lines.map((l) => `  ${l}`),
-        ]),
-      );
-      continue;
-    }
-    const before = entryTexts(name, old);
-    const after = entryTexts(name, text);
-    const added = [...after].filter((e) => !before.has(e)).length;
-    const removed = [...before].filter((e) => !after.has(e)).length;
-    changes.push(
-      added + removed === 0
-        ? `${name}: same entries, different layout`
-        : `${name}: ${added} entr${added === 1 ? 'y' : 'ies'} added, ${removed} removed`,
-    );
-  }
-  for (const d of deletions) changes.push(`${d}: removed (no longer part of the output)`);
-  if ((await readFile(join(dir, JOURNAL)).catch(() => undefined)) !== undefined)
-    changes.push(`${JOURNAL}: an interrupted write will be completed`);
-  return changes;
-}
-
-/** Each entry of a metadata file as canonical text, for counting what changed. */
-function entryTexts(name: string, text: string): Set<string> {
-  const loaded = loadSources([{ file: name, text, kind: kindOfFileName(name) }]);
-  const out = new Set<string>();
-  const emitted = emitLegacy(loaded.set, { allFiles: false });
-  for (const [file, value] of emitted.files) {
-    const items = Array.isArray(value)
-      ? value
-      : Object.values(value as Record<string, unknown>).flatMap((v) =>
-          Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v).flat() : [v],
-        );
-    for (const item of items) out.add(`${file}:${JSON.stringify(item)}`);
-  }
-  return out;
-}
+export const write = command({
+  summary: 'write META-INF/native-image/<group>/<artifact>/ with a native-image.properties',
+  description:
+    'Writes the metadata into META-INF/native-image/<group>/<artifact>/ under the resource root, with a native-image.properties whose Args come from ni-config.jsonc (existing hand-written lines, other keys and ${.} references are kept). The set of files is replaced as a whole: an interruption leaves the old set or the new one. Files an earlier write made that the new format no longer has are removed; other files only with --force.',
+  args: { spec: '[paths...]', help: 'files or directories; - reads stdin; default: "inputs" of ni-config.jsonc' },
+  flags: {
+    group: { type: 'string', flags: '--group <group>', help: 'groupId (one directory name)' },
+    artifact: { type: 'string', flags: '--artifact <artifact>', help: 'artifactId (one directory name)' },
+    root: { type: 'string', flags: '--root <dir>', help: 'resource root (default: src/main/resources)' },
+    format: formatFlag,
+    check: {
+      type: 'boolean',
+      flags: '--check',
+      help: 'write nothing; exit 1 with a summary when the files on disk differ from what would be written',
+    },
+    force: {
+      type: 'boolean',
+      flags: '--force',
+      help: 'also remove metadata files in the directory that ni-config did not write',
+    },
+    dryRun: { type: 'boolean', flags: '--dry-run', help: 'say what would change, write nothing' },
+  },
+  examples: [
+    'ni-config write pruned/ --group com.example --artifact my-fn',
+    'ni-config write pruned/ --check   # in CI: exit 1 when the committed files are out of date',
+  ],
+  exitCodes:
+    '0 written (or up to date), 1 --check found differences, 2 unreadable input, bad coordinates or unwritable target',
+  options: (paths, f, g): WriteOptions => ({ paths, config: g.config, ...f }),
+  run: async (o, deps) => (await import('../../commands/write.js')).runWrite(o, deps),
+  render: async (r: WriteResult, _o, { ctx, json }: Output) => {
+    if (json) await writeOut(ctx.stdout, JSON.stringify(r, null, 2) + '\n');
+    else await writeOut(ctx.stderr, writeLines(r).join('\n') + '\n');
+    return r.check && !r.upToDate ? EXIT.findings : EXIT.ok;
+  },
+});

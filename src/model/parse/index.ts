@@ -32,7 +32,7 @@ const READERS = {
 
 /**
  * Parses one document of a known kind into `builder`; returns its findings. With `pointers`,
- * also records the JSON pointer of every entry it adds (`${part}\u0000${item key}` → pointer).
+ * also records where every entry it adds is (`${part}\u0000${item key}` → file and JSON pointer).
  */
 export function parseDocument(
   kind: FileKind,

@@ -54,8 +54,8 @@ export function hasOwn(o: JsonObject, k: string): boolean {
   return Object.prototype.hasOwnProperty.call(o, k);
 }
 
-/** Where each entry a file adds came from: `${part}\u0000${item key}` → JSON pointer. */
-export type EntryPointers = Map<string, string>;
+/** Where each entry came from: `${part}\u0000${item key}` → the file and JSON pointer that first added it. */
+export type EntryPointers = Map<string, { readonly file: string; readonly pointer: string }>;
 
 /** One file being read. */
 export class Reader {
@@ -82,7 +82,7 @@ export class Reader {
   /** Records where an entry of `part` with item key `key` is, when pointers are asked for. */
   at(part: Part, key: string, ptr: string): void {
     if (this.pointers !== undefined && !this.pointers.has(`${part}\u0000${key}`))
-      this.pointers.set(`${part}\u0000${key}`, ptr);
+      this.pointers.set(`${part}\u0000${key}`, { file: this.file, pointer: ptr });
   }
 
   report(code: FindingCode, pointer: string, message: string): void {

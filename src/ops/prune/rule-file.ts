@@ -2,10 +2,11 @@
  * Rule files: ni-config's JSONC rules, and the agent's filter files (`rules` / `regexRules` with
  * `includeClasses` / `excludeClasses`) as they are. Pure: the text was read and parsed by the caller.
  */
-import { rules as validateRules } from '../generated/settings.js';
-import { finding, pointerAppend, type Finding } from '../model/findings.js';
-import { ruleProblem, type Rule, type Section } from './rules.js';
-import { settingsFindings } from './settings-findings.js';
+import { rules as validateRules } from '../../generated/settings.js';
+import { finding, pointerAppend, type Finding } from '../../model/findings.js';
+import type { Section } from '../../model/sections.js';
+import { ruleProblem, type Rule } from './rules.js';
+import { settingsFindings } from '../settings-findings.js';
 
 type RuleJson = {
   includeClasses?: string;

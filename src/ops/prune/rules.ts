@@ -3,9 +3,12 @@
  * predicates; the engine that applies them is in prune.ts.
  */
 
-/** The parts of a config set a rule can apply to. */
-export const SECTIONS = ['reflection', 'jni', 'proxies', 'serialization', 'resources', 'bundles'] as const;
-export type Section = (typeof SECTIONS)[number];
+import { PARTS, type Section } from '../../model/sections.js';
+
+/** The sections a rule can apply to: those with entries that prune judges. */
+export const RULE_SECTIONS: readonly Section[] = [
+  ...new Set(Object.values(PARTS).flatMap((p) => (p.prunable ? [p.section] : []))),
+];
 
 export interface Rule {
   /** Stable name shown by --explain: `clojure/N1`, `rules.jsonc#3`, `filter.json/rules/0`. */

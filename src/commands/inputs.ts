@@ -1,13 +1,13 @@
 /** Reading the config inputs a command names (or the project file's `inputs`) into one model. */
-import { collectSources } from '../../io/inputs.js';
-import type { ProjectConfig } from '../../io/project.js';
-import type { Finding } from '../../model/findings.js';
-import { loadSources, type LoadResult, type SchemaCheck } from '../../ops/load.js';
-import type { CommandContext } from '../context.js';
-import { UsageError } from '../errors.js';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { writeOut } from '../render.js';
+import { InputError, UsageError } from '../errors.js';
+import { collectSources } from '../io/inputs.js';
+import { isBlocking, type Finding } from '../model/findings.js';
+import type { EntryPointers } from '../model/parse/index.js';
+import { loadSources, type LoadResult, type SchemaCheck, type SourceText } from '../ops/load.js';
+import type { ProjectConfig } from '../ops/settings.js';
+import type { CommandDeps } from './deps.js';
 
 export interface LoadedInputs extends LoadResult {
   /** Problems reading the files at all (exit 2 whatever the command). */
@@ -16,21 +16,28 @@ export interface LoadedInputs extends LoadResult {
   readonly texts: ReadonlyMap<string, string>;
 }
 
+/** The paths given, else the project file's `inputs`. */
 export function inputPaths(given: readonly string[], project: ProjectConfig): readonly string[] {
   if (given.length > 0) return given;
   if (project.inputs && project.inputs.length > 0) return project.inputs;
   throw new UsageError('no input paths: name files or directories, or list them under "inputs" in ni-config.jsonc');
 }
 
+export interface LoadInputsOptions {
+  /** Check every file against its JSON Schema too (validate). */
+  readonly schema?: SchemaCheck;
+}
+
+/** Reads and merges the inputs; every finding, I/O or content, is returned, none thrown. */
 export async function loadInputs(
   paths: readonly string[],
   project: ProjectConfig,
-  ctx: CommandContext,
-  schema?: SchemaCheck,
+  deps: Pick<CommandDeps, 'cwd' | 'readStdin' | 'notify'>,
+  options: LoadInputsOptions = {},
 ): Promise<LoadedInputs> {
-  const absolute = paths.map((p) => (p === '-' ? p : resolve(ctx.cwd, p)));
+  const absolute = paths.map((p) => (p === '-' ? p : resolve(deps.cwd, p)));
   const collected = await collectSources(absolute, {
-    readStdin: ctx.readStdin,
+    readStdin: deps.readStdin,
     ...(project.maxFileSize !== undefined ? { maxFileSize: project.maxFileSize } : {}),
   });
   // Show paths as the user wrote them, not as resolved.
@@ -42,13 +49,13 @@ export async function loadInputs(
     }
     return file;
   };
-  await warnIfTooLarge(
+  warnIfTooLarge(
     collected.sources.reduce((n, s) => n + s.text.length, 0),
-    ctx,
+    deps,
   );
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
-  const loaded = loadSources(sources, schema ? { schema } : {});
+  const loaded = loadSources(sources, options.schema ? { schema: options.schema } : {});
   // texts place findings at line and column; the others need not stay in memory
   const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
   return {
@@ -56,6 +63,32 @@ export async function loadInputs(
     ioFindings,
     texts: new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, s.text])),
   };
+}
+
+/** Loads inputs and refuses (exit 2, nothing written) when part of them could not be read. */
+export async function readableInputs(
+  paths: readonly string[],
+  project: ProjectConfig,
+  deps: Pick<CommandDeps, 'cwd' | 'readStdin' | 'notify'>,
+): Promise<LoadedInputs> {
+  const inputs = await loadInputs(inputPaths(paths, project), project, deps);
+  const blocking = [...inputs.ioFindings, ...inputs.findings].filter(isBlocking);
+  if (blocking.length > 0)
+    throw new InputError('part of the input could not be read; nothing was written', blocking, inputs.texts);
+  return inputs;
+}
+
+/** Loads sources that must all be readable (one side of a diff, a library's config); `what` names them. */
+export function readableSources(sources: readonly SourceText[], what: string, pointers?: EntryPointers): LoadResult {
+  const loaded = loadSources(sources, pointers ? { pointers } : {});
+  const blocking = loaded.findings.filter(isBlocking);
+  if (blocking.length > 0)
+    throw new InputError(
+      `${what}: part of the input could not be read`,
+      blocking,
+      new Map(sources.map((s) => [s.file, s.text])),
+    );
+  return loaded;
 }
 
 /**
@@ -66,14 +99,14 @@ export async function loadInputs(
 const MEMORY_PER_INPUT_BYTE = 16;
 
 /** Warns when `chars` of JSON (everything one command reads) may not fit in this heap. */
-export async function warnIfTooLarge(chars: number, ctx: CommandContext): Promise<void> {
+export function warnIfTooLarge(chars: number, deps: Pick<CommandDeps, 'notify'>): void {
   const limit = getHeapStatistics().heap_size_limit;
   const need = chars * MEMORY_PER_INPUT_BYTE;
   if (need <= limit) return;
   const mb = (n: number): number => Math.round(n / 1024 / 1024);
   const suggest = Math.ceil((need * 1.25) / 1024 / 1024 / 1024) * 1024;
-  await writeOut(
-    ctx.stderr,
-    `ni-config: warning: the inputs hold ${mb(chars)} MB of JSON; that needs about ${mb(need)} MB of memory and this Node.js allows ${mb(limit)} MB. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=${suggest}\n`,
-  );
+  deps.notify({
+    kind: 'warning',
+    message: `the inputs hold ${mb(chars)} MB of JSON; that needs about ${mb(need)} MB of memory and this Node.js allows ${mb(limit)} MB. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=${suggest}`,
+  });
 }

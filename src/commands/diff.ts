@@ -1,0 +1,114 @@
+/**
+ * `ni-config diff OLD NEW` or `ni-config diff --base REV [--head REV] [PATH...]`: the semantic
+ * difference of two config sets, for review.
+ */
+import { resolve } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { sourcesAtRevision } from '../io/git.js';
+import { collectSources, type Source } from '../io/inputs.js';
+import { pointerTokens, isBlocking } from '../model/findings.js';
+import { TextLocator, locatePointer } from '../model/json-text.js';
+import type { ConfigSet } from '../model/model.js';
+import type { EntryPointers } from '../model/parse/index.js';
+import { diffSets, unifiedView, type Change, type DiffResult, type Locate } from '../ops/diff.js';
+import type { CommandDeps, GlobalOptions } from './deps.js';
+import { readableSources, warnIfTooLarge } from './inputs.js';
+import { readProject } from './project.js';
+
+export interface DiffOptions extends GlobalOptions {
+  readonly paths: readonly string[];
+  readonly base?: string | undefined;
+  readonly head?: string | undefined;
+  /** Find where each added or changed entry is in the new files (for annotations). */
+  readonly locate?: boolean | undefined;
+}
+
+/** The result of diff: its `--json` output (schemas/ni-config-diff.schema.json). */
+export interface DiffJson {
+  readonly schemaVersion: 1;
+  readonly base: string;
+  readonly head: string;
+  readonly stat: DiffResult['stat'];
+  readonly changes: readonly Change[];
+}
+
+interface Side {
+  readonly label: string;
+  readonly sources: Source[];
+}
+
+/** Reads both sides (files, directories, or git revisions) and compares them. */
+export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<DiffJson> {
+  const { config } = await readProject(options, deps);
+  let before: Side;
+  let after: Side;
+  if (options.base !== undefined || options.paths.length !== 2) {
+    const paths = options.paths.length > 0 ? options.paths : (config.inputs ?? []);
+    if (paths.length === 0)
+      throw new UsageError('give OLD NEW, or --base REV with paths (or "inputs" in ni-config.jsonc)');
+    const base = options.base ?? 'HEAD';
+    before = await atRevision(base, paths, deps.cwd);
+    after =
+      options.head !== undefined
+        ? await atRevision(options.head, paths, deps.cwd)
+        : await onDisk(paths, deps, 'working tree');
+  } else {
+    if (options.head !== undefined) throw new UsageError('--head goes with --base');
+    before = await onDisk([options.paths[0]!], deps, options.paths[0]!);
+    after = await onDisk([options.paths[1]!], deps, options.paths[1]!);
+  }
+  // both sides are in memory at once
+  warnIfTooLarge(
+    [before, after].reduce((n, side) => side.sources.reduce((m, src) => m + src.text.length, n), 0),
+    deps,
+  );
+  const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
+  const a = readableSources(before.sources, before.label).set;
+  const b = readableSources(after.sources, after.label, pointers).set;
+  // When either side is in the unified format, both are compared as that format sees them:
+  // a legacy set and its conversion are then equal, and only real changes show. A side read
+  // from one unified file already is that view (parse → emit → parse is the identity there);
+  // several files may hold entries that only emitting joins, so those are converted.
+  const unified = [before, after].some((side) => side.sources.some((src) => src.kind === 'unified'));
+  const view = (side: Side, set: ConfigSet): ConfigSet =>
+    side.sources.length === 1 && side.sources[0]!.kind === 'unified' ? set : unifiedView(set);
+  const locate = pointers && locator(pointers, after.sources);
+  const diff = unified ? diffSets(view(before, a), view(after, b), locate) : diffSets(a, b, locate);
+  return { schemaVersion: 1, base: before.label, head: after.label, stat: diff.stat, changes: diff.changes };
+}
+
+/** Line of each recorded entry, worked out only for the entries asked about. */
+function locator(pointers: EntryPointers, sources: readonly Source[]): Locate {
+  const texts = new Map(sources.map((s) => [s.file, s.text]));
+  const locators = new Map<string, TextLocator>();
+  return (part, key) => {
+    const at = pointers.get(`${part}\u0000${key}`);
+    const text = at && texts.get(at.file);
+    if (at === undefined || text === undefined) return undefined;
+    let loc = locators.get(at.file);
+    if (loc === undefined) locators.set(at.file, (loc = new TextLocator(text)));
+    return { file: at.file, line: loc.lineCol(locatePointer(text, pointerTokens(at.pointer))).line };
+  };
+}
+
+async function atRevision(rev: string, paths: readonly string[], cwd: string): Promise<Side> {
+  const { sources, findings } = await sourcesAtRevision(rev, paths, cwd);
+  if (findings.length > 0) throw new InputError(`a path is missing at revision ${rev}`, findings);
+  return { label: rev, sources };
+}
+
+async function onDisk(
+  paths: readonly string[],
+  deps: Pick<CommandDeps, 'cwd' | 'readStdin'>,
+  label: string,
+): Promise<Side> {
+  const absolute = paths.map((p) => (p === '-' ? p : resolve(deps.cwd, p)));
+  const { sources, findings } = await collectSources(absolute, { readStdin: deps.readStdin });
+  const blocking = findings.filter(isBlocking);
+  if (blocking.length > 0) throw new InputError(`${label}: the input could not be read`, blocking);
+  const cwd = deps.cwd.endsWith('/') ? deps.cwd : deps.cwd + '/';
+  return {
+    label,
+    sources: sources.map((s) => ({ ...s, file: s.file.startsWith(cwd) ? s.file.slice(cwd.length) : s.file })),
+  };
+}

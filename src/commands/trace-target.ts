@@ -1,0 +1,90 @@
+/**
+ * What `trace` and `invoke` run, from their options: the function (a local command or an
+ * image on an engine), its environment, the agent, the events. Everything a user can get wrong
+ * is a usage or input error here, before anything starts.
+ */
+import { resolve } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { detectEngine, type EngineName } from '../trace/engines/index.js';
+import { loadEvents, splitCommand } from '../trace/events.js';
+import type { FunctionSpec } from '../trace/run.js';
+import type { CommandDeps } from './deps.js';
+
+/** The options that say what runs and how. */
+export interface TargetOptions {
+  /** A local command, or: */
+  readonly cmd?: string | undefined;
+  /** a container image, run with `engine`. */
+  readonly container?: string | undefined;
+  /** Serve the Runtime API (always for --cmd); else containers run under the emulator (RIE). */
+  readonly runtimeApi?: boolean | undefined;
+  /** An aws-lambda-rie binary to run the image under (RIE mode, for images without one). */
+  readonly rie?: string | undefined;
+  readonly engine?: EngineName | undefined;
+  /** Labels for the containers (`KEY=VALUE`). */
+  readonly labels?: readonly string[] | undefined;
+  readonly events?: readonly string[] | undefined;
+  readonly event?: readonly string[] | undefined;
+  readonly agentPath?: string | undefined;
+  readonly period?: number | undefined;
+  /** Per-event timeout in seconds (AWS_LAMBDA_FUNCTION_TIMEOUT). */
+  readonly timeout?: number | undefined;
+  readonly env?: readonly string[] | undefined;
+}
+
+function pairs(list: readonly string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`${flag} ${kv}: expected NAME=VALUE`);
+    out[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return out;
+}
+
+/** The function to run, checked; `withAgent` false for invoke. */
+export async function functionSpec(
+  options: TargetOptions,
+  withAgent: boolean,
+  deps: Pick<CommandDeps, 'cwd' | 'env' | 'engine'>,
+): Promise<FunctionSpec> {
+  if ((options.cmd === undefined) === (options.container === undefined))
+    throw new UsageError('give either --cmd "COMMAND" (a local process) or --container IMAGE');
+  const env = pairs(options.env ?? [], '-e');
+  const labels = pairs(options.labels ?? [], '--label');
+  const period = options.period ?? 2;
+  if (!Number.isInteger(period) || period <= 0)
+    throw new UsageError('--period takes a whole number of seconds, at least 1');
+  const timeout = options.timeout ?? 900;
+  if (!Number.isInteger(timeout) || timeout <= 0)
+    throw new UsageError('--timeout takes a whole number of seconds, at least 1');
+  const loaded = await loadEvents(options.events ?? [], options.event ?? [], deps.cwd);
+  if (loaded.findings.length > 0) throw new InputError('the events are not valid', loaded.findings, loaded.texts);
+  if (loaded.events.length === 0) throw new UsageError('no events: give --events GLOB or --event JSON');
+  const agent = withAgent
+    ? { periodSeconds: period, ...(options.agentPath ? { library: resolve(deps.cwd, options.agentPath) } : {}) }
+    : undefined;
+  const common = { events: loaded.events, timeoutMs: timeout * 1000, ...(agent ? { agent } : {}) };
+  if (options.cmd !== undefined) {
+    let argv: string[];
+    try {
+      argv = splitCommand(options.cmd);
+    } catch (e) {
+      throw new UsageError(`--cmd: ${(e as Error).message}`);
+    }
+    if (argv.length === 0) throw new UsageError('--cmd is empty');
+    return { ...common, target: { kind: 'local', argv, cwd: deps.cwd, env: { ...deps.env, ...env } } };
+  }
+  return {
+    ...common,
+    target: {
+      kind: 'container',
+      image: options.container!,
+      engine: await (deps.engine ?? detectEngine)(options.engine),
+      mode: options.runtimeApi ? 'runtime-api' : 'rie',
+      ...(options.rie ? { rie: resolve(deps.cwd, options.rie) } : {}),
+      env,
+      labels,
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * `ni-config trace` and `ni-config invoke`: run the function (a local process or a container),
+ * drive the events, and (trace) collect what the native-image agent recorded, prune it with
+ * the prune plan `prune` uses, and write it.
+ */
+import { InputError, UsageError } from '../errors.js';
+import type { Format } from '../model/kinds.js';
+import { countEntries } from '../model/sections.js';
+import { prune } from '../ops/prune/engine.js';
+import { pruneSettings, type PruneSettings } from '../ops/prune/plan.js';
+import { emittedErrors } from '../ops/schema.js';
+import { runFunction } from '../trace/run.js';
+import { openSession } from '../trace/session.js';
+import type { CommandDeps, GlobalOptions } from './deps.js';
+import { readableInputs } from './inputs.js';
+import { emitAndWrite } from './output.js';
+import { checkPresets, resolvePrunePlan } from './prune-plan.js';
+import { readProject } from './project.js';
+import { eventSummary, readAgentOutput, type TraceResult } from './trace-result.js';
+import { functionSpec, type TargetOptions } from './trace-target.js';
+import { writeLayout } from './write.js';
+
+export interface TraceOptions extends GlobalOptions, TargetOptions, Partial<PruneSettings> {
+  /** Drive the events only: no agent, nothing collected (`invoke`). */
+  readonly invokeOnly?: boolean | undefined;
+  readonly out?: string | undefined;
+  readonly format?: Format | undefined;
+  readonly allowErrors?: boolean | undefined;
+  /** Merge the collected metadata into this existing config (its entries are never lost). */
+  readonly mergeInto?: string | undefined;
+  /** Prune, validate and write the META-INF layout per ni-config.jsonc instead of -o. */
+  readonly write?: boolean | undefined;
+}
+
+export type { TraceResult } from './trace-result.js';
+
+/** Runs the function, then (trace) collects, prunes, validates and writes. */
+export async function runTrace(options: TraceOptions, deps: CommandDeps): Promise<TraceResult> {
+  const { config } = await readProject(options, deps);
+  const settings = pruneSettings(options, config.prune);
+  checkPresets(settings);
+  if (!options.invokeOnly && (options.out === undefined) === !options.write)
+    throw new UsageError(
+      'give -o OUT for the collected metadata, or --write to write the META-INF layout per ni-config.jsonc',
+    );
+  const spec = await functionSpec(options, !options.invokeOnly, deps);
+  const session = await openSession();
+  try {
+    const run = await runFunction(spec, session, {
+      countWrites: deps.terminal,
+      onEvent: (done, total, name, result, agentWrites) =>
+        deps.notify({ kind: 'event', done, total, name, result, agentWrites }),
+    });
+    const base = eventSummary(run, Boolean(options.allowErrors));
+    if (options.invokeOnly) return base;
+    const output = await readAgentOutput(session.agentDir, run, options.agentPath);
+    // the existing config is kept whole: the new trace adds to it, and its entries are pinned
+    const keep = options.mergeInto
+      ? { source: options.mergeInto, set: (await readableInputs([options.mergeInto], {}, deps)).set }
+      : undefined;
+    const plan = await resolvePrunePlan(settings, config, deps, keep ? { keep } : {});
+    const pruned = prune(output.set, plan);
+    const staleLocks = run.staleLocks.map((l) => l.slice(session.agentDir.length + 1));
+    const traced = {
+      ...base,
+      runs: output.runs,
+      staleLocks,
+      entries: countEntries(pruned.set),
+      pruned: pruned.removed.length,
+    };
+    if (options.write) {
+      const problems = emittedErrors(pruned.set);
+      if (problems.length > 0)
+        throw new InputError('the traced metadata does not validate; nothing was written', problems);
+      const layout = await writeLayout(pruned.set, { format: options.format }, config, deps);
+      return { ...traced, format: layout.format, written: layout.written, layout };
+    }
+    const format = options.format ?? config.format ?? 'unified';
+    const written = await emitAndWrite(pruned.set, format, options.out!, false, deps);
+    return {
+      ...traced,
+      format,
+      output: options.out!,
+      written: written.written,
+      warnings: [...written.warnings, ...base.warnings],
+    };
+  } finally {
+    await session.close();
+  }
+}

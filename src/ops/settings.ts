@@ -1,0 +1,33 @@
+/**
+ * The project file's shape (`ni-config.jsonc`, schemas/ni-config.schema.json), as commands read
+ * it once it is valid. Reading and checking it is io/project.ts.
+ */
+import type { Format } from '../model/kinds.js';
+
+/** The `prune` section: defaults for prune, and for trace when it prunes. */
+export interface PruneSection {
+  readonly presets?: readonly string[];
+  readonly rules?: readonly string[];
+  readonly keep?: readonly string[];
+  readonly libraryConfig?: readonly string[];
+  readonly trace?: string;
+  readonly aggressive?: boolean;
+}
+
+/** The `write` section: the META-INF/native-image layout. */
+export interface WriteSection {
+  readonly group?: string;
+  readonly artifact?: string;
+  readonly root?: string;
+  readonly format?: Format;
+  readonly args?: readonly string[];
+}
+
+export interface ProjectConfig {
+  readonly inputs?: readonly string[];
+  readonly format?: Format;
+  readonly strict?: boolean;
+  readonly maxFileSize?: number;
+  readonly write?: WriteSection;
+  readonly prune?: PruneSection;
+}

@@ -1,0 +1,17 @@
+/** Docker's CLI, where it differs from podman's (lambda-rie.md §8). */
+import { CliEngine } from './cli-engine.js';
+import type { EngineResult } from './engine.js';
+
+export class DockerEngine extends CliEngine {
+  constructor(bin = 'docker') {
+    super('docker', bin);
+  }
+
+  /** `docker port` on a container with nothing published (or one that exited) exits 1: no addresses, not a failure. */
+  override async port(name: string, containerPort: string): Promise<{ addresses: string[]; result: EngineResult }> {
+    const r = await super.port(name, containerPort);
+    if (r.result.code !== 0 && /no public port/i.test(r.result.stderr))
+      return { addresses: [], result: { ...r.result, code: 0 } };
+    return r;
+  }
+}

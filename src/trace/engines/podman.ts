@@ -1,0 +1,8 @@
+/** podman's CLI (docker-compatible for everything trace uses). */
+import { CliEngine } from './cli-engine.js';
+
+export class PodmanEngine extends CliEngine {
+  constructor(bin = 'podman') {
+    super('podman', bin);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs a function for a trace or an invoke, locally or in a container, in a session's work
+ * directory: the agent option for where it runs, the events driven, and (on a terminal) the
+ * agent's writes counted as they land.
+ */
+import { agentOption, countWrites } from './agent.js';
+import { runContainer } from './container.js';
+import type { OnEvent, RunResult } from './drive.js';
+import type { ContainerEngine } from './engines/engine.js';
+import type { TraceEvent } from './events.js';
+import { runLocal } from './local.js';
+import type { Session } from './session.js';
+
+/** The function to run and how. */
+export interface FunctionSpec {
+  readonly target:
+    | {
+        readonly kind: 'local';
+        readonly argv: readonly string[];
+        readonly cwd: string;
+        /** The whole environment of the process. */
+        readonly env: Readonly<Record<string, string | undefined>>;
+      }
+    | {
+        readonly kind: 'container';
+        readonly image: string;
+        readonly engine: ContainerEngine;
+        readonly mode: 'rie' | 'runtime-api';
+        readonly rie?: string;
+        /** Environment added to the image's. */
+        readonly env: Readonly<Record<string, string>>;
+        readonly labels: Readonly<Record<string, string>>;
+      };
+  readonly events: readonly TraceEvent[];
+  readonly timeoutMs: number;
+  /** The agent (trace); none for invoke. */
+  readonly agent?: { readonly periodSeconds: number; readonly library?: string };
+}
+
+export interface RunHooks {
+  /** After each event, with the agent writes seen so far when they are counted. */
+  readonly onEvent?: (
+    done: number,
+    total: number,
+    name: string,
+    result: Parameters<OnEvent>[3],
+    writes: number | undefined,
+  ) => void;
+  /** Count the agent's writes as they land (local runs only: the output is on this machine). */
+  readonly countWrites?: boolean;
+}
+
+/** Runs the function in the session; the agent's output ends up in `session.agentDir`. */
+export async function runFunction(spec: FunctionSpec, session: Session, hooks: RunHooks = {}): Promise<RunResult> {
+  const t = spec.target;
+  const writes = new Set<string>();
+  const watch =
+    hooks.countWrites && t.kind === 'local' && spec.agent
+      ? setInterval(() => void countWrites(session.agentDir, writes), 500)
+      : undefined;
+  const onEvent: OnEvent = (done, total, name, result) =>
+    hooks.onEvent?.(done, total, name, result, watch ? writes.size : undefined);
+  try {
+    if (t.kind === 'local') {
+      const agent = spec.agent && {
+        option: agentOption({ dir: session.agentDir, periodSeconds: spec.agent.periodSeconds }, spec.agent.library),
+        dir: session.agentDir,
+      };
+      return await runLocal({
+        argv: t.argv,
+        cwd: t.cwd,
+        env: t.env,
+        events: spec.events,
+        timeoutMs: spec.timeoutMs,
+        onEvent,
+        ...(agent ? { agent } : {}),
+      });
+    }
+    return await runContainer({
+      engine: t.engine,
+      mode: t.mode,
+      ...(t.rie ? { rie: t.rie } : {}),
+      image: t.image,
+      events: spec.events,
+      timeoutMs: spec.timeoutMs,
+      env: t.env,
+      labels: t.labels,
+      ...(spec.agent ? { agent: { ...spec.agent, collectTo: session.agentDir } } : {}),
+      onEvent,
+    });
+  } finally {
+    if (watch) clearInterval(watch);
+  }
+}
