@@ -15,7 +15,7 @@ import { loadSources } from '../dist/ops/load.js';
 import { schemaFindings } from '../dist/ops/schema.js';
 
 const repo = resolve(import.meta.dirname, '..');
-const corpus = join(process.env.NI_CONFIG_SHARED ?? join(repo, '..', 'shared'), 'reference', 'corpus');
+const corpus = process.env.NI_CONFIG_CORPUS ?? join(repo, '..', 'shared', 'reference', 'corpus');
 const bin = join(repo, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-bench-'));
 

@@ -12,7 +12,7 @@ import { kindOfFileName } from '../dist/model/kinds.js';
 import { loadSources } from '../dist/ops/load.js';
 
 const repo = resolve(import.meta.dirname, '..');
-const corpus = join(process.env.NI_CONFIG_SHARED ?? join(repo, '..', 'shared'), 'reference', 'corpus');
+const corpus = process.env.NI_CONFIG_CORPUS ?? join(repo, '..', 'shared', 'reference', 'corpus');
 const bin = join(repo, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-bench-diff-'));
 

@@ -11,7 +11,7 @@ import { prune } from '../dist/ops/prune.js';
 import { traceEvidence } from '../dist/ops/trace-evidence.js';
 
 const repo = resolve(import.meta.dirname, '..');
-const corpus = join(process.env.NI_CONFIG_SHARED ?? join(repo, '..', 'shared'), 'reference', 'corpus');
+const corpus = process.env.NI_CONFIG_CORPUS ?? join(repo, '..', 'shared', 'reference', 'corpus');
 const holy = join(corpus, 'others/FieryCod__holy-lambda/7484c85');
 const pairs = [
   'examples/bb/native/cognitect.aws.api',

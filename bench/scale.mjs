@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 
 const repo = resolve(import.meta.dirname, '..');
-const corpus = join(process.env.NI_CONFIG_SHARED ?? join(repo, '..', 'shared'), 'reference', 'corpus');
+const corpus = process.env.NI_CONFIG_CORPUS ?? join(repo, '..', 'shared', 'reference', 'corpus');
 const bin = join(repo, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-bench-scale-'));
 const targetMb = Number(process.env.NI_CONFIG_SCALE_MB ?? 200);

@@ -16,6 +16,7 @@ export interface CommandContext {
   readonly engine?: CommandDeps['engine'];
 }
 
+/** The context of this process: its working directory, streams and stdin. */
 export function processContext(): CommandContext {
   return {
     cwd: process.cwd(),

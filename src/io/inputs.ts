@@ -58,6 +58,7 @@ async function walk(root: string): Promise<string[]> {
   return out;
 }
 
+/** The metadata sources the paths stand for (files, directories searched recursively, `-`), and what could not be read. */
 export async function collectSources(paths: readonly string[], options: CollectOptions = {}): Promise<CollectResult> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const sources: Source[] = [];
@@ -230,6 +231,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return lo;
 }
 
+/** A file-system error in words: what was being done and why it failed. */
 export function describeIoError(e: unknown, what: string): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {

@@ -56,6 +56,7 @@ export interface Jar {
 
 export const MANIFEST_NAME = 'META-INF/MANIFEST.MF';
 
+/** Opens a jar, reading its central directory once; entries are read on demand. */
 export async function openJar(path: string, options: JarOptions = {}): Promise<Jar> {
   const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_FILE_SIZE;
   const fd = await new Promise<number>((resolve, reject) =>

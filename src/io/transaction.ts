@@ -62,6 +62,7 @@ async function writeFlushed(path: string, content: string, flag: 'wx' | 'w'): Pr
   }
 }
 
+/** Replaces the files of a directory as one set: the old set or the new one survives any interruption. */
 export async function replaceFileSet(
   dir: string,
   files: ReadonlyMap<string, string>,

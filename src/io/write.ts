@@ -20,6 +20,7 @@ export interface WriteResult {
   readonly unchanged: string[];
 }
 
+/** Writes files into a directory so that no reader ever sees a truncated one; unchanged files are left alone. */
 export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, string>): Promise<WriteResult> {
   try {
     await mkdir(dir, { recursive: true });

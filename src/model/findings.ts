@@ -95,6 +95,7 @@ export interface Finding {
   readonly offset?: number;
 }
 
+/** A finding of a code, with the severity its code has. */
 export function finding(
   code: FindingCode,
   file: string,
@@ -106,11 +107,13 @@ export function finding(
   return offset === undefined ? f : { ...f, offset };
 }
 
+/** A JSON pointer one token deeper (RFC 6901 escapes). */
 export function pointerAppend(pointer: string, token: string | number): string {
   if (typeof token === 'number' || (token.indexOf('~') < 0 && token.indexOf('/') < 0)) return pointer + '/' + token;
   return pointer + '/' + token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** The tokens of a JSON pointer, unescaped. */
 export function pointerTokens(pointer: string): string[] {
   if (pointer === '') return [];
   return pointer
@@ -119,12 +122,14 @@ export function pointerTokens(pointer: string): string[] {
     .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
+/** How many findings of each severity. */
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   return counts;
 }
 
+/** Whether the finding means part of the input could not be read at all. */
 export function isBlocking(f: Finding): boolean {
   return FINDING_CODES[f.code].blocking;
 }

@@ -126,6 +126,7 @@ export type TypeSection = 'reflection' | 'jni';
 // ---------------------------------------------------------------------------------------------
 // keys and ordering
 
+/** The identity of a type descriptor, as merge keys it. */
 export function typeKey(t: TypeRef): string {
   switch (t.kind) {
     case 'class':
@@ -145,12 +146,14 @@ export function typeLabel(t: TypeRef): string {
   return t.kind === 'class' ? t.name : typeKey(t);
 }
 
+/** The identity of a method: `name(params)`, `name(*)` for every overload. */
 export function methodKey(name: string, params: readonly string[] | null): string {
   return params === null ? `${name}(*)` : `${name}(${params.join(',')})`;
 }
 
 const KIND_RANK = { class: 0, proxy: 1, lambda: 2 } as const;
 
+/** Code-unit order, the same on every machine (no locale). */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -159,6 +162,7 @@ function compareTypeRefs(a: TypeRef, b: TypeRef): number {
   return KIND_RANK[a.kind] - KIND_RANK[b.kind] || compareStrings(typeKey(a), typeKey(b));
 }
 
+/** The canonical order of type entries: classes, proxies, lambdas, then by key and condition. */
 export function compareTypeEntries(
   a: { type: TypeRef; condition: string },
   b: { type: TypeRef; condition: string },
@@ -204,10 +208,12 @@ export interface TypeEntryInput {
   reasons?: readonly string[];
 }
 
+/** A set with nothing in it. */
 export function emptyConfigSet(): ConfigSet {
   return new ConfigBuilder().build();
 }
 
+/** Builds a normalised {@link ConfigSet}; every `add*` merges with GraalVM's semantics. */
 export class ConfigBuilder {
   /**
    * Type entries by type key, then by condition. Most types have one or two conditions, and the

@@ -48,6 +48,7 @@ const PLAIN_NAME = /^[A-Za-z_$][\w$]*(?:\.[\w$-]+)*(?:\[\])*$/;
 /** Names already found well formed; names repeat a lot (java.lang.String, int[] ...). */
 const wellFormed = new Set<string>();
 
+/** Why a name cannot name a class (JVM rules), or undefined when it can. */
 export function classNameProblem(name: string): string | undefined {
   if (wellFormed.has(name)) return undefined;
   // Nearly every name is plain ASCII dotted identifiers: settle those with one test.

@@ -6,6 +6,7 @@
  */
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 
+/** The union of sets, with GraalVM's merge semantics. */
 export function mergeSets(sets: Iterable<ConfigSet>): ConfigSet {
   const builder = new ConfigBuilder();
   for (const s of sets) builder.addSet(s);

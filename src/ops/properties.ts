@@ -54,6 +54,7 @@ export interface ExistingProperties {
   readonly managedArgs: readonly string[];
 }
 
+/** What ni-config wrote into an existing native-image.properties, and the rest of it. */
 export function readProperties(text: string): ExistingProperties {
   const lines = logicalLines(text);
   const args = lines.filter((l) => l.key === 'Args').flatMap((l) => l.value.split(/\s+/).filter((t) => t !== ''));

@@ -36,6 +36,7 @@ export interface SchemaChoice {
   readonly schemaFile: string;
 }
 
+/** The JSON Schema a document of a kind is checked against. */
 export function schemaFor(kind: FileKind, value: unknown): SchemaChoice {
   switch (kind) {
     case 'reflect':

@@ -9,6 +9,7 @@ import type { TraceEvidence } from './prune/engine.js';
 /** Functions whose first argument is the class looked up by name. */
 const BY_NAME = new Set(['forName', 'loadClass', 'findClass', 'FindClass']);
 
+/** Who looked up which class, from the agent's trace-output file. */
 export function traceEvidence(events: unknown, file: string): { evidence: TraceEvidence; findings: Finding[] } {
   const findings: Finding[] = [];
   const callers = new Map<string, Set<string>>();

@@ -13,6 +13,7 @@ export interface TraceEvent {
   readonly body: string;
 }
 
+/** The events the globs and inline texts name, each checked to be JSON Lambda accepts. */
 export async function loadEvents(
   globs: readonly string[],
   inline: readonly string[],

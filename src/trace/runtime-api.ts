@@ -37,6 +37,7 @@ export interface RuntimeApiOptions {
   readonly functionArn?: string;
 }
 
+/** The Lambda Runtime API for one runtime: events handed out one at a time, each answer classified. */
 export class RuntimeApiServer {
   private server: Server | undefined;
   private readonly queue: Pending[] = [];

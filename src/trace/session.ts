@@ -20,6 +20,7 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** A new work directory, removed on close, Ctrl-C or SIGTERM. */
 export async function openSession(): Promise<Session> {
   const dir = await mkdtemp(join(tmpdir(), WORK_PREFIX));
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });

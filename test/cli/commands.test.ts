@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CombineResult as CombineJson } from '../../src/commands/combine.js';
 import type { ValidateResult as ValidateJson } from '../../src/commands/validate.js';
-import { REFERENCE, REPO } from '../helpers.js';
+import { REPO } from '../helpers.js';
 import { run, tempDir } from './harness.js';
 
 let dir: string;
@@ -169,8 +169,8 @@ describe('convert and merge', () => {
     const r = await run(
       [
         'convert',
-        join(REFERENCE, 'examples', 'legacy', 'serialization-config.json'),
-        join(REFERENCE, 'examples', 'legacy', 'reflect-config.json'),
+        join(REPO, 'fixtures', 'reference-examples', 'serialization-config.json'),
+        join(REPO, 'fixtures', 'reference-examples', 'reflect-config.json'),
         '--to',
         'unified',
         '-o',

@@ -2,7 +2,7 @@
  * Acceptance on the whole shared corpus: every file loads, every file round-trips, and the
  * legacy ↔ unified conversions change exactly what the notes say they change.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit/index.js';
 import { FILE_KINDS, kindOfFileName } from '../../src/model/kinds.js';
 import {
@@ -15,7 +15,7 @@ import {
 } from '../../src/model/model.js';
 import { schemaFindings } from '../../src/ops/schema.js';
 import { loadSources } from '../../src/ops/load.js';
-import { canonical, corpusFiles, loadFile, roundTripLegacy, roundTripUnified } from '../helpers.js';
+import { canonical, corpusFiles, describeCorpus, loadFile, roundTripLegacy, roundTripUnified } from '../helpers.js';
 
 const STRUCTURAL = new Set([
   'json-syntax',
@@ -80,7 +80,7 @@ function expectedAfterUnified(s: ConfigSet): ConfigSet {
   return b.addSet(rest).build();
 }
 
-describe('the shared corpus', () => {
+describeCorpus('the shared corpus', () => {
   it('holds the expected files', () => {
     expect(files.length).toBeGreaterThan(2000);
     expect(new Set(files.map((f) => f.kind))).toEqual(

@@ -1,11 +1,11 @@
 /** validate on the shared corpus: the known real defects are found, the clean majority stays clean. */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Finding } from '../../src/model/findings.js';
 import { ConfigBuilder } from '../../src/model/model.js';
 import { schemaFindings } from '../../src/ops/schema.js';
 import { loadSource } from '../../src/ops/load.js';
-import { corpusFiles } from '../helpers.js';
+import { corpusFiles, describeCorpus } from '../helpers.js';
 
 const results = corpusFiles().map((f) => ({
   ...f,
@@ -20,7 +20,7 @@ function codesOf(relPart: string): Set<string> {
   return new Set(matching.flatMap((r) => r.findings.map((f: Finding) => f.code)));
 }
 
-describe('validate on the shared corpus', () => {
+describeCorpus('validate on the shared corpus', () => {
   it('reports the hidden-class conditions of the legacy hazelcast metadata', () => {
     for (const v of ['5.2.1', '5.5.0']) {
       expect(codesOf(`legacy-2026-03-13/metadata/com.hazelcast/hazelcast/${v}/reflect-config.json`)).toContain(

@@ -11,7 +11,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEvents } from '../../src/trace/events.js';
-import { corpusFiles, REPO } from '../helpers.js';
+import { CORPUS, FULL_CORPUS, corpusFiles, REPO } from '../helpers.js';
 import { run, tempDir } from '../cli/harness.js';
 
 const RUNS = Number(process.env.NI_CONFIG_FUZZ_RUNS ?? 500);
@@ -19,10 +19,11 @@ const PER_COMMAND_MS = 10_000;
 // C0 and C1 controls but the line feed, DEL, line/paragraph separators, bidi overrides
 const UNPRINTABLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
-// A spread of the corpus: every file kind, small enough that a run stays quick.
+// A spread of the corpus (the whole one when given, else the committed subset): every file kind,
+// small enough that a run stays quick.
 const seeds = (() => {
   const byKind = new Map<string, string[]>();
-  for (const f of corpusFiles()) {
+  for (const f of corpusFiles(FULL_CORPUS ?? CORPUS)) {
     if (statSync(f.path).size > 64 * 1024) continue;
     const list = byKind.get(f.kind) ?? [];
     list.push(f.path);

@@ -10,6 +10,7 @@ import { collectSources } from '../../src/io/inputs.js';
 import { emitLegacy, emitUnified, toJsonText } from '../../src/model/emit/index.js';
 import { loadSources } from '../../src/ops/load.js';
 import { mergeSets } from '../../src/ops/merge.js';
+import { expectGolden } from '../golden.js';
 import { REPO } from '../helpers.js';
 
 const root = join(REPO, 'fixtures', 'merge');
@@ -33,7 +34,7 @@ describe('merge fixtures', () => {
         ['unified', emitUnified(merged)],
       ] as const) {
         for (const [file, value] of emitted.files) {
-          await expect(toJsonText(value)).toMatchFileSnapshot(join(root, name, `expected-${format}`, file));
+          await expectGolden(toJsonText(value), join('merge', name, `expected-${format}`, file));
         }
       }
       // either order gives the same bytes

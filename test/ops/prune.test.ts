@@ -9,7 +9,15 @@ import { prune } from '../../src/ops/prune/engine.js';
 import { parseRuleFile } from '../../src/ops/prune/rule-file.js';
 import { classGlobMatcher, pathGlobMatcher } from '../../src/ops/prune/rules.js';
 import { traceEvidence } from '../../src/ops/trace-evidence.js';
-import { CORPUS, REPO, loadFile } from '../helpers.js';
+import { collectSources } from '../../src/io/inputs.js';
+import { loadSources } from '../../src/ops/load.js';
+import { CORPUS, FULL_CORPUS, REPO, loadFile } from '../helpers.js';
+
+/** A file or a directory of metadata, as one set. */
+async function loadPath(path: string): Promise<ConfigSet> {
+  const { sources } = await collectSources([path]);
+  return loadSources(sources).set;
+}
 
 const HOLY = join(CORPUS, 'others', 'FieryCod__holy-lambda', '7484c85');
 /** The gold pairs: raw agent output and the hand-cleaned file of the same run (aws-interop is not one). */
@@ -166,22 +174,30 @@ describe('rules', () => {
     expect(rt.removed.map((x) => x.entry).sort()).toEqual(['java.util.Collections$UnmodifiableMap', 'sun.misc.Unsafe']);
   });
 
-  it('keep what runtime-loaded namespaces need with the bundled rule file (K10, cream)', () => {
-    const cream = loadFile(join(CORPUS, 'others/borkdude__cream/c5cd1a8/reachability-metadata.json'), 'unified').set;
-    const text = readFileSync(join(REPO, 'examples/rules/runtime-namespaces.jsonc'), 'utf8');
-    const parsed = parseJsonText(text, 'runtime-namespaces.jsonc', true);
-    if (!parsed.ok) throw new Error(parsed.finding.message);
-    const keepRules = parseRuleFile(parsed.value, 'runtime-namespaces.jsonc');
-    expect(keepRules.findings).toEqual([]);
-    const inits = cream.reflection.filter((t) => t.type.kind === 'class' && t.type.name.endsWith('__init'));
-    const cljResources = cream.resources.filter((x) => /\.clj$|__init\.class$/.test(x.value));
-    expect(inits.length).toBeGreaterThan(10);
-    const plain = prune(cream, { rules: rulesOf('clojure') }).set;
-    expect(plain.reflection.filter((t) => t.type.kind === 'class' && t.type.name.endsWith('__init'))).toEqual([]);
-    const kept = prune(cream, { rules: [...rulesOf('clojure'), ...keepRules.rules] }).set;
-    expect(kept.reflection.filter((t) => t.type.kind === 'class' && t.type.name.endsWith('__init'))).toEqual(inits);
-    expect(kept.resources.filter((x) => /\.clj$|__init\.class$/.test(x.value))).toEqual(cljResources);
-  });
+  // cream's licence is not stated, so it is read from the whole corpus only
+  const runtimeLoaded = [
+    join(REPO, 'examples/hello-clojure/agent-output/run-1'),
+    ...(FULL_CORPUS ? [join(FULL_CORPUS, 'others/borkdude__cream/c5cd1a8/reachability-metadata.json')] : []),
+  ];
+  it.each(runtimeLoaded)(
+    'keeps what runtime-loaded namespaces need with the bundled rule file (K10): %s',
+    async (path) => {
+      const cream = await loadPath(path);
+      const text = readFileSync(join(REPO, 'examples/rules/runtime-namespaces.jsonc'), 'utf8');
+      const parsed = parseJsonText(text, 'runtime-namespaces.jsonc', true);
+      if (!parsed.ok) throw new Error(parsed.finding.message);
+      const keepRules = parseRuleFile(parsed.value, 'runtime-namespaces.jsonc');
+      expect(keepRules.findings).toEqual([]);
+      const inits = cream.reflection.filter((t) => t.type.kind === 'class' && t.type.name.endsWith('__init'));
+      const cljResources = cream.resources.filter((x) => /\.clj$|__init\.class$/.test(x.value));
+      expect(inits.length).toBeGreaterThan(10);
+      const plain = prune(cream, { rules: rulesOf('clojure') }).set;
+      expect(plain.reflection.filter((t) => t.type.kind === 'class' && t.type.name.endsWith('__init'))).toEqual([]);
+      const kept = prune(cream, { rules: [...rulesOf('clojure'), ...keepRules.rules] }).set;
+      expect(kept.reflection.filter((t) => t.type.kind === 'class' && t.type.name.endsWith('__init'))).toEqual(inits);
+      expect(kept.resources.filter((x) => /\.clj$|__init\.class$/.test(x.value))).toEqual(cljResources);
+    },
+  );
 });
 
 function runtimeSet(): ConfigSet {

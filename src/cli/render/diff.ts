@@ -28,6 +28,7 @@ function riskText(c: Change): string {
   return c.risks.map((r) => `[${r}] ${RISKS[r]}`).join('; ');
 }
 
+/** A diff for a terminal: totals, what needs attention, then each section. */
 export function renderText(d: DiffResult, style: Style, statOnly: boolean): string {
   if (d.changes.length === 0) return 'no semantic differences\n';
   const lines = [`${totals(d)}`, ...sectionStat(d).map((s) => `  ${s}`)];
@@ -60,6 +61,7 @@ function md(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|]/g, '\\$&');
 }
 
+/** A diff as a PR comment: a summary table and collapsible sections, kept under GitHub's limit. */
 export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean): string {
   const head = [`### ${md(title)}`, ''];
   if (d.changes.length === 0) return [...head, 'No semantic differences.', ''].join('\n');

@@ -10,12 +10,14 @@ export interface Style {
   readonly color: boolean;
 }
 
+/** Colour only on a terminal, and never with NO_COLOR or TERM=dumb. */
 export function styleFor(stream: { readonly isTTY?: boolean }): Style {
   return { color: Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb' };
 }
 
 const COLORS: Record<Severity, string> = { error: '31', warning: '33', info: '36' };
 
+/** `text` in an SGR colour when the style allows it. */
 export function paint(style: Style, code: string, text: string): string {
   return style.color ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
@@ -30,6 +32,7 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** One finding as `file:line:col: severity [code] message (at pointer)`. */
 export function findingLine(f: FindingJson, style: Style): string {
   const where = `${printable(f.file)}:${f.line}:${f.col}`;
   const pointer = f.jsonPointer === '' ? '' : ` (at ${printable(f.jsonPointer)})`;
@@ -41,6 +44,7 @@ export function annotationProperty(text: string): string {
   return annotationData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** A GitHub workflow-command message, escaped. */
 export function annotationData(text: string): string {
   return printable(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }

@@ -59,10 +59,12 @@ export function toJsonText(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
+/** The condition object of an entry in either format's key; undefined when unconditional. */
 export function conditionObject(condition: string, key: 'typeReachable' | 'typeReached'): JsonObject | undefined {
   return condition === '' ? undefined : { [key]: condition };
 }
 
+/** A type descriptor as JSON: a class name, `{proxy}` or `{lambda}`. */
 export function typeJson(t: TypeRef): unknown {
   switch (t.kind) {
     case 'class':
@@ -78,6 +80,7 @@ export function typeJson(t: TypeRef): unknown {
   }
 }
 
+/** A method as JSON: its name and, unless it means every overload, its parameter types. */
 export function methodJson(m: { name: string; params: readonly string[] | null }): JsonObject {
   return m.params === null ? { name: m.name } : { name: m.name, parameterTypes: [...m.params] };
 }
@@ -89,10 +92,12 @@ export function obj(entries: readonly (readonly [string, unknown])[]): JsonObjec
   return o;
 }
 
+/** A copy of a non-empty list, or undefined (a key left out). */
 export function orUndefined<T>(list: readonly T[]): T[] | undefined {
   return list.length > 0 ? [...list] : undefined;
 }
 
+/** Notes an emit collects: per code, the entries concerned. */
 export class Notes {
   private readonly byCode = new Map<EmitNoteCode, Set<string>>();
   add(code: EmitNoteCode, label: string): void {

@@ -5,6 +5,7 @@ import { hasOwn, type Json, type Reader } from './reader.js';
 const KEYS_TYPE_CLASSES: ReadonlySet<string> = new Set(['type', 'classes']);
 const KEYS_HASH_NAMEINFO: ReadonlySet<string> = new Set(['hash', 'nameInfo']);
 
+/** Reads a predefined-classes-config.json document. */
 export function predefinedConfig(r: Reader, v: Json): void {
   const list = r.arr(v, '', 'a predefined-classes-config.json list');
   list?.forEach((e, i) => {

@@ -8,6 +8,7 @@ const KEYS_INTERFACES_CONDITION_REASONS: ReadonlySet<string> = new Set(['interfa
 
 // -- proxies, serialization, predefined classes ---------------------------------------------
 
+/** Reads one proxy's interface list into the reflection part. */
 export function proxy(r: Reader, interfacesValue: Json, ptr: string, condition: string, reasons: string[]): void {
   const interfaces = r.interfaces(interfacesValue, ptr);
   if (interfaces === undefined) return;
@@ -17,6 +18,7 @@ export function proxy(r: Reader, interfacesValue: Json, ptr: string, condition: 
   r.at('proxies', typeItemKey(condition, type), ptr);
 }
 
+/** Reads a proxy-config.json document. */
 export function proxyConfig(r: Reader, v: Json): void {
   const list = r.arr(v, '', 'a proxy-config.json list');
   list?.forEach((e, i) => {

@@ -10,6 +10,7 @@ const KEYS_INCLUDES_EXCLUDES: ReadonlySet<string> = new Set(['includes', 'exclud
 
 // -- resources ------------------------------------------------------------------------------
 
+/** Reads a legacy resource pattern (an include or an exclude). */
 export function pattern(r: Reader, o: JsonObject, ptr: string, exclude: boolean): void {
   r.checkKeys(o, ptr, KEYS_PATTERN_CONDITION_REASONS, 'a resource pattern');
   if (!r.required(o, 'pattern', ptr, 'a resource pattern')) return;
@@ -33,6 +34,7 @@ export function pattern(r: Reader, o: JsonObject, ptr: string, exclude: boolean)
   );
 }
 
+/** Reads a resource glob (legacy `globs`, or a unified resource entry). */
 export function glob(r: Reader, o: JsonObject, ptr: string): void {
   const allowed =
     r.format === 'legacy' ? ['glob', 'module', 'condition', 'reasons'] : ['glob', 'module', 'condition', 'reason'];
@@ -50,6 +52,7 @@ export function glob(r: Reader, o: JsonObject, ptr: string): void {
   r.at('resources', resourceItemKey({ condition, module, kind: 'glob', value }), ptr);
 }
 
+/** Reads a resource bundle, keyed by `name` (legacy) or `bundle` (unified). */
 export function bundle(r: Reader, o: JsonObject, ptr: string, nameKey: 'name' | 'bundle'): void {
   const legacy = r.format === 'legacy';
   const allowed =
@@ -73,6 +76,7 @@ export function bundle(r: Reader, o: JsonObject, ptr: string, nameKey: 'name' | 
   r.at('bundles', bundleItemKey(condition, module, name), ptr);
 }
 
+/** Reads a resource-config.json document, in any of its forms. */
 export function resourceConfig(r: Reader, v: Json): void {
   const o = r.obj(v, '', 'a resource-config.json document');
   if (o === undefined) return;

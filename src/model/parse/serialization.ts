@@ -12,6 +12,7 @@ const KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES: ReadonlySet<string> = new Set([
 ]);
 const KEYS_NAME_CONDITION_REASONS: ReadonlySet<string> = new Set(['name', 'condition', 'reasons']);
 
+/** Reads one serialization entry. */
 export function serializationType(r: Reader, o: JsonObject, ptr: string): void {
   const legacy = r.format === 'legacy';
   const allowed = legacy
@@ -42,6 +43,7 @@ export function serializationType(r: Reader, o: JsonObject, ptr: string): void {
   r.at('serialization', serializationItemKey(condition, type, ctcc), ptr);
 }
 
+/** Reads a serialization-config.json document, in the current or the pre-1.0 form. */
 export function serializationConfig(r: Reader, v: Json): void {
   if (Array.isArray(v)) {
     r.report(

@@ -112,6 +112,7 @@ export function reportRepeats(r: Reader): void {
 
 // -- type entries (reflection and JNI) ------------------------------------------------------
 
+/** Reads one reflection or JNI entry, in the file's format. */
 export function typeEntry(r: Reader, v: Json, ptr: string, section: TypeSection, fileLabel: string): void {
   const o = r.obj(v, ptr, `a ${fileLabel} entry`);
   if (o === undefined) return;
@@ -197,6 +198,7 @@ export function typeEntry(r: Reader, v: Json, ptr: string, section: TypeSection,
   }
 }
 
+/** Reads a list of reflection or JNI entries. */
 export function typeList(r: Reader, v: Json, ptr: string, section: TypeSection, fileLabel: string): void {
   const list = r.arr(v, ptr, `a ${fileLabel} list`);
   if (list !== undefined) r.typeLists.push({ section, list, ptr });

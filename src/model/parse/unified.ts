@@ -18,6 +18,7 @@ const UNIFIED_TOP_KEYS: ReadonlySet<string> = new Set([
 
 // -- reachability-metadata.json -------------------------------------------------------------
 
+/** Reads a reachability-metadata.json document. */
 export function unified(r: Reader, v: Json): void {
   const o = r.obj(v, '', 'a reachability-metadata.json document');
   if (o === undefined) return;

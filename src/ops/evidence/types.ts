@@ -35,6 +35,7 @@ export interface LookupEvidence {
   readonly precision: 'tree' | 'caller';
 }
 
+/** The key of an entry in {@link LookupEvidence.paths}. */
 export function evidenceKey(section: EvidenceSection, name: string): string {
   return `${section}\u0000${name}`;
 }

@@ -264,6 +264,7 @@ export const AGGRESSIVE_RULES: readonly Rule[] = [
   ...JCA,
 ];
 
+/** Whether a name is a built-in preset. */
 export function isPresetName(name: string): name is PresetName {
   return Object.prototype.hasOwnProperty.call(PRESETS, name);
 }

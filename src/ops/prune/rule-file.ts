@@ -30,6 +30,7 @@ const MATCH_KEYS = [
   'excludeResources',
 ] as const;
 
+/** The rules of a rule file (ni-config's JSONC or the agent's filter format), or findings that say what is wrong. */
 export function parseRuleFile(value: unknown, file: string): { rules: Rule[]; findings: Finding[] } {
   const findings: Finding[] = [];
   if (!validateRules(value)) {

@@ -121,6 +121,7 @@ export function ruleProblem(rule: Rule): string | undefined {
   return undefined;
 }
 
+/** A rule with its matchers compiled once. */
 export function compileRule(rule: Rule): CompiledRule {
   const regex = rule.regex === undefined ? undefined : new RegExp(`^(?:${rule.regex})$`);
   const classGlob = rule.classes === undefined ? undefined : classGlobMatcher(rule.classes);

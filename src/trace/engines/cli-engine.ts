@@ -67,6 +67,7 @@ export function runArgv(spec: RunSpec): string[] {
   return argv;
 }
 
+/** A container engine over its command-line tool. */
 export class CliEngine implements ContainerEngine {
   constructor(
     readonly name: EngineName,

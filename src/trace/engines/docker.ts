@@ -2,6 +2,7 @@
 import { CliEngine } from './cli-engine.js';
 import type { EngineResult } from './engine.js';
 
+/** Docker's CLI. */
 export class DockerEngine extends CliEngine {
   constructor(bin = 'docker') {
     super('docker', bin);
