@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync, statSync } from 'n
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { syncSchemaEnums } from './schema-enums.mjs';
 
 const dir = 'schemas';
 const outDir = join('src', 'generated');
@@ -30,6 +31,9 @@ const settings = {
   rules: 'ni-config-rules.schema.json',
   diffOutput: 'ni-config-diff.schema.json',
 };
+
+const synced = await syncSchemaEnums();
+if (synced.length > 0) console.log(`schema enums from the code's tables: updated ${synced.join(', ')}`);
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 const newest = Math.max(
