@@ -35,6 +35,8 @@ export async function syncSchemaEnums() {
       [['properties', 'format', 'enum'], t.FORMAT_NAMES],
       [['properties', 'write', 'properties', 'format', 'enum'], t.FORMAT_NAMES],
       [['properties', 'prune', 'properties', 'presets', 'items', 'enum'], t.PRESET_NAMES],
+      [['properties', 'trace', 'properties', 'engine', 'enum'], t.ENGINE_NAMES],
+      [['properties', 'trace', 'properties', 'format', 'enum'], t.FORMAT_NAMES],
     ],
     'schemas/ni-config-rules.schema.json': [
       [['$defs', 'rule', 'properties', 'sections', 'items', 'enum'], t.RULE_SECTIONS],

@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { detectEngine, type EngineName } from '../trace/engines/index.js';
 import { loadEvents, splitCommand } from '../trace/events.js';
+import type { Format } from '../model/kinds.js';
+import type { TraceSection } from '../ops/settings.js';
 import type { FunctionSpec } from '../trace/run.js';
 import type { CommandDeps } from './deps.js';
 
@@ -30,6 +32,43 @@ export interface TargetOptions {
   /** Per-event timeout in seconds (AWS_LAMBDA_FUNCTION_TIMEOUT). */
   readonly timeout?: number | undefined;
   readonly env?: readonly string[] | undefined;
+}
+
+/**
+ * The options with the project file's `trace` section under them: each flag overrides its key;
+ * a --cmd or --container given replaces the project's target, --events or --event its events,
+ * -o or --write its output;
+ * -e and --label add to (and override) the project's environment and labels.
+ */
+export function withProjectTrace<O extends TargetOptions & { readonly out?: string | undefined }>(
+  options: O,
+  section: TraceSection = {},
+): O & { write?: boolean; mergeInto?: string; format?: Format; allowErrors?: boolean } {
+  const targetGiven = options.cmd !== undefined || options.container !== undefined;
+  const eventsGiven = options.events !== undefined || options.event !== undefined;
+  const asPairs = (o: Readonly<Record<string, string>> | undefined): string[] =>
+    Object.entries(o ?? {}).map(([k, v]) => `${k}=${v}`);
+  const pick = <K extends keyof TraceSection>(key: K, flag: unknown): Pick<TraceSection, K> | object =>
+    flag === undefined && section[key] !== undefined ? { [key]: section[key] } : {};
+  const o = options as O & { write?: boolean; mergeInto?: string; format?: Format; allowErrors?: boolean };
+  return {
+    ...options,
+    ...(targetGiven ? {} : { ...pick('cmd', undefined), ...pick('container', undefined) }),
+    ...(eventsGiven ? {} : { events: section.events }),
+    ...pick('engine', options.engine),
+    ...(options.runtimeApi ? {} : pick('runtimeApi', undefined)),
+    ...pick('rie', options.rie),
+    ...pick('agentPath', options.agentPath),
+    ...pick('period', options.period),
+    ...pick('timeout', options.timeout),
+    // -o or --write given replaces the project's output
+    ...(options.out !== undefined || o.write ? {} : { ...pick('out', undefined), ...pick('write', undefined) }),
+    ...pick('mergeInto', o.mergeInto),
+    ...pick('format', o.format),
+    ...(o.allowErrors ? {} : pick('allowErrors', undefined)),
+    env: [...asPairs(section.env), ...(options.env ?? [])],
+    labels: [...asPairs(section.labels), ...(options.labels ?? [])],
+  };
 }
 
 function pairs(list: readonly string[], flag: string): Record<string, string> {

@@ -17,7 +17,7 @@ import { emitAndWrite } from './output.js';
 import { checkPresets, resolvePrunePlan } from './prune-plan.js';
 import { readProject } from './project.js';
 import { eventSummary, readAgentOutput, type TraceResult } from './trace-result.js';
-import { functionSpec, type TargetOptions } from './trace-target.js';
+import { functionSpec, withProjectTrace, type TargetOptions } from './trace-target.js';
 import { writeLayout } from './write.js';
 
 export interface TraceOptions extends GlobalOptions, TargetOptions, Partial<PruneSettings> {
@@ -35,8 +35,9 @@ export interface TraceOptions extends GlobalOptions, TargetOptions, Partial<Prun
 export type { TraceResult } from './trace-result.js';
 
 /** Runs the function, then (trace) collects, prunes, validates and writes. */
-export async function runTrace(options: TraceOptions, deps: CommandDeps): Promise<TraceResult> {
-  const { config } = await readProject(options, deps);
+export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<TraceResult> {
+  const { config } = await readProject(given, deps);
+  const options = withProjectTrace(given, config.trace);
   const settings = pruneSettings(options, config.prune);
   checkPresets(settings);
   if (!options.invokeOnly && (options.out === undefined) === !options.write)

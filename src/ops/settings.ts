@@ -23,6 +23,26 @@ export interface WriteSection {
   readonly args?: readonly string[];
 }
 
+/** The `trace` section: what runs and how, for trace and invoke. */
+export interface TraceSection {
+  readonly cmd?: string;
+  readonly container?: string;
+  readonly engine?: 'docker' | 'podman';
+  readonly runtimeApi?: boolean;
+  readonly rie?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly events?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly timeout?: number;
+  readonly agentPath?: string;
+  readonly period?: number;
+  readonly out?: string;
+  readonly write?: boolean;
+  readonly mergeInto?: string;
+  readonly format?: Format;
+  readonly allowErrors?: boolean;
+}
+
 export interface ProjectConfig {
   readonly inputs?: readonly string[];
   readonly format?: Format;
@@ -30,4 +50,5 @@ export interface ProjectConfig {
   readonly maxFileSize?: number;
   readonly write?: WriteSection;
   readonly prune?: PruneSection;
+  readonly trace?: TraceSection;
 }

@@ -43,7 +43,7 @@ export const convert = command({
   summary: 'convert between legacy *-config.json files and reachability-metadata.json',
   description:
     'Converts between the legacy per-kind files and reachability-metadata.json. What the target cannot express goes to a legacy side file or is reported by name.',
-  args: { spec: '<paths...>', help: 'files or directories; - reads stdin' },
+  args: { spec: '[paths...]', help: 'files or directories; - reads stdin; default: "inputs" of ni-config.jsonc' },
   flags: {
     to: { type: 'choice', flags: '--to <format>', help: 'target format', choices: FORMAT_NAMES, required: true },
     out: { ...outFlag, required: true },
@@ -63,7 +63,7 @@ export const merge = command({
   summary: "merge config sets with the semantics of GraalVM's own merge",
   description:
     'Merges any mix of legacy directories, legacy files and reachability-metadata.json files: entries keyed by condition and type, flags OR-ed, member access none < queried < accessed, members covered by an all* flag collapsed.',
-  args: { spec: '<paths...>', help: 'files or directories; - reads stdin' },
+  args: { spec: '[paths...]', help: 'files or directories; - reads stdin; default: "inputs" of ni-config.jsonc' },
   flags: { out: { ...outFlag, required: true }, format: formatFlag, dryRun: dryRunFlag },
   examples: [
     'ni-config merge run-1/ run-2/ -o merged/',
