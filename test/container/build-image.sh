@@ -2,12 +2,15 @@
 # Builds the trace tests' container image from scratch (no registry here): a jlink'ed JRE with
 # the shared libraries it needs, busybox, the Java fixture function and a lambda-bootstrap.sh that
 # runs the function against AWS_LAMBDA_RUNTIME_API (or an RIE binary, when one is provided).
+# The image is labelled ni-config-test-inputs=<inputs-hash.sh's hash>: tests rebuild it when the
+# label differs. Works with podman and docker (DOCKER_HOST as setup-docker.sh prints it).
 # Usage: build-image.sh [ENGINE] [TAG]
 set -euo pipefail
 engine=${1:-podman}
 tag=${2:-localhost/ni-config-test/hello-java:latest}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+inputs=$(bash "$here/inputs-hash.sh")
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 
@@ -36,14 +39,17 @@ if [ -f /usr/share/java/clojure.jar ]; then
   cp -r "$repo/test/fixtures-clojure/hello/src" "$repo/test/fixtures-clojure/hello/resources" "$ctx/var/clj/"
 fi
 # a stand-in for aws-lambda-rie (FakeRie.java says what it keeps of the real one's behaviour);
-# its own JVM is not traced: the agent options go to the runtime it starts
+# its own JVM is not traced: the agent options go to the runtime it starts. It handles SIGTERM
+# itself (jdk.internal.misc.Signal, so that the function's JRE needs no extra module).
 mkdir -p "$ctx/rie"
-javac -d "$ctx/rie" "$here/rie/FakeRie.java"
+javac --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -d "$ctx/rie" "$here/rie/FakeRie.java"
 cat > "$ctx/rie/aws-lambda-rie" <<'RIE'
 #!/bin/sh
-export NI_RUNTIME_JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-}"
-unset JAVA_TOOL_OPTIONS
-exec /jre/bin/java -cp /rie FakeRie "$@"
+if [ "${JAVA_TOOL_OPTIONS+set}" = set ]; then
+  export NI_RUNTIME_JAVA_TOOL_OPTIONS="$JAVA_TOOL_OPTIONS"
+  unset JAVA_TOOL_OPTIONS
+fi
+exec /jre/bin/java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp /rie FakeRie "$@"
 RIE
 chmod +x "$ctx/rie/aws-lambda-rie"
 cat > "$ctx/lambda-bootstrap.sh" <<'BOOT'
@@ -68,5 +74,5 @@ ENV PATH=/bin:/jre/bin JAVA_TOOL_OPTIONS=-Xshare:auto
 WORKDIR /var/task
 ENTRYPOINT ["/lambda-bootstrap.sh"]
 FILE
-"$engine" build -q -t "$tag" "$ctx" >/dev/null
+"$engine" build -q --label "ni-config-test-inputs=$inputs" -t "$tag" -f "$ctx/Containerfile" "$ctx" >/dev/null
 echo "$tag"
