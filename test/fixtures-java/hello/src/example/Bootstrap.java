@@ -10,10 +10,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * A Lambda function with its own small Runtime API client (java.net.http), used by the trace
  * tests. It polls AWS_LAMBDA_RUNTIME_API for events and answers each with Handler's result.
- * Events steer it: {"action":"greet"|"throw"|"sleep"|"crash", ...}.
+ * Events steer it: {"action":"greet"|"throw"|"sleep"|"crash", ...} (Handler lists the others).
+ * An answer the Runtime API refuses is reported on stderr ("fixture: ... answered 413 ...").
+ * Env switches: HANDLER (a class that is not there fails the init), NI_FIXTURE_FIRST_START_DELAY_MS.
  */
 public final class Bootstrap {
   static final boolean BENCH = System.getenv("NI_CONFIG_BENCH") != null;
+  /** The headers of the last event the Runtime API handed over, and when (epoch ms). */
+  static volatile java.util.Map<String, java.util.List<String>> lastHeaders = java.util.Map.of();
+  static volatile long lastReceivedAt;
 
   public static void main(String[] args) throws Exception {
     String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
@@ -33,8 +38,13 @@ public final class Bootstrap {
       System.exit(1);
       return;
     }
+    // NI_FIXTURE_FIRST_START_DELAY_MS: the first JVM in a container is slow to ask for its first event
+    String delay = System.getenv("NI_FIXTURE_FIRST_START_DELAY_MS");
+    if (delay != null && new java.io.File("/tmp/ni-fixture-started").createNewFile()) Thread.sleep(Long.parseLong(delay));
     while (true) {
       HttpResponse<String> next = http.send(HttpRequest.newBuilder(URI.create(base + "/invocation/next")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      lastReceivedAt = System.currentTimeMillis();
+      lastHeaders = next.headers().map();
       String id = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
       try {
         long started = System.nanoTime();
@@ -46,6 +56,8 @@ public final class Bootstrap {
       } catch (Exception e) {
         post(http, base + "/invocation/" + id + "/error", error(e), "Unhandled");
       }
+      Integer exit = Handler.exitAfterAnswer;
+      if (exit != null) Runtime.getRuntime().halt(exit);
     }
   }
 
@@ -56,7 +68,8 @@ public final class Bootstrap {
   static void post(HttpClient http, String url, String body, String errorType) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (errorType != null) b.header("Lambda-Runtime-Function-Error-Type", errorType);
-    http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 202) System.err.println("fixture: POST " + url.substring(url.indexOf("/runtime/")) + " answered " + r.statusCode() + " " + r.body().trim());
   }
 
   static String resource(String name) throws Exception {
