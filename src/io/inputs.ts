@@ -5,8 +5,8 @@
  * read as they are, `-` reads stdin.
  */
 import { isUtf8 } from 'node:buffer';
-import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
@@ -42,13 +42,16 @@ const WANTED: ReadonlySet<string> = new Set([...KNOWN_NAMES, 'native-image.prope
  * Paths (relative, `/`-separated) of the metadata files and native-image.properties below
  * `root`. Skips dot directories (.git), node_modules and the agent's `*.tmp` write directories;
  * does not follow symbolic links. A plain walk: the names are fixed, no pattern matching needed.
+ * Synchronous on purpose, like the reads: a metadata tree is thousands of small directories, and
+ * one `readdir` awaited per directory, one after another, left the process idle for most of the
+ * walk (246 ms of a 0.9 s merge of the corpus's unified tree, ~3,700 directories).
  */
-async function walk(root: string): Promise<string[]> {
+function walk(root: string): string[] {
   const out: string[] = [];
   const pending: string[] = [''];
   while (pending.length > 0) {
     const rel = pending.pop()!;
-    for (const e of await readdir(rel === '' ? root : join(root, rel), { withFileTypes: true })) {
+    for (const e of readdirSync(rel === '' ? root : join(root, rel), { withFileTypes: true })) {
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
         if (!e.name.startsWith('.') && e.name !== 'node_modules' && !e.name.endsWith('.tmp')) pending.push(path);
@@ -126,7 +129,7 @@ async function collectDirectory(
 ): Promise<void> {
   let found: string[];
   try {
-    found = await walk(absolute);
+    found = walk(absolute);
   } catch (e) {
     findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot list the directory')));
     return;

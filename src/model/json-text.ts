@@ -100,6 +100,7 @@ export function parseJsonText(text: string, file: string, allowComments = false)
 /** Resolves finding positions in one file's text. */
 export class TextLocator {
   private lineStarts: number[] | undefined;
+  private index: PointerIndex | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -118,7 +119,7 @@ export class TextLocator {
 
   /** Offset of the value (or, for object members, the key) a JSON pointer names; the nearest existing ancestor otherwise. */
   offsetOf(pointer: string): number {
-    return locatePointer(this.text, pointerTokens(pointer));
+    return (this.index ??= new PointerIndex(this.text)).locate(pointerTokens(pointer));
   }
 
   position(f: Finding): { line: number; col: number } {
@@ -126,60 +127,133 @@ export class TextLocator {
   }
 }
 
+let lastIndex: PointerIndex | undefined;
+
 /**
- * Finds where a JSON pointer points in JSON text with one forward scan that builds nothing:
- * no tree, no recursion, so large and deeply nested files are cheap to place findings in.
- * Returns the offset of the member key (for object members) or of the array element; when the
- * path does not exist, the offset of the deepest part of it that does.
+ * Finds where a JSON pointer points in JSON text. Returns the offset of the member key (for
+ * object members) or of the array element; when the path does not exist, the offset of the
+ * deepest part of it that does. Asked again about the same text, it goes on from what it
+ * learnt (see {@link PointerIndex}).
  */
 export function locatePointer(text: string, tokens: readonly string[]): number {
-  let best = skipSpace(text, 0);
-  if (tokens.length === 0) return best;
-  // `matched` = k: the scan is inside the member that tokens[0..k-1] select; the containers
-  // on the stack are the ones entered, their depth is their position on the stack (from 1).
-  const stack: { array: boolean; index: number }[] = [];
-  let matched = 0;
-  const select = (at: number): boolean => {
-    matched = stack.length;
-    best = at;
-    return matched === tokens.length;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      const end = stringEnd(text, i);
-      const top = stack[stack.length - 1];
-      // A string in an object followed by ':' is a key.
-      if (top && !top.array && matched === stack.length - 1 && text.charCodeAt(skipSpace(text, end + 1)) === 0x3a) {
-        const raw = text.slice(i + 1, end);
-        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (key === tokens[stack.length - 1] && select(i)) return i;
+  if (lastIndex === undefined || lastIndex.text !== text) lastIndex = new PointerIndex(text);
+  return lastIndex.locate(tokens);
+}
+
+/** One object or array of the text, read as far as a lookup needed and no further. */
+interface Container {
+  readonly isArray: boolean;
+  /** Arrays: the offset of each element read so far. */
+  readonly elements: number[];
+  /** Objects: each key read so far (the first of repeated keys) → the offsets of the key and of its value. */
+  readonly members: Map<string, readonly [number, number]>;
+  /** Where reading goes on: the value of the last child read (not yet skipped), or after the opening bracket. */
+  pos: number;
+  skipPending: boolean;
+  done: boolean;
+}
+
+/**
+ * JSON pointers → offsets in one text, with no tree built and no recursion. Each container on a
+ * path is read lazily, child by child, only as far as the lookup needs, and what was read is
+ * kept: the many findings of one large file (hundreds in a 10,000-line file) cost about one
+ * scan of it, not one scan each.
+ */
+export class PointerIndex {
+  private readonly containers = new Map<number, Container>();
+
+  constructor(readonly text: string) {}
+
+  locate(tokens: readonly string[]): number {
+    const text = this.text;
+    let at = skipSpace(text, 0);
+    let best = at;
+    for (const token of tokens) {
+      const c = text.charCodeAt(at);
+      if (c !== 0x7b /* { */ && c !== 0x5b /* [ */) return best;
+      let box = this.containers.get(at);
+      if (box === undefined) {
+        box = { isArray: c === 0x5b, elements: [], members: new Map(), pos: at + 1, skipPending: false, done: false };
+        this.containers.set(at, box);
       }
-      i = end;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      stack.push({ array: c === 0x5b, index: 0 });
-      if (c === 0x5b && matched === stack.length - 1 && tokens[stack.length - 1] === '0') {
-        const at = skipSpace(text, i + 1);
-        if (text.charCodeAt(at) !== 0x5d && select(at)) return at;
-      }
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      // The container on the path ends: what the pointer names further down is not there.
-      if (matched >= stack.length - 1) return best;
-      stack.pop();
-    } else if (c === 0x2c /* , */) {
-      const top = stack[stack.length - 1];
-      if (top === undefined) continue;
-      if (matched === stack.length) return best; // the selected member ended without the rest of the path
-      if (top.array) {
-        top.index++;
-        if (matched === stack.length - 1 && tokens[stack.length - 1] === String(top.index)) {
-          const at = skipSpace(text, i + 1);
-          if (select(at)) return at;
-        }
+      if (box.isArray) {
+        if (!/^(?:0|[1-9][0-9]*)$/.test(token)) return best;
+        const i = Number(token);
+        while (box.elements.length <= i && this.next(box));
+        const element = box.elements[i];
+        if (element === undefined) return best;
+        best = at = element;
+      } else {
+        while (!box.members.has(token) && this.next(box));
+        const member = box.members.get(token);
+        if (member === undefined) return best;
+        [best, at] = member;
       }
     }
+    return best;
   }
-  return best;
+
+  /** Reads the next child of a container; false when it has no more. */
+  private next(box: Container): boolean {
+    if (box.done) return false;
+    const text = this.text;
+    let i = box.skipPending ? skipValue(text, box.pos) : box.pos;
+    i = skipSpace(text, i);
+    let c = text.charCodeAt(i);
+    if (c === 0x2c /* , */) {
+      i = skipSpace(text, i + 1);
+      c = text.charCodeAt(i);
+    }
+    if (c === 0x5d /* ] */ || c === 0x7d /* } */ || Number.isNaN(c) || (!box.isArray && c !== 0x22)) {
+      box.done = true;
+      return false;
+    }
+    if (box.isArray) {
+      box.elements.push(i);
+      box.pos = i;
+    } else {
+      const end = stringEnd(text, i);
+      const raw = text.slice(i + 1, end);
+      let key = raw;
+      if (raw.includes('\\')) {
+        try {
+          key = JSON.parse(`"${raw}"`) as string;
+        } catch {
+          // a key with a broken escape is matched as written
+        }
+      }
+      let v = skipSpace(text, end + 1);
+      if (text.charCodeAt(v) === 0x3a /* : */) v = skipSpace(text, v + 1);
+      if (!box.members.has(key)) box.members.set(key, [i, v]);
+      box.pos = v;
+    }
+    box.skipPending = true;
+    return true;
+  }
+}
+
+/** The offset just after the JSON value that starts at `i`. */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === 0x22) return stringEnd(text, i) + 1;
+  if (c === 0x7b || c === 0x5b) {
+    let depth = 0;
+    for (let k = i; k < text.length; k++) {
+      const d = text.charCodeAt(k);
+      if (d === 0x22) k = stringEnd(text, k);
+      else if (d === 0x2f) k = Math.max(k, commentEnd(text, k) - 1);
+      else if (d === 0x7b || d === 0x5b) depth++;
+      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return k + 1;
+    }
+    return text.length;
+  }
+  let k = i;
+  while (k < text.length) {
+    const d = text.charCodeAt(k);
+    if (d === 0x2c || d === 0x5d || d === 0x7d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+    k++;
+  }
+  return k;
 }
 
 function stringEnd(text: string, start: number): number {
@@ -191,11 +265,32 @@ function stringEnd(text: string, start: number): number {
   return text.length;
 }
 
+/** Skips white space, and the comments of the user-edited `.jsonc` files. */
 function skipSpace(text: string, i: number): number {
   while (i < text.length) {
     const c = text.charCodeAt(i);
+    if (c === 0x2f /* / */) {
+      const end = commentEnd(text, i);
+      if (end === i) break;
+      i = end;
+      continue;
+    }
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
     i++;
+  }
+  return i;
+}
+
+/** The offset after a `//` or `/* *\/` comment at `i`; `i` itself when none starts there. */
+function commentEnd(text: string, i: number): number {
+  const next = text.charCodeAt(i + 1);
+  if (next === 0x2f) {
+    const nl = text.indexOf('\n', i + 2);
+    return nl < 0 ? text.length : nl + 1;
+  }
+  if (next === 0x2a) {
+    const close = text.indexOf('*/', i + 2);
+    return close < 0 ? text.length : close + 2;
   }
   return i;
 }
