@@ -13,13 +13,16 @@ import { parseJsonText } from '../model/json-text.js';
 import type { ConfigSet } from '../model/model.js';
 import { loadSources, type SourceText } from '../ops/load.js';
 import { mergeSets } from '../ops/merge.js';
-import type { LibraryConfig, PrunePlan, TraceEvidence } from '../ops/prune/engine.js';
-import { LAMBDA_RUNTIME_SOURCE, lambdaRuntimeSet, presetPart, type PruneSettings } from '../ops/prune/plan.js';
+import { readAnyEvidence } from '../ops/evidence/file.js';
+import type { LookupEvidence } from '../ops/evidence/types.js';
+import { classpathIndex, type ClasspathElement, type ClasspathIndex } from '../ops/prune/classpath.js';
+import type { LibraryConfig, PrunePlan } from '../ops/prune/engine.js';
+import { presetPart, type PruneSettings } from '../ops/prune/plan.js';
 import { PRESET_NAMES } from '../ops/prune/presets.js';
 import { parseRuleFile } from '../ops/prune/rule-file.js';
 import type { Rule } from '../ops/prune/rules.js';
 import type { ProjectConfig } from '../ops/settings.js';
-import { traceEvidence } from '../ops/trace-evidence.js';
+import { expandClasspath, javaHome, jdkClasses, readClasspath, shownPath, type JarMetadata } from '../io/classpath.js';
 import type { CommandDeps } from './deps.js';
 import { readableInputs } from './inputs.js';
 
@@ -35,6 +38,16 @@ export function checkPresets(settings: Pick<PruneSettings, 'presets'>): void {
 export interface PlanExtras {
   /** More pinned metadata (trace --merge-into: the existing config is never lost). */
   readonly keep?: LibraryConfig;
+  /** Evidence the trace itself collected (agent call trees), used when the settings name no file. */
+  readonly evidence?: LookupEvidence;
+  /** A class path the trace found (the JVM's own), used when the settings name none. */
+  readonly classpath?: { readonly paths: readonly string[]; readonly java?: string };
+}
+
+/** A plan, and what resolving it had to say (a preset that needs a class path it did not get, elements it could not read). */
+export interface ResolvedPlan {
+  readonly plan: PrunePlan;
+  readonly notes: readonly string[];
 }
 
 /** Reads everything the settings name and returns the plan. */
@@ -43,26 +56,68 @@ export async function resolvePrunePlan(
   project: ProjectConfig,
   deps: Pick<CommandDeps, 'cwd' | 'readStdin' | 'notify'>,
   extras: PlanExtras = {},
-): Promise<PrunePlan> {
+): Promise<ResolvedPlan> {
   checkPresets(settings);
+  const notes: string[] = [];
   const part = presetPart(settings);
   const rules: Rule[] = [...part.rules];
   for (const file of settings.rules) rules.push(...(await ruleFile(file, deps.cwd)));
-  const trace = settings.trace === undefined ? undefined : await readTrace(settings.trace, deps.cwd);
+  const evidence = settings.evidence === undefined ? extras.evidence : await readEvidence(settings.evidence, deps.cwd);
   const keeps: LibraryConfig[] = [];
   if (settings.keep.length > 0)
     keeps.push({ source: settings.keep.join(', '), set: (await readableInputs(settings.keep, project, deps)).set });
   if (extras.keep) keeps.push(extras.keep);
   const subtract: LibraryConfig[] = [];
-  if (part.subtractLambdaRuntime) subtract.push({ source: LAMBDA_RUNTIME_SOURCE, set: lambdaRuntimeSet() });
   for (const lib of settings.libraryConfig) subtract.push({ source: lib, set: await libraryConfig(lib, deps.cwd) });
+  const cp = await classpath(settings, extras, deps.cwd, notes);
+  if (cp !== undefined) {
+    const client = new Set(cp.elements.filter(isRuntimeClient).map((e) => e.source));
+    const shipped = part.subtract === 'classpath' ? cp.metadata : cp.metadata.filter((m) => client.has(m.jar));
+    if (part.subtract !== 'none')
+      for (const jar of shipped) subtract.push({ source: jar.jar, set: loadSources(jar.sources).set });
+  } else if (part.subtract !== 'none') {
+    notes.push(
+      `${part.subtract === 'classpath' ? 'libraries' : 'lambda-runtime'} removed nothing: it subtracts what the jars on the function's class path ship, and no class path was given (--classpath; trace finds the JVM's own)`,
+    );
+  }
   return {
-    presets: part.presets,
-    rules,
-    subtract,
-    ...(keeps.length > 0 ? { keep: mergeKeeps(keeps) } : {}),
-    ...(trace ? { trace } : {}),
+    plan: {
+      presets: part.presets,
+      rules,
+      subtract,
+      ...(keeps.length > 0 ? { keep: mergeKeeps(keeps) } : {}),
+      ...(evidence ? { evidence } : {}),
+      ...(cp ? { classpath: cp.index, dropStale: settings.dropStale } : {}),
+    },
+    notes,
   };
+}
+
+/** The AWS Lambda Java runtime interface client: the jar with its classes, whatever its version or layout. */
+const isRuntimeClient = (e: ClasspathElement): boolean =>
+  e.entries.some((n) => n.startsWith('com/amazonaws/services/lambda/runtime/api/client/'));
+
+/** The class path of the settings (else the one the trace found), read and indexed, with the JDK's classes. */
+async function classpath(
+  settings: PruneSettings,
+  extras: PlanExtras,
+  cwd: string,
+  notes: string[],
+): Promise<{ index: ClasspathIndex; metadata: JarMetadata[]; elements: ClasspathElement[] } | undefined> {
+  let paths: readonly string[];
+  if (settings.classpath.length > 0) {
+    const expanded = expandClasspath(settings.classpath, cwd);
+    if (expanded.findings.length > 0) throw new InputError('the class path cannot be read', expanded.findings);
+    paths = expanded.paths;
+  } else if (extras.classpath) paths = extras.classpath.paths;
+  else return undefined;
+  const read = await readClasspath(paths, (abs) => shownPath(abs, cwd));
+  for (const f of read.findings) notes.push(`${f.file}: ${f.message}; skipped, as the JVM skips it`);
+  const home = javaHome(extras.classpath?.java);
+  const jdk = home === undefined ? undefined : await jdkClasses(home);
+  if (jdk === undefined)
+    notes.push("the JDK's classes could not be listed (no jimage): stale entries (N15) are not told");
+  return { index: classpathIndex(read.elements, jdk), metadata: read.metadata, elements: read.elements };
 }
 
 function mergeKeeps(keeps: readonly LibraryConfig[]): LibraryConfig {
@@ -84,17 +139,16 @@ async function ruleFile(file: string, cwd: string): Promise<Rule[]> {
   return rules;
 }
 
-async function readTrace(file: string, cwd: string): Promise<TraceEvidence> {
+async function readEvidence(file: string, cwd: string): Promise<LookupEvidence> {
   const text = await readFile(resolve(cwd, file), 'utf8').catch((e: unknown) => {
-    throw new InputError('cannot read the trace', [
+    throw new InputError('cannot read the evidence', [
       finding('unreadable', file, '', describeIoError(e, 'cannot read it')),
     ]);
   });
   const parsed = parseJsonText(text, file);
-  if (!parsed.ok) throw new InputError('the trace is not valid JSON', [parsed.finding], new Map([[file, text]]));
-  const { evidence, findings } = traceEvidence(parsed.value, file);
-  if (findings.length > 0)
-    throw new InputError("the trace is not the agent's trace-output format", findings, new Map([[file, text]]));
+  if (!parsed.ok) throw new InputError('the evidence is not valid JSON', [parsed.finding], new Map([[file, text]]));
+  const { evidence, findings } = readAnyEvidence(parsed.value, file);
+  if (findings.length > 0) throw new InputError('the evidence file is not valid', findings, new Map([[file, text]]));
   return evidence;
 }
 

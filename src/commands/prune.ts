@@ -34,6 +34,8 @@ export interface PruneResultJson {
   readonly counts: Record<string, number>;
   readonly kept: readonly KeepOverride[];
   readonly rewritten: readonly string[];
+  /** Entries naming a class neither the class path nor the JDK has (N15); removed only with --drop-stale. */
+  readonly stale: readonly { readonly section: Section; readonly entry: string }[];
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
   readonly notes: readonly EmitNote[];
@@ -48,7 +50,7 @@ export async function runPrune(options: PruneOptions, deps: CommandDeps): Promis
   checkPresets(settings);
   if (options.out === undefined && !options.dryRun)
     throw new UsageError('give -o OUT for the pruned metadata, or --dry-run to only see what would go');
-  const plan = await resolvePrunePlan(settings, config, deps);
+  const { plan, notes } = await resolvePrunePlan(settings, config, deps);
   const inputs = await readableInputs(options.paths, config, deps);
   const result = prune(inputs.set, plan);
   const format = chooseFormat(options.format, config, inputs.files);
@@ -56,6 +58,7 @@ export async function runPrune(options: PruneOptions, deps: CommandDeps): Promis
   const written =
     options.out === undefined ? NOTHING_WRITTEN : await emitAndWrite(result.set, format, options.out, dryRun, deps);
   const warnings = [
+    ...notes,
     ...written.warnings,
     ...result.kept.map((k) => `${k.entry}: kept by ${k.keep}, although rule ${k.rule} removes it`),
   ];
@@ -71,6 +74,7 @@ export async function runPrune(options: PruneOptions, deps: CommandDeps): Promis
     counts: Object.fromEntries([...result.counts].sort(([a], [b]) => (a < b ? -1 : 1))),
     kept: result.kept,
     rewritten: result.rewritten,
+    stale: result.stale,
     written: written.written,
     unchanged: written.unchanged,
     notes: written.notes,

@@ -59,7 +59,7 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
     const keep = options.mergeInto
       ? { source: options.mergeInto, set: (await readableInputs([options.mergeInto], {}, deps)).set }
       : undefined;
-    const plan = await resolvePrunePlan(settings, config, deps, keep ? { keep } : {});
+    const { plan, notes } = await resolvePrunePlan(settings, config, deps, keep ? { keep } : {});
     const pruned = prune(output.set, plan);
     const staleLocks = run.staleLocks.map((l) => l.slice(session.agentDir.length + 1));
     const traced = {
@@ -68,6 +68,7 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
       staleLocks,
       entries: countEntries(pruned.set),
       pruned: pruned.removed.length,
+      warnings: [...notes, ...base.warnings],
     };
     if (options.write) {
       const problems = emittedErrors(pruned.set);
@@ -83,7 +84,7 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
       format,
       output: options.out!,
       written: written.written,
-      warnings: [...written.warnings, ...base.warnings],
+      warnings: [...written.warnings, ...traced.warnings],
     };
   } finally {
     await session.close();

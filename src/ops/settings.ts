@@ -10,7 +10,13 @@ export interface PruneSection {
   readonly rules?: readonly string[];
   readonly keep?: readonly string[];
   readonly libraryConfig?: readonly string[];
+  /** Lookup evidence: ni-config-evidence.json, or the agent's traces.json or partial-config-with-origins.json. */
+  readonly evidence?: string;
+  /** The same as `evidence` (its first name, for the agent's traces.json). */
   readonly trace?: string;
+  /** The function's class path: jars, directories, globs, @argfiles. */
+  readonly classpath?: readonly string[];
+  readonly dropStale?: boolean;
   readonly aggressive?: boolean;
 }
 

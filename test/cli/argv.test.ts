@@ -5,18 +5,37 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from './harness.js';
 
-const calls: { name: string; options: unknown }[] = [];
-const stop = (name: string) => async (options: unknown) => {
-  calls.push({ name, options });
-  throw new Error('stopped by the test');
-};
+const { calls, stop } = vi.hoisted(() => {
+  const calls: { name: string; options: unknown }[] = [];
+  const stop = (name: string) => async (options: unknown) => {
+    calls.push({ name, options });
+    throw new Error('stopped by the test');
+  };
+  return { calls, stop };
+});
 
-vi.mock('../../src/commands/validate.js', () => ({ runValidate: stop('validate') }));
-vi.mock('../../src/commands/combine.js', () => ({ runCombine: stop('combine') }));
-vi.mock('../../src/commands/prune.js', () => ({ runPrune: stop('prune') }));
-vi.mock('../../src/commands/write.js', () => ({ runWrite: stop('write') }));
-vi.mock('../../src/commands/diff.js', () => ({ runDiff: stop('diff') }));
-vi.mock('../../src/commands/trace.js', () => ({ runTrace: stop('trace') }));
+// each use case mocked, the rest of its module (tables the flags use) kept
+vi.mock('../../src/commands/validate.js', async (original) => ({
+  ...(await original<object>()),
+  runValidate: stop('validate'),
+}));
+vi.mock('../../src/commands/combine.js', async (original) => ({
+  ...(await original<object>()),
+  runCombine: stop('combine'),
+}));
+vi.mock('../../src/commands/prune.js', async (original) => ({
+  ...(await original<object>()),
+  runPrune: stop('prune'),
+}));
+vi.mock('../../src/commands/write.js', async (original) => ({
+  ...(await original<object>()),
+  runWrite: stop('write'),
+}));
+vi.mock('../../src/commands/diff.js', async (original) => ({ ...(await original<object>()), runDiff: stop('diff') }));
+vi.mock('../../src/commands/trace.js', async (original) => ({
+  ...(await original<object>()),
+  runTrace: stop('trace'),
+}));
 
 beforeEach(() => void calls.splice(0));
 
@@ -54,6 +73,7 @@ describe('argv → options', () => {
   it('prune', async () => {
     const argv = ['prune', 'in', '--preset', 'clojure', 'default', '--rules', 'r.jsonc', '--trace', 't.json'];
     argv.push('--keep', 'k1', 'k2', '--library-config', 'x.jar', '--aggressive', '--explain', '-o', 'out');
+    argv.push('--classpath', 'lib/*', 'app.jar', '--drop-stale');
     expect(await optionsOf(argv)).toEqual({
       name: 'prune',
       options: {
@@ -65,9 +85,11 @@ describe('argv → options', () => {
         explain: true,
         presets: ['clojure', 'default'],
         rules: ['r.jsonc'],
-        trace: 't.json',
+        evidence: 't.json',
         keep: ['k1', 'k2'],
         libraryConfig: ['x.jar'],
+        classpath: ['lib/*', 'app.jar'],
+        dropStale: true,
         aggressive: true,
       },
     });

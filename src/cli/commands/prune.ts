@@ -57,6 +57,12 @@ export const prune = command({
     }
     const lines = inputReport(r.findings, r, out);
     for (const [rule, n] of Object.entries(r.counts)) lines.push(`${String(n).padStart(6)}  ${rule}`);
+    if (r.stale.length > 0 && !r.counts['classpath/N15']) {
+      const names = r.stale.slice(0, 5).map((x) => printable(x.entry));
+      lines.push(
+        `warning: ${plural(r.stale.length, 'entry')} name classes that neither the class path nor the JDK has (N15): ${names.join(', ')}${r.stale.length > 5 ? ', …' : ''}; --drop-stale removes them`,
+      );
+    }
     const total = r.removed.filter((x) => x.whole).length;
     const verb = r.dryRun ? 'would prune' : 'pruned';
     const presets = r.presets.length > 0 ? ` (presets: ${r.presets.join(', ')})` : '';

@@ -30,10 +30,25 @@ export const dryRunFlag = {
 export const pruneFlags = {
   preset: { type: 'list', flags: '--preset <name...>', help: `built-in presets, in order: ${PRESET_LIST}` },
   rules: { type: 'list', flags: '--rules <file...>', help: 'rule files, applied after the presets' },
+  evidence: {
+    type: 'string',
+    flags: '--evidence <file>',
+    help: "where the lookups came from: a trace's ni-config-evidence.json, or the agent's traces.json (trace-output) or partial-config-with-origins.json",
+  },
   trace: {
     type: 'string',
     flags: '--trace <file>',
-    help: "the agent's trace-output: name-only entries only the Clojure runtime looked up may go",
+    help: "the same as --evidence (its name for the agent's traces.json)",
+  },
+  classpath: {
+    type: 'list',
+    flags: '--classpath <path...>',
+    help: "the function's class path (jars, directories, globs, @argfiles): what its jars ship goes (lambda-runtime, libraries), stale entries are named, AOT-compiled namespaces told apart",
+  },
+  dropStale: {
+    type: 'boolean',
+    flags: '--drop-stale',
+    help: 'remove entries whose class is neither on the class path nor in the JDK (N15), instead of only naming them',
   },
   keep: {
     type: 'list',
@@ -56,24 +71,32 @@ export const pruneFlags = {
 export function pruneOptions(f: {
   preset: string[] | undefined;
   rules: string[] | undefined;
-  trace: string | undefined;
+  evidence?: string | undefined;
+  trace?: string | undefined;
   keep: string[] | undefined;
   libraryConfig: string[] | undefined;
+  classpath: string[] | undefined;
+  dropStale: boolean;
   aggressive: boolean;
 }): {
   presets?: string[];
   rules?: string[];
-  trace?: string;
+  evidence?: string;
   keep?: string[];
   libraryConfig?: string[];
+  classpath?: string[];
+  dropStale?: boolean;
   aggressive?: boolean;
 } {
+  const evidence = f.evidence ?? f.trace;
   return {
     ...(f.preset ? { presets: f.preset } : {}),
     ...(f.rules ? { rules: f.rules } : {}),
-    ...(f.trace !== undefined ? { trace: f.trace } : {}),
+    ...(evidence !== undefined ? { evidence } : {}),
     ...(f.keep ? { keep: f.keep } : {}),
     ...(f.libraryConfig ? { libraryConfig: f.libraryConfig } : {}),
+    ...(f.classpath ? { classpath: f.classpath } : {}),
+    ...(f.dropStale ? { dropStale: true } : {}),
     ...(f.aggressive ? { aggressive: true } : {}),
   };
 }

@@ -56,7 +56,7 @@ const runFlags = {
   allowErrors: { type: 'boolean', flags: '--allow-errors', help: 'exit 0 even when events fail' },
 } as const satisfies FlagSpecs;
 
-const { trace: _evidence, ...tracePruneFlags } = pruneFlags;
+const { trace: _alias, evidence: _file, ...tracePruneFlags } = pruneFlags;
 const agentFlags = {
   agentPath: {
     type: 'string',
@@ -152,7 +152,7 @@ export const trace = command({
     write: f.write,
     mergeInto: f.mergeInto,
     format: f.format,
-    ...pruneOptions({ ...f, trace: undefined }),
+    ...pruneOptions(f),
   }),
   run: async (o, deps) => (await import('../../commands/trace.js')).runTrace(o, deps),
   render,

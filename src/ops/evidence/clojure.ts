@@ -1,12 +1,12 @@
 /**
  * Whether a lookup happened while Clojure loaded a namespace: the question prune asks of every
- * path for a Clojure function. Exact with a call tree; with one caller frame (traces.json) an
- * approximation, see docs/evidence.md.
+ * path for a Clojure function, and from it the verdict on an entry. Exact with a call tree; with
+ * the caller only (traces.json) an approximation, see docs/evidence.md.
  */
-import type { CallPath, LookupEvidence } from './types.js';
+import type { CallPath, Frame, LookupEvidence } from './types.js';
 
 /** With a call tree: a frame of RT.load, Compiler.load or an `__init` class's static initialiser. */
-function loadingFrame(f: { className: string; method: string }): boolean {
+function loadingFrame(f: Frame): boolean {
   return (
     (f.method === 'load' && (f.className === 'clojure.lang.RT' || f.className === 'clojure.lang.Compiler')) ||
     (f.method === '<clinit>' && f.className.endsWith('__init'))
@@ -19,11 +19,100 @@ function loadingFrame(f: { className: string; method: string }): boolean {
  * clojure.core that run as it loads).
  */
 const LOADING_CALLER = /^(?:clojure\.lang\.RT|clojure\.lang\.Compiler(?:\$\w*Expr)?|.*__init|clojure\.core\$fn__\d+)$/;
+/** The compiler itself: when it looked a class up, reflection on that class by the helpers below was most likely its own. */
+const COMPILER_CALLER = /^clojure\.lang\.Compiler(?:\$\w*Expr)?$/;
+/** Reflection helpers that both the compiler (at load) and running code call: they tell nothing by themselves. */
+const AMBIGUOUS_CALLER = /^(?:clojure\.lang\.Reflector|clojure\.reflect\$.*)$/;
+/** JDK code: the lookups it makes are its own business, not the function's. */
+const JDK_CALLER = /^(?:java|javax|jdk|sun|com\.sun)\./;
+
+/** The calling class of a caller-only path (caller, then the intercepted call); undefined when none is named. */
+function callerOf(path: CallPath): string | undefined {
+  return path.length >= 2 ? path[path.length - 2]!.className : undefined;
+}
 
 /** Whether this lookup happened while a namespace was loading. An empty path (caller unknown) is not. */
 export function namespaceLoading(path: CallPath, precision: LookupEvidence['precision']): boolean {
   if (precision === 'tree') return path.some(loadingFrame);
-  return path.length > 0 && LOADING_CALLER.test(path[path.length - 1]!.className);
+  const caller = callerOf(path);
+  if (caller === undefined || !LOADING_CALLER.test(caller)) return false;
+  // RT makes arrays for into-array while the function runs: Array.newInstance from RT is run time
+  const asked = path[path.length - 1]!;
+  return !(
+    caller === 'clojure.lang.RT' &&
+    asked.className === 'java.lang.reflect.Array' &&
+    asked.method === 'newInstance'
+  );
+}
+
+/** What an entry registers beyond its type, and whether it is an array: which lookups can explain it. */
+export interface EntryShape {
+  readonly fields: boolean;
+  readonly methods: boolean;
+  readonly constructors: boolean;
+}
+
+type Asked = 'type' | 'fields' | 'methods' | 'constructors';
+
+const ASKED: Readonly<Record<string, Asked>> = {
+  getField: 'fields',
+  getDeclaredField: 'fields',
+  getFields: 'fields',
+  getDeclaredFields: 'fields',
+  GetFieldID: 'fields',
+  GetStaticFieldID: 'fields',
+  getMethod: 'methods',
+  getDeclaredMethod: 'methods',
+  getMethods: 'methods',
+  getDeclaredMethods: 'methods',
+  invoke: 'methods',
+  invokeMethod: 'methods',
+  GetMethodID: 'methods',
+  GetStaticMethodID: 'methods',
+  getConstructor: 'constructors',
+  getDeclaredConstructor: 'constructors',
+  getConstructors: 'constructors',
+  getDeclaredConstructors: 'constructors',
+};
+
+/**
+ * Whether a lookup can explain part of the entry: asking for fields explains registered fields,
+ * and so on; a lookup by name (or anything else) explains the type itself, which every entry has.
+ */
+function explains(path: CallPath, shape: EntryShape): boolean {
+  const asked = ASKED[path[path.length - 1]?.method ?? ''] ?? 'type';
+  return asked === 'type' || shape[asked];
+}
+
+/** What the evidence says of an entry: looked up only while namespaces loaded, at run time too, or nothing. */
+export type EvidenceVerdict = 'loading' | 'runtime' | 'none';
+
+/**
+ * The verdict on an entry from the paths of its lookups. Only lookups that can explain part of
+ * it count. With the caller only, lookups with no caller or a JDK caller say nothing, and the
+ * reflection helpers (`clojure.lang.Reflector`, `clojure.reflect`) count as loading when they
+ * reflect on the Clojure runtime's own classes or on a class the compiler looked up itself: the
+ * compiler resolves interop through them. Elsewhere they count as run time.
+ */
+export function entryVerdict(
+  paths: readonly CallPath[] | undefined,
+  precision: LookupEvidence['precision'],
+  shape: EntryShape,
+  name: string,
+): EvidenceVerdict {
+  if (paths === undefined) return 'none';
+  let relevant = paths.filter((p) => p.length > 0 && explains(p, shape));
+  if (precision === 'caller') {
+    relevant = relevant.filter((p) => !JDK_CALLER.test(callerOf(p) ?? 'java.'));
+    const compilerLooked =
+      name.startsWith('clojure.lang.') || paths.some((p) => COMPILER_CALLER.test(callerOf(p) ?? ''));
+    const loading = (p: CallPath): boolean =>
+      namespaceLoading(p, precision) || (compilerLooked && AMBIGUOUS_CALLER.test(callerOf(p)!));
+    if (relevant.length === 0) return 'none';
+    return relevant.every(loading) ? 'loading' : 'runtime';
+  }
+  if (relevant.length === 0) return 'none';
+  return relevant.every((p) => namespaceLoading(p, precision)) ? 'loading' : 'runtime';
 }
 
 /** Whether every lookup of the entry with this key happened while namespaces loaded (false when there is none). */

@@ -1,7 +1,8 @@
 /**
  * Lookup evidence from the agent's `trace-output` file (traces.json): one event per intercepted
  * call, naming only the calling class. Each event the agent would have turned into config gives
- * a one-frame path; see docs/evidence.md for how far one frame goes.
+ * a two-frame path: the caller, then the intercepted call; see docs/evidence.md for how far one
+ * caller goes.
  */
 import { finding, pointerAppend, type Finding } from '../../model/findings.js';
 import { normaliseTypeName } from '../../model/names.js';
@@ -63,7 +64,11 @@ export function traceLookupEvidence(events: unknown, file: string): { evidence: 
     const fn = typeof ev.function === 'string' ? ev.function : '';
     const args = Array.isArray(ev.args) ? (ev.args as unknown[]) : [];
     const caller = typeof ev.caller_class === 'string' ? ev.caller_class : undefined;
-    const path: CallPath = caller === undefined ? [] : [builder.frame(caller, '')];
+    // the caller, then the intercepted call (as a call tree ends): what was asked decides which part of an entry it explains
+    const path: CallPath =
+      caller === undefined
+        ? []
+        : [builder.frame(caller, ''), builder.frame(typeof ev.class === 'string' ? ev.class : '', fn)];
     const add = (section: EvidenceSection, name: unknown): void => {
       if (typeof name === 'string' && name !== '')
         builder.add(section, section === 'resources' || section === 'bundles' ? name : className(name), path);

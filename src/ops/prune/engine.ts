@@ -24,14 +24,11 @@ import {
   type Part,
   type Section,
 } from '../../model/sections.js';
+import { entryVerdict, type EntryShape, type EvidenceVerdict } from '../evidence/clojure.js';
+import { evidenceKey, type CallPath, type EvidenceSection, type LookupEvidence } from '../evidence/types.js';
+import { compiledNamespace, isStale, namespacePathOf, type ClasspathIndex } from './classpath.js';
 import type { PresetName } from './presets.js';
-import { compileRule, type CompiledRule, type Rule } from './rules.js';
-
-/** Which classes a trace shows being looked up, and by whom. */
-export interface TraceEvidence {
-  /** Class name (Java form) → the calling classes of its reflective lookups. */
-  readonly callers: ReadonlyMap<string, ReadonlySet<string>>;
-}
+import { compileRule, type CompiledRule, type EvidenceCondition, type Rule } from './rules.js';
 
 /** Metadata that a library ships itself, named for --explain. */
 export interface LibraryConfig {
@@ -51,7 +48,12 @@ export interface PrunePlan {
   readonly subtract?: readonly LibraryConfig[];
   /** Pinned entries (K11): never removed, and added back when the input lacks them. */
   readonly keep?: LibraryConfig;
-  readonly trace?: TraceEvidence;
+  /** Where each entry's lookups came from (docs/evidence.md); evidence beats the rules that guess. */
+  readonly evidence?: LookupEvidence;
+  /** What the class path holds: AOT-compiled namespaces, stale entries (N15). */
+  readonly classpath?: ClasspathIndex;
+  /** Remove stale entries (N15) instead of only naming them. */
+  readonly dropStale?: boolean;
 }
 
 export interface Removal {
@@ -78,35 +80,66 @@ export interface PruneResult {
   readonly rewritten: readonly string[];
   /** Removals per rule id, for the summary. */
   readonly counts: ReadonlyMap<string, number>;
+  /** Entries naming a class that neither the class path nor the JDK has (N15), removed or not. */
+  readonly stale: readonly { readonly section: Section; readonly entry: string }[];
 }
 
-const CLOJURE_RUNTIME_CALLER = /^clojure\.lang\.(?:RT|Compiler)(?:\$.*)?$/;
 const MAIN = methodKey('main', ['java.lang.String[]']);
 const TYPE_PARTS: ReadonlySet<Part> = new Set(['reflection', 'proxies', 'jni']);
 
 /** An item and what only type entries have: whether it registers `main(String[])` and nothing else. */
-interface Candidate extends Item {
+export interface Candidate extends Item {
   readonly launcherMain: boolean;
+  /** What the entry registers beyond its type: which lookups in the evidence can explain it. */
+  readonly shape: EntryShape;
 }
 
-function candidate(p: Part, e: unknown): Candidate {
+const NO_MEMBERS: EntryShape = { fields: false, methods: false, constructors: false };
+
+/** The candidate view of an entry of a part. */
+export function candidate(p: Part, e: unknown): Candidate {
   const item = itemOf(p, e as never);
-  if (!TYPE_PARTS.has(p)) return { ...item, launcherMain: false };
+  if (!TYPE_PARTS.has(p)) return { ...item, launcherMain: false, shape: NO_MEMBERS };
   const t = e as TypeEntry;
   const only = t.methods.length === 1 ? t.methods[0]! : undefined;
   const launcherMain =
     only !== undefined && methodKey(only.name, only.params) === MAIN && t.fields.length === 0 && t.flags.size === 0;
-  return { ...item, launcherMain };
+  const g = t.groups;
+  const shape: EntryShape = {
+    fields: t.fields.length > 0 || t.flags.has('allDeclaredFields') || t.flags.has('allPublicFields'),
+    methods: t.methods.some((m) => m.name !== '<init>') || g.declaredMethods > 0 || g.publicMethods > 0,
+    constructors: t.methods.some((m) => m.name === '<init>') || g.declaredConstructors > 0 || g.publicConstructors > 0,
+  };
+  return { ...item, launcherMain, shape };
 }
 
-class Matcher {
+/** The evidence of an entry: every call path of its lookups, or undefined when the trace has none. */
+function evidenceOf(c: Candidate, evidence: LookupEvidence | undefined): readonly CallPath[] | undefined {
+  if (evidence === undefined || c.section === 'predefined') return undefined;
+  const name = c.text ?? c.classNames.join(',');
+  const paths = evidence.paths.get(evidenceKey(c.section as EvidenceSection, name));
+  return paths !== undefined && paths.length > 0 ? paths : undefined;
+}
+
+/** The verdict of an entry's evidence. */
+export function evidenceVerdict(c: Candidate, evidence: LookupEvidence | undefined): EvidenceVerdict {
+  return entryVerdict(evidenceOf(c, evidence), evidence?.precision ?? 'tree', c.shape, c.classNames.join(','));
+}
+
+function meets(condition: EvidenceCondition, verdict: EvidenceVerdict): boolean {
+  return condition === 'not-runtime' ? verdict !== 'runtime' : condition === verdict;
+}
+
+/** Matches rules against entries: the last matching rule decides. */
+export class Matcher {
   private readonly rules: readonly CompiledRule[];
   private readonly namespacePackages: ReadonlySet<string>;
 
   constructor(
     rules: readonly Rule[],
     set: ConfigSet,
-    private readonly trace: TraceEvidence | undefined,
+    private readonly evidence: LookupEvidence | undefined,
+    private readonly classpath: ClasspathIndex | undefined,
   ) {
     this.rules = rules.map(compileRule);
     const packages = new Set<string>();
@@ -119,17 +152,29 @@ class Matcher {
 
   /** The last rule that matches decides; undefined when none does. */
   decide(c: Candidate): CompiledRule | undefined {
+    const verdict = evidenceVerdict(c, this.evidence);
     let decision: CompiledRule | undefined;
-    for (const r of this.rules) if (this.matches(r, c)) decision = r;
+    for (const r of this.rules) if (this.matches(r, c, verdict)) decision = r;
     return decision;
   }
 
-  private matches(r: CompiledRule, c: Candidate): boolean {
+  /** Every rule that matches, in order (the last decides): what explain shows. */
+  matching(c: Candidate): CompiledRule[] {
+    const verdict = evidenceVerdict(c, this.evidence);
+    return this.rules.filter((r) => this.matches(r, c, verdict));
+  }
+
+  private matches(r: CompiledRule, c: Candidate, verdict: EvidenceVerdict): boolean {
     const textual = c.section === 'resources' || c.section === 'bundles';
     if (r.sections !== undefined ? !r.sections.includes(c.section) : textual) return false;
     if (r.shape === 'name-only' && !c.nameOnly) return false;
     if (r.shape === 'with-members' && c.nameOnly) return false;
     if (r.launcherMain && !c.launcherMain) return false;
+    if (r.evidence !== undefined && !meets(r.evidence, verdict)) return false;
+    if (r.compiledNamespace && this.classpath !== undefined) {
+      const ns = namespacePathOf(c.text ?? c.classNames[0] ?? '');
+      if (ns === undefined || !compiledNamespace(ns, this.classpath)) return false;
+    }
     if (r.onCondition) {
       if (c.condition === '' || (r.matchClass !== undefined && !r.matchClass(c.condition))) return false;
       return true;
@@ -137,8 +182,8 @@ class Matcher {
     if (textual) {
       // resource and bundle rules match the path or bundle name
       if (r.matchText !== undefined && !r.matchText(c.text ?? '')) return false;
-      if (r.classes !== undefined || r.namespaceMember || r.clojureRuntimeOnly) return false;
-      return r.matchText !== undefined || r.shape !== undefined;
+      if (r.classes !== undefined || r.namespaceMember) return false;
+      return r.matchText !== undefined || r.shape !== undefined || r.evidence !== undefined;
     }
     if (r.resources !== undefined) return false;
     if (r.matchClass !== undefined && !c.classNames.every((n) => r.matchClass!(n))) return false;
@@ -147,14 +192,6 @@ class Matcher {
       !c.classNames.every((n) => this.namespacePackages.has(n.slice(0, Math.max(0, n.lastIndexOf('.')))))
     )
       return false;
-    if (r.clojureRuntimeOnly && !c.classNames.every((n) => this.lookedUpOnlyByClojure(n))) return false;
-    return true;
-  }
-
-  private lookedUpOnlyByClojure(name: string): boolean {
-    const callers = this.trace?.callers.get(name);
-    if (callers === undefined || callers.size === 0) return false;
-    for (const c of callers) if (!CLOJURE_RUNTIME_CALLER.test(c)) return false;
     return true;
   }
 }
@@ -208,17 +245,21 @@ class KeepIndex {
 /** Applies a plan: what it removes, what pins saved, what was rewritten. */
 export function prune(input: ConfigSet, plan: PrunePlan): PruneResult {
   const { set, rewritten } = rewriteCanAccess(input);
-  const matcher = new Matcher(plan.rules, set, plan.trace);
+  const matcher = new Matcher(plan.rules, set, plan.evidence, plan.classpath);
   const keep = plan.keep && new KeepIndex(plan.keep.set);
   const removed: Removal[] = [];
   const kept: KeepOverride[] = [];
+  const stale: { section: Section; entry: string }[] = [];
   const out = new ConfigBuilder();
 
   for (const p of PART_NAMES) {
     for (const e of partEntries(set, p)) {
       if (PARTS[p].prunable) {
         const c = candidate(p, e);
-        const rule = matcher.decide(c);
+        const isStaleEntry =
+          plan.classpath !== undefined && c.text === undefined && c.classNames.some((n) => isStale(n, plan.classpath!));
+        if (isStaleEntry) stale.push({ section: c.section, entry: c.label });
+        const rule = isStaleEntry && plan.dropStale ? STALE_RULE : matcher.decide(c);
         if (rule !== undefined && rule.action === 'exclude') {
           if (keep?.has(c)) kept.push({ section: c.section, entry: c.label, rule: rule.id, keep: plan.keep!.source });
           else {
@@ -240,8 +281,15 @@ export function prune(input: ConfigSet, plan: PrunePlan): PruneResult {
 
   const counts = new Map<string, number>();
   for (const r of removed) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
-  return { set: result, removed, kept, rewritten, counts };
+  return { set: result, removed, kept, rewritten, counts, stale };
 }
+
+/** `--drop-stale`: what removes an entry whose class is nowhere (N15). */
+const STALE_RULE = {
+  id: 'classpath/N15',
+  action: 'exclude',
+  reason: 'names a class that neither the class path nor the JDK has (N15)',
+} as const satisfies Pick<Rule, 'id' | 'action' | 'reason'>;
 
 /**
  * Drops what a library's own metadata already provides (N16): whole entries when the library

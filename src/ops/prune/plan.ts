@@ -5,12 +5,8 @@
  * files, keep, library configs, a trace) are read by commands/prune-plan.ts, which completes
  * the plan; `prune`, `trace` and anything else that prunes go through it.
  */
-import { loadSources } from '../load.js';
 import type { PruneSection } from '../settings.js';
-import { kindOfFileName } from '../../model/kinds.js';
-import type { ConfigSet } from '../../model/model.js';
-import { LAMBDA_RUNTIME_CONFIG } from './lambda-runtime-config.js';
-import { AGGRESSIVE_RULES, PRESETS, expandPresets, isPresetName, type PresetName } from './presets.js';
+import { AGGRESSIVE_RULES, PRESETS, expandPresets, isPresetName, type Preset, type PresetName } from './presets.js';
 import type { Rule } from './rules.js';
 
 /** Prune settings, whole: what the flags say, else what the project file's `prune` section says. */
@@ -18,10 +14,14 @@ export interface PruneSettings {
   readonly presets: readonly string[];
   /** Rule files, applied after the presets. */
   readonly rules: readonly string[];
-  /** The agent's trace-output file. */
-  readonly trace: string | undefined;
+  /** A lookup evidence file (ni-config-evidence.json, traces.json, partial-config-with-origins.json). */
+  readonly evidence: string | undefined;
   readonly keep: readonly string[];
   readonly libraryConfig: readonly string[];
+  /** The function's class path: jars, directories, globs, @argfiles. */
+  readonly classpath: readonly string[];
+  /** Remove entries whose class is nowhere on the class path or in the JDK (N15). */
+  readonly dropStale: boolean;
   readonly aggressive: boolean;
 }
 
@@ -30,9 +30,11 @@ export function pruneSettings(flags: Partial<PruneSettings>, project: PruneSecti
   return {
     presets: flags.presets ?? project.presets ?? [],
     rules: flags.rules ?? project.rules ?? [],
-    trace: flags.trace ?? project.trace,
+    evidence: flags.evidence ?? project.evidence ?? project.trace,
     keep: flags.keep ?? project.keep ?? [],
     libraryConfig: flags.libraryConfig ?? project.libraryConfig ?? [],
+    classpath: flags.classpath ?? project.classpath ?? [],
+    dropStale: flags.dropStale ?? project.dropStale ?? false,
     aggressive: flags.aggressive ?? project.aggressive ?? false,
   };
 }
@@ -41,7 +43,8 @@ export function pruneSettings(flags: Partial<PruneSettings>, project: PruneSecti
 export interface PresetPart {
   readonly presets: readonly PresetName[];
   readonly rules: readonly Rule[];
-  readonly subtractLambdaRuntime: boolean;
+  /** What the presets subtract from the class path's jars (N16): none, the runtime client's, or every jar's. */
+  readonly subtract: 'none' | 'lambda-runtime' | 'classpath';
   readonly unknown: readonly string[];
 }
 
@@ -51,23 +54,7 @@ export function presetPart(settings: Pick<PruneSettings, 'presets' | 'aggressive
   const presets = expandPresets(settings.presets.filter(isPresetName));
   const rules: Rule[] = presets.flatMap((p) => PRESETS[p].rules);
   if (settings.aggressive) rules.push(...AGGRESSIVE_RULES);
-  const subtractLambdaRuntime = presets.some((p) => 'subtractLambdaRuntime' in PRESETS[p]);
-  return { presets, rules, subtractLambdaRuntime, unknown };
+  const wants = new Set(presets.map((p) => (PRESETS[p] as Preset).subtract));
+  const subtract = wants.has('classpath') ? 'classpath' : wants.has('lambda-runtime') ? 'lambda-runtime' : 'none';
+  return { presets, rules, subtract, unknown };
 }
-
-let lambdaRuntime: ConfigSet | undefined;
-
-/** What the AWS Lambda Java runtime interface client ships in its own jar (all known versions, merged). */
-export function lambdaRuntimeSet(): ConfigSet {
-  lambdaRuntime ??= loadSources(
-    Object.entries(LAMBDA_RUNTIME_CONFIG).map(([name, value]) => ({
-      file: name,
-      text: JSON.stringify(value),
-      kind: kindOfFileName(name),
-    })),
-  ).set;
-  return lambdaRuntime;
-}
-
-/** The source name `--explain` gives the runtime client's metadata. */
-export const LAMBDA_RUNTIME_SOURCE = 'the Lambda runtime interface client';

@@ -1,7 +1,7 @@
 /**
- * Built-in prune presets: rules for the noise that `../shared/reference/noise.md` (N1–N16)
- * describes, with the needed look-alikes (K1–K12) left alone. Each rule says why in `reason`,
- * which `--explain` shows.
+ * Built-in prune presets: rules for the noise that docs/noise.md (N1–N18) describes, with the
+ * needed look-alikes (K1–K12) left alone. Each rule says why in `reason`, which `--explain`
+ * shows. Lookup evidence, where there is some, beats the rules that guess from names.
  */
 import type { Rule } from './rules.js';
 
@@ -10,12 +10,16 @@ export interface Preset {
   readonly rules: readonly Rule[];
   /** Other presets this one consists of. */
   readonly includes?: readonly string[];
-  /** Subtract the metadata the Lambda Java runtime client ships in its own jar. */
-  readonly subtractLambdaRuntime?: boolean;
+  /**
+   * Subtract what jars on the class path ship in their own META-INF/native-image (N16):
+   * `lambda-runtime` only the AWS Lambda Java runtime interface client's, `classpath` every jar's.
+   */
+  readonly subtract?: 'lambda-runtime' | 'classpath';
 }
 
 const JCA: readonly Rule[] = [
-  // K4: JCA/TLS look their providers up by name; these are needed even when only named.
+  // K4: JCA/TLS look their providers up by name; named-only entries are needed. Only where the
+  // trace has no evidence of the entry: evidence of lookups made while loading namespaces beats it.
   ...[
     'java.security.**',
     'javax.security.**',
@@ -29,32 +33,39 @@ const JCA: readonly Rule[] = [
     action: 'include',
     sections: ['reflection'],
     classes,
+    evidence: 'none',
     reason: 'JCA/TLS providers and key types are looked up by name (K4)',
   })),
 ];
 
+/**
+ * Where the trace has evidence that every lookup of an entry happened while namespaces loaded,
+ * the entry is noise whatever its package or shape: loading happens at build time. Last in the
+ * preset, so that it decides wherever there is evidence.
+ */
+const LOADING_EVIDENCE: Rule = {
+  id: 'clojure/evidence',
+  action: 'exclude',
+  sections: ['reflection', 'proxies', 'resources'],
+  evidence: 'loading',
+  reason: 'looked up only while namespaces loaded (the trace shows every call path), which happens at build time',
+};
+
 export const PRESETS = {
   clojure: {
     summary:
-      'namespace-loading noise of an AOT-compiled Clojure app initialised at build time (N1-N6; reflection and resources only, never serialization)',
+      'namespace-loading noise of an AOT-compiled Clojure app initialised at build time (N1-N6, and whatever the trace shows was looked up only while namespaces loaded; reflection and resources only, never serialization)',
     rules: [
       // Excludes run from the most general to the most specific: for each removal, --explain
-      // names the most specific rule that made it.
-      {
-        id: 'clojure/N7-N8.trace',
-        action: 'exclude',
-        sections: ['reflection'],
-        shape: 'name-only',
-        clojureRuntimeOnly: true,
-        reason:
-          'named only by clojure.lang.RT or the compiler in the trace (an :import or type hint, resolved at build time) (N7/N8)',
-      },
+      // names the most specific rule that made it. None of them removes an entry the trace shows
+      // was looked up at run time.
       {
         id: 'clojure/N5',
         action: 'exclude',
         sections: ['reflection'],
         classes: 'clojure.**',
         shape: 'name-only',
+        evidence: 'not-runtime',
         reason: 'protocol, record or deftype interface of a Clojure library (N5)',
       },
       {
@@ -63,6 +74,7 @@ export const PRESETS = {
         sections: ['reflection'],
         namespaceMember: true,
         shape: 'name-only',
+        evidence: 'not-runtime',
         reason: "protocol, record or deftype interface in a namespace's package (N5)",
       },
       {
@@ -71,6 +83,7 @@ export const PRESETS = {
         sections: ['reflection'],
         classes: 'clojure.lang.**',
         shape: 'name-only',
+        evidence: 'not-runtime',
         reason: 'Clojure runtime class named by the runtime itself (N4)',
       },
       {
@@ -79,6 +92,7 @@ export const PRESETS = {
         sections: ['reflection'],
         classes: 'clojure.asm.**',
         shape: 'name-only',
+        evidence: 'not-runtime',
         reason: 'Clojure compiler class (N4)',
       },
       {
@@ -87,6 +101,8 @@ export const PRESETS = {
         sections: ['reflection'],
         regex: '.*__init',
         shape: 'name-only',
+        evidence: 'not-runtime',
+        compiledNamespace: true,
         reason: 'namespace init class, loaded by name when the namespace loads (N1)',
       },
       {
@@ -94,6 +110,7 @@ export const PRESETS = {
         action: 'exclude',
         sections: ['reflection'],
         regex: '.*\\$(eval|fn__|reify__)\\d+.*',
+        evidence: 'not-runtime',
         reason: 'gensym/eval/fn class: its number changes from run to run (N6)',
       },
       {
@@ -101,6 +118,8 @@ export const PRESETS = {
         action: 'exclude',
         sections: ['resources'],
         regex: '.*\\.(clj|cljc|cljs)',
+        evidence: 'not-runtime',
+        compiledNamespace: true,
         reason: 'namespace source read when the namespace loads (N2)',
       },
       {
@@ -108,6 +127,8 @@ export const PRESETS = {
         action: 'exclude',
         sections: ['resources'],
         regex: '.*__init\\.class',
+        evidence: 'not-runtime',
+        compiledNamespace: true,
         reason: 'namespace init class read as a resource when the namespace loads (N2)',
       },
       {
@@ -115,9 +136,11 @@ export const PRESETS = {
         action: 'exclude',
         sections: ['resources'],
         resources: 'clojure/version.properties',
+        evidence: 'not-runtime',
         reason: 'read by clojure.core init, which runs at build time (N3)',
       },
       ...JCA,
+      LOADING_EVIDENCE,
     ],
   },
   launcher: {
@@ -209,9 +232,15 @@ export const PRESETS = {
     ],
   },
   'lambda-runtime': {
-    summary: 'entries the AWS Lambda Java runtime interface client ships in its own META-INF/native-image (N16)',
+    summary:
+      'entries the AWS Lambda Java runtime interface client on the class path ships in its own META-INF/native-image (N16); needs --classpath',
     rules: [],
-    subtractLambdaRuntime: true,
+    subtract: 'lambda-runtime',
+  },
+  libraries: {
+    summary: 'entries any jar on the class path ships in its own META-INF/native-image (N16); needs --classpath',
+    rules: [],
+    subtract: 'classpath',
   },
   default: {
     summary: 'the safe ones for any Lambda function: launcher, hidden-classes, class-resources, lambda-runtime',
@@ -224,9 +253,23 @@ export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
 /**
- * `--aggressive`: name-only JDK and third-party classes and primitive arrays go without trace
- * evidence (N7-N9). Libraries that look classes up by name themselves (K5), `into-array`
- * arrays (K12) may need a keep entry then.
+ * Classes that libraries look up by name themselves (K5): logging adapters chosen at run time.
+ * `--aggressive` keeps them, as it keeps every array type (K12, and arrays made with
+ * `Array.newInstance`).
+ */
+const LOOKED_UP_BY_LIBRARIES = [
+  'org.eclipse.jetty.util.log.Slf4jLog',
+  'org.eclipse.jetty.util.log.JavaUtilLog',
+  'org.eclipse.jetty.util.log.StdErrLog',
+  'org.apache.commons.logging.LogFactory',
+  'org.apache.commons.logging.impl.**',
+];
+
+/**
+ * `--aggressive`: name-only JDK and third-party classes go where the trace has no evidence of
+ * them (N7, N8). Array types (K12) and classes that libraries look up by name (K5) stay; with
+ * evidence, whatever was looked up only while namespaces loaded goes anyway (the clojure
+ * preset's evidence rule), primitive arrays (N9) included.
  */
 export const AGGRESSIVE_RULES: readonly Rule[] = [
   {
@@ -235,6 +278,7 @@ export const AGGRESSIVE_RULES: readonly Rule[] = [
     sections: ['reflection'],
     classes: 'java.**',
     shape: 'name-only',
+    evidence: 'none',
     reason: 'JDK class named by :import or a type hint (N7)',
   },
   {
@@ -243,6 +287,7 @@ export const AGGRESSIVE_RULES: readonly Rule[] = [
     sections: ['reflection'],
     classes: 'javax.**',
     shape: 'name-only',
+    evidence: 'none',
     reason: 'JDK class named by :import or a type hint (N7)',
   },
   {
@@ -251,17 +296,27 @@ export const AGGRESSIVE_RULES: readonly Rule[] = [
     sections: ['reflection'],
     regex: '.*',
     shape: 'name-only',
+    evidence: 'none',
     reason: 'class named by :import or a type hint (N8)',
   },
   {
-    id: 'aggressive/N9',
-    action: 'exclude',
+    id: 'aggressive/K12',
+    action: 'include',
     sections: ['reflection'],
-    regex: '(boolean|byte|char|short|int|long|float|double)(\\[\\])+',
-    shape: 'name-only',
-    reason: 'primitive array loaded by name at Clojure init (N9)',
+    regex: '.*\\[\\]',
+    evidence: 'none',
+    reason: 'an array type: into-array and Array.newInstance make them by name (K12, K5)',
   },
+  ...LOOKED_UP_BY_LIBRARIES.map((classes, i): Rule => ({
+    id: `aggressive/K5.${i + 1}`,
+    action: 'include',
+    sections: ['reflection'],
+    classes,
+    evidence: 'none',
+    reason: 'a library looks this class up by name itself (K5)',
+  })),
   ...JCA,
+  LOADING_EVIDENCE,
 ];
 
 /** Whether a name is a built-in preset. */

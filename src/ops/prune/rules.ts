@@ -1,6 +1,6 @@
 /**
  * Prune rules: what they match, and GraalVM's class-name glob semantics. Pure data and
- * predicates; the engine that applies them is in prune.ts.
+ * predicates; the engine that applies them is engine.ts.
  */
 
 import { PARTS, type Section } from '../../model/sections.js';
@@ -31,13 +31,23 @@ export interface Rule {
   /** Only name-only types in the package of a namespace that has an `__init` entry (Clojure protocols, records). */
   readonly namespaceMember?: boolean;
   /**
-   * Only when a trace is given and every lookup of the type in it came from the Clojure
-   * runtime (`clojure.lang.RT`, the compiler); without a trace the rule does not apply.
+   * What the lookup evidence must say of the entry (docs/evidence.md): `loading` — it has
+   * evidence and every lookup happened while namespaces loaded; `runtime` — at least one lookup
+   * came from code running after that; `none` — there is no evidence of it at all; `not-runtime`
+   * — `none` or `loading`. Without this field the rule ignores evidence.
    */
-  readonly clojureRuntimeOnly?: boolean;
-  /** Why: shown by --explain. */
+  readonly evidence?: EvidenceCondition;
+  /**
+   * Only entries of namespaces that are AOT-compiled: their `__init.class` is on the class path
+   * (so they load at build time). Without a class path every namespace counts as compiled.
+   */
+  readonly compiledNamespace?: boolean;
+  /** Why: shown by --explain (and cites the catalogue of docs/noise.md). */
   readonly reason: string;
 }
+
+export const EVIDENCE_CONDITIONS = ['loading', 'runtime', 'none', 'not-runtime'] as const;
+export type EvidenceCondition = (typeof EVIDENCE_CONDITIONS)[number];
 
 /** Compiled predicates of a rule, built once per prune. */
 export interface CompiledRule extends Rule {
@@ -103,7 +113,7 @@ export function ruleProblem(rule: Rule): string | undefined {
     rule.shape === undefined &&
     !rule.namespaceMember &&
     !rule.launcherMain &&
-    !rule.clojureRuntimeOnly
+    rule.evidence === undefined
   ) {
     return 'the rule matches nothing: give classes, regex, resources or shape';
   }
