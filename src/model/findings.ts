@@ -79,6 +79,61 @@ export const FINDING_CODES = {
   unreadable: { severity: 'error', blocking: true, summary: 'the file cannot be read' },
   'too-large': { severity: 'error', blocking: true, summary: 'the file is larger than the configured limit' },
   deprecated: { severity: 'info', blocking: false, summary: 'a form that still works but is deprecated' },
+  'not-metadata': {
+    severity: 'error',
+    blocking: true,
+    summary: 'a file whose name and shape are not those of any metadata file',
+  },
+  // native-image.properties and the layout (the packaging lints)
+  'experimental-option': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'an Args option that native-image calls experimental (GraalVM for JDK 21 and later warn about it)',
+  },
+  'deprecated-option': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'an Args option that GraalVM deprecated or that no longer has an effect',
+  },
+  'removed-option': { severity: 'error', blocking: false, summary: 'an Args option that native-image refuses' },
+  'nonstandard-name': {
+    severity: 'warning',
+    blocking: false,
+    summary: 'a metadata file under a name native-image does not read by itself',
+  },
+  layout: {
+    severity: 'warning',
+    blocking: false,
+    summary: 'a file outside the META-INF/native-image/<groupId>/<artifactId>/ layout',
+  },
+  // --profile reachability-repo: the GraalVM Reachability Metadata Repository's own checks
+  'repo-layout': {
+    severity: 'error',
+    blocking: false,
+    summary: 'not a metadata/<groupId>/<artifactId>/<version>/ tree of the metadata repository',
+  },
+  'repo-index': {
+    severity: 'error',
+    blocking: false,
+    summary: "the artifact's index.json is missing, malformed or has no entry for a metadata version",
+  },
+  'repo-file': {
+    severity: 'error',
+    blocking: false,
+    summary: 'a metadata version directory holds a file other than reachability-metadata.json, or lacks it',
+  },
+  'repo-schema': {
+    severity: 'error',
+    blocking: false,
+    summary: 'reachability-metadata.json uses what reachability-metadata-schema-v1.2.0.json does not allow',
+  },
+  'repo-unconditional': { severity: 'error', blocking: false, summary: 'an entry without a typeReached condition' },
+  'repo-condition': {
+    severity: 'error',
+    blocking: false,
+    summary: "a typeReached condition on java.lang or outside the index's allowed-packages",
+  },
+  'repo-duplicate': { severity: 'error', blocking: false, summary: 'the same entry twice in one section' },
 } as const satisfies Record<string, { severity: Severity; blocking: boolean; summary: string }>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
