@@ -1,0 +1,122 @@
+/**
+ * Finding the native-image.properties files below the paths a user gives, for the packaging
+ * lints and `write --fix`: each with its text and the names of the files next to it. A walk of
+ * its own (the metadata walk in inputs.ts looks for metadata names), skipping what that walk
+ * skips: dot directories, node_modules, the agent's `*.tmp` write directories, symbolic links.
+ */
+import { lstat, readFile, readdir, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { finding, type Finding } from '../model/findings.js';
+import { DEFAULT_MAX_FILE_SIZE, describeIoError } from './inputs.js';
+
+export const PROPERTIES_FILE_NAME = 'native-image.properties';
+
+export interface FoundProperties {
+  /** The path as shown to the user. */
+  readonly file: string;
+  /** Absolute and `/`-separated. */
+  readonly path: string;
+  readonly text: string;
+  /** Names of the files in its directory. */
+  readonly siblings: readonly string[];
+}
+
+export interface FoundPropertiesResult {
+  readonly files: readonly FoundProperties[];
+  /** Properties files that could not be read. */
+  readonly findings: readonly Finding[];
+}
+
+/** `/`-separated, whatever the platform. */
+export function slashed(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+async function walk(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const pending = [''];
+  while (pending.length > 0) {
+    const rel = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(rel === '' ? root : join(root, rel), { withFileTypes: true });
+    } catch {
+      continue; // the metadata walk reports unreadable directories
+    }
+    for (const e of entries) {
+      const path = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!e.name.startsWith('.') && e.name !== 'node_modules' && !e.name.endsWith('.tmp')) pending.push(path);
+      } else if (e.isFile() && e.name === PROPERTIES_FILE_NAME) out.push(path);
+    }
+  }
+  return out.sort();
+}
+
+/** Names of the regular files in a directory (none when it cannot be listed). */
+export async function fileNames(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The native-image.properties files the paths stand for (directories searched, files taken when so named). */
+export async function findPropertiesFiles(
+  paths: readonly string[],
+  cwd: string,
+  options: { readonly maxFileSize?: number } = {},
+): Promise<FoundPropertiesResult> {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const files: FoundProperties[] = [];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const given of paths) {
+    if (given === '-') continue;
+    const root = resolve(cwd, given);
+    const info = await stat(root).catch(() => undefined);
+    if (info === undefined) continue; // the metadata walk reports it
+    const found = info.isDirectory()
+      ? (await walk(root)).map((rel) => ({ abs: join(root, rel), shown: `${given.replace(/\/+$/, '')}/${rel}` }))
+      : root.endsWith(sep + PROPERTIES_FILE_NAME) || root === PROPERTIES_FILE_NAME
+        ? [{ abs: root, shown: given }]
+        : [];
+    for (const { abs, shown } of found) {
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+      try {
+        const st = await lstat(abs);
+        if (st.size > maxFileSize) {
+          findings.push(
+            finding('too-large', shown, '', `the file has ${st.size} bytes; expected at most ${maxFileSize}`, 0),
+          );
+          continue;
+        }
+        const text = await readFile(abs, 'utf8');
+        const dir = abs.slice(0, abs.length - PROPERTIES_FILE_NAME.length - 1);
+        files.push({ file: shown, path: slashed(abs), text, siblings: await fileNames(dir) });
+      } catch (e) {
+        findings.push(finding('unreadable', shown, '', describeIoError(e, 'cannot read it'), 0));
+      }
+    }
+  }
+  return { files, findings };
+}
+
+/** The texts of some files of one directory; a file that cannot be read is left out. */
+export async function readNamed(dir: string, names: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const n of names) {
+    const text = await readFile(join(dir, n), 'utf8').catch(() => undefined);
+    if (text !== undefined) out.set(n, text);
+  }
+  return out;
+}
+
+/** The paths (as shown, relative to `cwd`) that are regular files. */
+export async function existingFiles(cwd: string, paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) if ((await stat(resolve(cwd, p)).catch(() => undefined))?.isFile()) out.push(p);
+  return out;
+}
