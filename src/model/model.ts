@@ -173,20 +173,25 @@ export function compareTypeEntries(
 // ---------------------------------------------------------------------------------------------
 // builder
 
-/** A type entry while it is being built; parts stay null until something is added to them. */
-interface MutableType {
-  condition: string;
-  type: TypeRef;
-  flags: Set<TypeFlag> | null;
-  groups: Record<MemberGroup, Access> | null;
-  /** Appended as added; deduplicated (access max, flags OR) once, when the set is built. */
+/**
+ * A type entry while it is being built: flags as a bit mask (bit i: `TYPE_FLAGS[i]`), member
+ * groups packed two bits each (`MEMBER_GROUP_NAMES` order), lists null until something is added
+ * and owned by the builder (appended as added; deduplicated, access max and flags OR, once, when
+ * the set is built). Small records and no per-entry Set or group object: a built set shares one
+ * frozen Set per flag combination and one group object per group combination.
+ */
+interface TypeRecord {
+  readonly condition: string;
+  readonly type: TypeRef;
+  flags: number;
+  groups: number;
   methods: MethodEntry[] | null;
   fields: FieldEntry[] | null;
   reasons: string[] | null;
-  /** Who added it last and where: lets a parser tell a repeat within one file from a merge. */
-  origin: number;
-  originPointer: string;
 }
+
+/** Records of one type key: one record (the usual case) or one per condition. */
+type RecordSlot = TypeRecord | TypeRecord[];
 
 const NO_FLAGS: ReadonlySet<TypeFlag> = new Set();
 const NO_GROUPS: Readonly<Record<MemberGroup, Access>> = Object.freeze({
@@ -196,6 +201,50 @@ const NO_GROUPS: Readonly<Record<MemberGroup, Access>> = Object.freeze({
   publicConstructors: 0,
 });
 const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/** The bit of each type flag in a record's mask. */
+export const FLAG_BIT: Readonly<Record<TypeFlag, number>> = Object.fromEntries(
+  TYPE_FLAGS.map((f, i) => [f, 1 << i]),
+) as Record<TypeFlag, number>;
+/** The shift of each member group's two bits in a record's packed groups. */
+export const GROUP_SHIFT: Readonly<Record<MemberGroup, number>> = Object.fromEntries(
+  MEMBER_GROUP_NAMES.map((g, i) => [g, 2 * i]),
+) as Record<MemberGroup, number>;
+
+const flagSets: (ReadonlySet<TypeFlag> | undefined)[] = [];
+const groupObjects: (Readonly<Record<MemberGroup, Access>> | undefined)[] = [];
+
+/** The one shared set of the flags in a mask (in `TYPE_FLAGS` order). */
+function flagSet(mask: number): ReadonlySet<TypeFlag> {
+  if (mask === 0) return NO_FLAGS;
+  return (flagSets[mask] ??= new Set(TYPE_FLAGS.filter((_, i) => (mask & (1 << i)) !== 0)));
+}
+
+/** The one shared (frozen) group record of a packed value. */
+function groupObject(packed: number): Readonly<Record<MemberGroup, Access>> {
+  if (packed === 0) return NO_GROUPS;
+  return (groupObjects[packed] ??= Object.freeze({
+    declaredMethods: (packed & 3) as Access,
+    publicMethods: ((packed >> 2) & 3) as Access,
+    declaredConstructors: ((packed >> 4) & 3) as Access,
+    publicConstructors: ((packed >> 6) & 3) as Access,
+  }));
+}
+
+/** Two packed group values merged: the higher access of each group. */
+function maxGroups(a: number, b: number): number {
+  if (a === b || b === 0) return a;
+  if (a === 0) return b;
+  let out = 0;
+  for (let shift = 0; shift < 8; shift += 2) out |= Math.max((a >> shift) & 3, (b >> shift) & 3) << shift;
+  return out;
+}
+
+function appendTo<T>(list: T[] | null, items: readonly T[]): T[] {
+  if (list === null) return items.slice();
+  for (let i = 0; i < items.length; i++) list.push(items[i]!);
+  return list;
+}
 
 /** What an `add*` call takes: a type entry whose parts may be left out. */
 export interface TypeEntryInput {
@@ -220,7 +269,9 @@ export class ConfigBuilder {
    * type key is usually the name string as parsed, whose hash the engine caches: cheaper than
    * one map keyed by a concatenated (condition, type) string.
    */
-  private readonly types: Record<TypeSection, Map<string, MutableType[]>> = { reflection: new Map(), jni: new Map() };
+  private readonly types: Record<TypeSection, Map<string, RecordSlot>> = { reflection: new Map(), jni: new Map() };
+  /** Who added a record last and where (only for adds that say): tells a repeat within one file from a merge. */
+  private readonly origins = new Map<TypeRecord, { id: number; pointer: string }>();
   private readonly serialization = new Map<
     string,
     { condition: string; type: TypeRef; customTargetConstructorClass: string; reasons: Set<string> }
@@ -243,6 +294,50 @@ export class ConfigBuilder {
   private readonly foreigns: unknown[] = [];
   private readonly commentLists: (readonly string[])[] = [];
 
+  /** The record of (section, key, condition), created when there is none; `created` says which. */
+  private record(section: TypeSection, key: string, condition: string, type: TypeRef): TypeRecord {
+    const map = this.types[section];
+    const slot = map.get(key);
+    let t: TypeRecord | undefined;
+    if (slot === undefined) {
+      t = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+      map.set(key, t);
+      this.created = true;
+      return t;
+    }
+    if (!Array.isArray(slot)) {
+      if (slot.condition === condition) {
+        this.created = false;
+        return slot;
+      }
+      t = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+      map.set(key, [slot, t]);
+      this.created = true;
+      return t;
+    }
+    for (const candidate of slot) {
+      if (candidate.condition === condition) {
+        this.created = false;
+        return candidate;
+      }
+    }
+    t = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+    slot.push(t);
+    this.created = true;
+    return t;
+  }
+
+  /** Whether the last `record` call made a new one. */
+  private created = false;
+  /** Set by `build()`, whose entries share the records' lists: later adds copy a list before changing it. */
+  private sealed = false;
+
+  private unseal(t: TypeRecord): void {
+    if (t.methods !== null) t.methods = t.methods.slice();
+    if (t.fields !== null) t.fields = t.fields.slice();
+    if (t.reasons !== null) t.reasons = t.reasons.slice();
+  }
+
   /**
    * Adds (merges) a type entry. With an origin (a number per parsed file, and the entry's JSON
    * pointer in it), returns the pointer of an entry with the same key that the same origin added
@@ -251,60 +346,70 @@ export class ConfigBuilder {
   addType(section: TypeSection, input: TypeEntryInput, originId = -1, originPointer = ''): string | undefined {
     const condition = input.condition ?? '';
     const key = input.type.kind === 'class' ? input.type.name : typeKey(input.type);
-    const map = this.types[section];
-    let list = map.get(key);
-    if (list === undefined) map.set(key, (list = []));
-    let t: MutableType | undefined;
-    for (const candidate of list) {
-      if (candidate.condition === condition) {
-        t = candidate;
-        break;
-      }
-    }
+    const t = this.record(section, key, condition, input.type);
+    if (this.sealed && !this.created) this.unseal(t);
     let repeatOf: string | undefined;
-    if (t === undefined) {
-      t = {
-        condition,
-        type: input.type,
-        flags: null,
-        groups: null,
-        methods: null,
-        fields: null,
-        reasons: null,
-        origin: -1,
-        originPointer: '',
-      };
-      list.push(t);
-    } else if (originId >= 0 && t.origin === originId) {
-      repeatOf = t.originPointer;
+    if (originId >= 0) {
+      const origin = this.origins.get(t);
+      if (origin !== undefined && origin.id === originId) repeatOf = origin.pointer;
+      else this.origins.set(t, { id: originId, pointer: originPointer });
     }
-    if (originId >= 0 && repeatOf === undefined) {
-      t.origin = originId;
-      t.originPointer = originPointer;
-    }
-    if (input.flags) for (const f of input.flags) (t.flags ??= new Set()).add(f);
+    if (input.flags) for (const f of input.flags) t.flags |= FLAG_BIT[f];
     if (input.groups) {
       for (const g of MEMBER_GROUP_NAMES) {
         const level = input.groups[g];
         if (level === undefined || level === Access.None) continue;
-        const groups = (t.groups ??= { ...NO_GROUPS });
-        if (level > groups[g]) groups[g] = level;
+        const shift = GROUP_SHIFT[g];
+        if (level > ((t.groups >> shift) & 3)) t.groups = (t.groups & ~(3 << shift)) | (level << shift);
       }
     }
     const { methods, fields, reasons } = input;
-    if (methods !== undefined && methods.length > 0) {
-      if (t.methods === null) t.methods = methods.slice();
-      else for (let i = 0; i < methods.length; i++) t.methods.push(methods[i]!);
-    }
-    if (fields !== undefined && fields.length > 0) {
-      if (t.fields === null) t.fields = fields.slice();
-      else for (let i = 0; i < fields.length; i++) t.fields.push(fields[i]!);
-    }
-    if (reasons !== undefined && reasons.length > 0) {
-      if (t.reasons === null) t.reasons = reasons.slice();
-      else for (let i = 0; i < reasons.length; i++) t.reasons.push(reasons[i]!);
-    }
+    if (methods !== undefined && methods.length > 0) t.methods = appendTo(t.methods, methods);
+    if (fields !== undefined && fields.length > 0) t.fields = appendTo(t.fields, fields);
+    if (reasons !== undefined && reasons.length > 0) t.reasons = appendTo(t.reasons, reasons);
     return repeatOf;
+  }
+
+  /**
+   * Adds a type entry whose parts the caller has already packed (the lean reader): `flags` a
+   * mask of {@link FLAG_BIT}s, `groups` packed by {@link GROUP_SHIFT}, and lists that the
+   * builder may keep and change (the caller made them for this call). Returns false when an
+   * entry of the same key was already there (a repeat, in a builder of one file).
+   */
+  addPackedType(
+    section: TypeSection,
+    key: string,
+    condition: string,
+    type: TypeRef,
+    flags: number,
+    groups: number,
+    methods: MethodEntry[] | null,
+    fields: FieldEntry[] | null,
+    reasons: string[] | null,
+  ): boolean {
+    const t = this.record(section, key, condition, type);
+    const created = this.created;
+    if (this.sealed && !created) this.unseal(t);
+    if (created) {
+      t.flags = flags;
+      t.groups = groups;
+      t.methods = methods;
+      t.fields = fields;
+      t.reasons = reasons;
+      return true;
+    }
+    t.flags |= flags;
+    t.groups = maxGroups(t.groups, groups);
+    if (methods !== null) t.methods = t.methods === null ? methods : appendTo(t.methods, methods);
+    if (fields !== null) t.fields = t.fields === null ? fields : appendTo(t.fields, fields);
+    if (reasons !== null) t.reasons = t.reasons === null ? reasons : appendTo(t.reasons, reasons);
+    return false;
+  }
+
+  /** Whether this builder holds a type entry of (section, key) under more than one condition. */
+  hasConditionVariants(section: TypeSection): boolean {
+    for (const slot of this.types[section].values()) if (Array.isArray(slot)) return true;
+    return false;
   }
 
   addSerialization(input: {
@@ -411,11 +516,12 @@ export class ConfigBuilder {
     const reflection = this.types.reflection;
     for (const s of this.serialization.values()) {
       if (s.customTargetConstructorClass !== '') continue;
-      const list = reflection.get(s.type.kind === 'class' ? s.type.name : typeKey(s.type));
-      const i = list?.findIndex((t) => t.condition === s.condition) ?? -1;
-      const t = i >= 0 ? list![i]! : undefined;
-      if (t === undefined) continue;
-      if (t.flags !== null || t.methods !== null || t.fields !== null || t.groups !== null) {
+      const key = s.type.kind === 'class' ? s.type.name : typeKey(s.type);
+      const slot = reflection.get(key);
+      if (slot === undefined) continue;
+      const t = Array.isArray(slot) ? slot.find((r) => r.condition === s.condition) : slot;
+      if (t === undefined || t.condition !== s.condition) continue;
+      if (t.flags !== 0 || t.methods !== null || t.fields !== null || t.groups !== 0) {
         // both stay; they are one entry in the unified format, so they share their reasons
         // (whichever of them a reason arrived with, in whatever merge order)
         for (const r of t.reasons ?? []) s.reasons.add(r);
@@ -423,8 +529,66 @@ export class ConfigBuilder {
         continue;
       }
       if (t.reasons) for (const r of t.reasons) s.reasons.add(r);
-      list!.splice(i, 1);
+      if (!Array.isArray(slot)) reflection.delete(key);
+      else {
+        slot.splice(slot.indexOf(t), 1);
+        if (slot.length === 0) reflection.delete(key);
+      }
     }
+  }
+
+  /**
+   * Moves everything another builder holds into this one, as if it had been added here (the
+   * other builder is left unusable). The lean reader reads a file into a builder of its own and
+   * hands it over only when the whole file read clean.
+   */
+  absorb(other: ConfigBuilder): this {
+    for (const section of ['reflection', 'jni'] as const) {
+      const mine = this.types[section];
+      for (const [key, slot] of other.types[section]) {
+        if (mine.size === 0 || !mine.has(key)) {
+          mine.set(key, slot);
+          continue;
+        }
+        for (const r of Array.isArray(slot) ? slot : [slot]) {
+          this.addPackedType(section, key, r.condition, r.type, r.flags, r.groups, r.methods, r.fields, r.reasons);
+        }
+      }
+    }
+    for (const [key, s] of other.serialization) {
+      const prev = this.serialization.get(key);
+      if (prev === undefined) this.serialization.set(key, s);
+      else for (const r of s.reasons) prev.reasons.add(r);
+    }
+    for (const [key, l] of other.lambdaCapturing) if (!this.lambdaCapturing.has(key)) this.lambdaCapturing.set(key, l);
+    for (const [mine, theirs] of [
+      [this.resources, other.resources],
+      [this.excludes, other.excludes],
+    ] as const) {
+      for (const [key, r] of theirs) {
+        const prev = mine.get(key);
+        if (prev === undefined) mine.set(key, r);
+        else for (const reason of r.reasons) prev.reasons.add(reason);
+      }
+    }
+    for (const [key, b] of other.bundles) {
+      const prev = this.bundles.get(key);
+      if (prev === undefined) this.bundles.set(key, b);
+      else {
+        for (const l of b.locales) prev.locales.add(l);
+        for (const c of b.classNames) prev.classNames.add(c);
+        for (const r of b.reasons) prev.reasons.add(r);
+      }
+    }
+    for (const [type, m] of other.predefined) {
+      this.addPredefined(
+        type,
+        [...m].map(([hash, nameInfo]) => ({ hash, nameInfo })),
+      );
+    }
+    for (const f of other.foreigns) this.foreigns.push(f);
+    for (const c of other.commentLists) this.commentLists.push(c);
+    return this;
   }
 
   /** Merges a whole built set into this builder. */
@@ -445,9 +609,9 @@ export class ConfigBuilder {
 
   build(): ConfigSet {
     this.dropReflectionImpliedBySerialization();
+    this.sealed = true;
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
-    const types = (section: TypeSection): TypeEntry[] =>
-      [...this.types[section].values()].flat().map(freezeType).sort(compareTypeEntries);
+    const types = (section: TypeSection): TypeEntry[] => sortedRecords(this.types[section]).map(freezeType);
     const resourceList = (map: typeof this.resources): ResourceEntry[] =>
       [...map.values()]
         .map(({ entry, reasons }) => ({ ...entry, reasons: sortedSet(reasons) }))
@@ -504,69 +668,129 @@ export class ConfigBuilder {
 }
 
 /**
- * Removes listed members that an `all*` flag of equal or higher access certainly covers.
- * A listed method or field is either declared by the type or a public one it inherits; the
- * file does not say which. So a method is covered only when both the declared and the public
- * group cover it, while constructors, which are never inherited, are covered by the declared
- * group alone. Fields that carry write or unsafe-access flags are never dropped.
+ * The records of a section in the canonical order of {@link compareTypeEntries}: classes,
+ * proxies, lambdas, then by key and condition. The keys are the type keys, so sorting the keys
+ * (natively: code-unit order) sorts the records, unless one key holds types of several kinds (a
+ * class named like a proxy key), when the records are sorted one by one.
  */
-function freezeType(t: MutableType): TypeEntry {
-  const g = t.groups ?? NO_GROUPS;
-  let methods = NO_STRINGS as unknown as MethodEntry[];
-  const isCovered = (m: MethodEntry): boolean =>
-    m.name === '<init>'
-      ? g.declaredConstructors >= m.access
-      : g.declaredMethods >= m.access && g.publicMethods >= m.access;
-  if (t.methods !== null && t.methods.length === 1) {
-    const m = t.methods[0]!;
-    if (!isCovered(m)) methods = [m];
-  } else if (t.methods !== null) {
-    // One entry per (name, signature) with the highest access, minus what a group flag covers.
-    const byKey = new Map<string, MethodEntry>();
-    for (const m of t.methods) {
-      const key = methodKey(m.name, m.params);
-      const prev = byKey.get(key);
-      if (prev === undefined || m.access > prev.access) byKey.set(key, m);
+function sortedRecords(map: ReadonlyMap<string, RecordSlot>): TypeRecord[] {
+  const byKind: [string[], string[], string[]] = [[], [], []];
+  let mixed = false;
+  for (const [key, slot] of map) {
+    const first = Array.isArray(slot) ? slot[0]! : slot;
+    if (Array.isArray(slot) && slot.some((r) => r.type.kind !== first.type.kind)) mixed = true;
+    byKind[KIND_RANK[first.type.kind]].push(key);
+  }
+  const out: TypeRecord[] = [];
+  if (mixed) {
+    for (const slot of map.values()) {
+      if (Array.isArray(slot)) for (const r of slot) out.push(r);
+      else out.push(slot);
     }
-    const kept: [string, MethodEntry][] = [];
-    for (const entry of byKey) if (!isCovered(entry[1])) kept.push(entry);
-    if (kept.length > 1) kept.sort(([ka, a], [kb, b]) => compareStrings(a.name, b.name) || compareStrings(ka, kb));
-    methods = kept.map(([, m]) => m);
+    return out.sort(compareTypeEntries);
+  }
+  for (const keys of byKind) {
+    keys.sort();
+    for (const key of keys) {
+      const slot = map.get(key)!;
+      if (!Array.isArray(slot)) out.push(slot);
+      else for (const r of slot.slice().sort((a, b) => compareStrings(a.condition, b.condition))) out.push(r);
+    }
+  }
+  return out;
+}
+
+/**
+ * A record as a {@link TypeEntry}: members deduplicated (access max, field flags OR) and sorted,
+ * minus those that an `all*` flag of equal or higher access certainly covers. A listed method or
+ * field is either declared by the type or a public one it inherits; the file does not say which.
+ * So a method is covered only when both the declared and the public group cover it, while
+ * constructors, which are never inherited, are covered by the declared group alone. Fields that
+ * carry write or unsafe-access flags are never dropped.
+ */
+function freezeType(t: TypeRecord): TypeEntry {
+  const declaredMethods = t.groups & 3;
+  const publicMethods = (t.groups >> 2) & 3;
+  const declaredConstructors = (t.groups >> 4) & 3;
+  const isCovered = (m: MethodEntry): boolean =>
+    m.name === '<init>' ? declaredConstructors >= m.access : declaredMethods >= m.access && publicMethods >= m.access;
+  let methods = NO_STRINGS as unknown as MethodEntry[];
+  if (t.methods !== null && t.methods.length === 1) {
+    if (!isCovered(t.methods[0]!)) methods = t.methods;
+  } else if (t.methods !== null) {
+    methods = normaliseMethods(t.methods, isCovered);
   }
   let fields = NO_STRINGS as unknown as FieldEntry[];
-  const fieldsCovered = t.flags !== null && t.flags.has('allDeclaredFields') && t.flags.has('allPublicFields');
+  const fieldsCovered = (t.flags & FLAG_BIT.allDeclaredFields) !== 0 && (t.flags & FLAG_BIT.allPublicFields) !== 0;
+  const keepField = (f: FieldEntry): boolean => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess);
   if (t.fields !== null && t.fields.length === 1) {
-    const f = t.fields[0]!;
-    if (!(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess)) fields = [f];
+    if (keepField(t.fields[0]!)) fields = t.fields;
   } else if (t.fields !== null) {
-    const byName = new Map<string, FieldEntry>();
-    for (const f of t.fields) {
-      const prev = byName.get(f.name);
-      byName.set(
-        f.name,
-        prev === undefined
-          ? f
-          : {
-              name: f.name,
-              allowWrite: prev.allowWrite || f.allowWrite,
-              allowUnsafeAccess: prev.allowUnsafeAccess || f.allowUnsafeAccess,
-            },
-      );
-    }
-    fields = [...byName.values()].filter((f) => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess));
-    if (fields.length > 1) fields.sort((a, b) => compareStrings(a.name, b.name));
+    fields = normaliseFields(t.fields, keepField);
   }
-  const flags = t.flags === null ? NO_FLAGS : new Set(TYPE_FLAGS.filter((f) => t.flags!.has(f)));
-  const reasons = t.reasons === null ? NO_STRINGS : [...new Set(t.reasons)].sort(compareStrings);
+  let reasons = NO_STRINGS;
+  if (t.reasons !== null) reasons = t.reasons.length === 1 ? t.reasons : [...new Set(t.reasons)].sort(compareStrings);
   return {
     condition: t.condition,
     type: t.type,
-    flags,
-    groups: t.groups === null ? NO_GROUPS : { ...g },
+    flags: flagSet(t.flags),
+    groups: groupObject(t.groups),
     methods,
     fields,
     reasons,
   };
+}
+
+/**
+ * One method per (name, signature) with the highest access, minus what a group covers, sorted
+ * by name and then by `methodKey`. Signatures are told apart by their `methodKey` text, as merge
+ * keys them; only methods that share a name (overloads) need that text made.
+ */
+function normaliseMethods(list: MethodEntry[], isCovered: (m: MethodEntry) => boolean): MethodEntry[] {
+  const byName = list.slice().sort((a, b) => compareStrings(a.name, b.name));
+  const out: MethodEntry[] = [];
+  for (let i = 0; i < byName.length;) {
+    let j = i + 1;
+    while (j < byName.length && byName[j]!.name === byName[i]!.name) j++;
+    if (j === i + 1) {
+      const m = byName[i]!;
+      if (!isCovered(m)) out.push(m);
+    } else {
+      const run = byName.slice(i, j).map((m) => ({ m, key: methodKey(m.name, m.params) }));
+      run.sort((a, b) => compareStrings(a.key, b.key));
+      for (let k = 0; k < run.length;) {
+        let best = run[k]!.m;
+        let l = k + 1;
+        for (; l < run.length && run[l]!.key === run[k]!.key; l++) if (run[l]!.m.access > best.access) best = run[l]!.m;
+        if (!isCovered(best)) out.push(best);
+        k = l;
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
+/** One field per name (its flags OR-ed), minus the covered ones, sorted by name. */
+function normaliseFields(list: FieldEntry[], keep: (f: FieldEntry) => boolean): FieldEntry[] {
+  const sorted = list.slice().sort((a, b) => compareStrings(a.name, b.name));
+  const out: FieldEntry[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let f = sorted[i]!;
+    let j = i + 1;
+    if (j < sorted.length && sorted[j]!.name === f.name) {
+      let allowWrite = f.allowWrite;
+      let allowUnsafeAccess = f.allowUnsafeAccess;
+      for (; j < sorted.length && sorted[j]!.name === f.name; j++) {
+        allowWrite ||= sorted[j]!.allowWrite;
+        allowUnsafeAccess ||= sorted[j]!.allowUnsafeAccess;
+      }
+      f = { name: f.name, allowWrite, allowUnsafeAccess };
+    }
+    if (keep(f)) out.push(f);
+    i = j;
+  }
+  return out;
 }
 
 /** Stable JSON text with sorted object keys: a canonical identity for arbitrary carried JSON. */

@@ -45,6 +45,23 @@ const PRIMITIVES = new Set(['boolean', 'byte', 'char', 'short', 'int', 'long', '
  */
 const PLAIN_NAME = /^[A-Za-z_$][\w$]*(?:\.[\w$-]+)*(?:\[\])*$/;
 
+/**
+ * Whether a (normalised) name is a plain dotted identifier that no check of this module has
+ * anything to say about: well formed, not hidden, no `,`, `(` or `*` that could blur a method
+ * signature. The lean reader takes such names as they are and leaves every other name to the
+ * careful one.
+ */
+export function isPlainClassName(name: string): boolean {
+  return PLAIN_NAME.test(name) && !name.startsWith('void[') && name.indexOf('$$Lambda') < 0;
+}
+
+/** Whether a member name is one no check has anything to say about (the lean reader's test). */
+export function isPlainMemberName(name: string, kind: 'field' | 'method'): boolean {
+  return PLAIN_MEMBER.test(name) || (kind === 'method' && name === '<init>');
+}
+
+const PLAIN_MEMBER = /^[\w$]+$/;
+
 /** Names already found well formed; names repeat a lot (java.lang.String, int[] ...). */
 const wellFormed = new Set<string>();
 

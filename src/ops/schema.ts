@@ -3,15 +3,16 @@
  * Schema errors that the parser already explains (same place, or inside a place the parser
  * reported) are dropped, so each problem is reported once, with the clearer message.
  */
-import * as validators from '../generated/validators.js';
 import * as reporting from '../generated/validators-all.js';
 import type { SchemaError } from '../generated/validators.js';
 import { finding, pointerTokens, type Finding, type FindingCode } from '../model/findings.js';
 import { emitUnified, toJsonText } from '../model/emit/index.js';
 import { kindOfFileName, type FileKind } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
-import { loadSources } from './load.js';
+import { loadSources, satisfiesSchema, schemaFor } from './load.js';
 import { errorTarget } from './settings-findings.js';
+
+export { schemaFor, type SchemaChoice } from './load.js';
 
 /** Findings from the parser that make schema errors at or below (or above) their place redundant. */
 const EXPLAINING_CODES: ReadonlySet<FindingCode> = new Set([
@@ -28,42 +29,6 @@ const EXPLAINING_CODES: ReadonlySet<FindingCode> = new Set([
   'wrong-condition-key',
   'empty-condition',
 ]);
-
-export interface SchemaChoice {
-  /** Export name in the generated validator modules. */
-  readonly name: keyof typeof validators;
-  /** Schema file in `schemas/`, named in messages. */
-  readonly schemaFile: string;
-}
-
-/** The JSON Schema a document of a kind is checked against. */
-export function schemaFor(kind: FileKind, value: unknown): SchemaChoice {
-  switch (kind) {
-    case 'reflect':
-      return { name: 'reflect', schemaFile: 'reflect-config.schema.json' };
-    case 'jni':
-      return { name: 'jni', schemaFile: 'jni-config.schema.json' };
-    case 'resource':
-      return { name: 'resource', schemaFile: 'resource-config.schema.json' };
-    case 'proxy':
-      return { name: 'proxy', schemaFile: 'proxy-config.schema.json' };
-    case 'serialization':
-      return { name: 'serialization', schemaFile: 'serialization-config.schema.json' };
-    case 'predefined':
-      return { name: 'predefined', schemaFile: 'predefined-classes-config.schema.json' };
-    case 'foreign':
-      return { name: 'foreign', schemaFile: 'foreign-config.schema.json' };
-    case 'unified': {
-      // Files with the older top-level sections are checked against the schema that has them
-      // (1.1); the parser reports those sections as deprecated.
-      const o = value !== null && typeof value === 'object' ? value : {};
-      const old = 'jni' in o || 'serialization' in o || 'bundles' in o;
-      return old
-        ? { name: 'unified11', schemaFile: 'reachability-metadata-v1.1.schema.json' }
-        : { name: 'unified12', schemaFile: 'reachability-metadata-v1.2.schema.json' };
-    }
-  }
-}
 
 function valueAt(root: unknown, pointer: string): unknown {
   let v: unknown = root;
@@ -92,8 +57,8 @@ export function schemaFindings(
   file: string,
   parserFindings: readonly Finding[],
 ): Finding[] {
+  if (satisfiesSchema(kind, value)) return [];
   const { name, schemaFile } = schemaFor(kind, value);
-  if (validators[name](value)) return [];
   // Invalid: run the build of the same schema that collects every error, to report them all.
   const validator = reporting[name];
   validator(value);

@@ -1,0 +1,486 @@
+/**
+ * The lean reader: for documents the compiled JSON Schema has already accepted, so every type,
+ * key and required member is known to be in place. It checks none of that again and builds no
+ * JSON pointer; it only does what the schema cannot — names, duplicates, repeats — and for
+ * those it does not explain anything either: at the first thing the careful reader
+ * (`parseDocument`) would report, or read differently, it gives the document up and the careful
+ * reader reads it instead. So the set and the findings are the careful reader's, always; the lean
+ * reader only gets there with less work on the common case.
+ *
+ * It reads into a builder of its own, handed over to the caller's only when the whole document
+ * read clean, so a document given up leaves nothing behind. Strings it keeps are interned: a
+ * name that many entries share (a condition, a parameter type, a field) is one string in the
+ * model however many files and entries carry it.
+ */
+import type { Finding } from '../findings.js';
+import type { FileKind } from '../kinds.js';
+import {
+  Access,
+  ConfigBuilder,
+  FLAG_BIT,
+  GROUP_SHIFT,
+  methodKey,
+  typeKey,
+  type FieldEntry,
+  type MethodEntry,
+  type TypeRef,
+  type TypeSection,
+} from '../model.js';
+import { isPlainClassName, isPlainMemberName, normaliseTypeName } from '../names.js';
+import { serializationItemKey, typeItemKey, type Part } from '../sections.js';
+import { Reader, hasOwn, type EntryPointers, type Json, type JsonObject } from './reader.js';
+import { reportRepeats } from './types.js';
+
+/** The kinds the lean reader reads; the others (small files, in practice) always go to the careful one. */
+export const LEAN_KINDS: ReadonlySet<FileKind> = new Set(['unified', 'reflect', 'jni']);
+
+// -- interning ---------------------------------------------------------------------------------
+
+/** Each table stops taking new strings at this size (it keeps what it has): memory stays bounded. */
+const INTERN_LIMIT = 200_000;
+
+/** Class names (conditions, parameters, interfaces) as written → as the model holds them; only clean ones. */
+const classNames = new Map<string, string>();
+const methodNames = new Set<string>();
+/** Member name → its one entry (per access, for methods without the signature: see `methodEntry`). */
+const fieldEntries = new Map<string, FieldEntry>();
+const methodEntries = new Map<string, MethodEntry[]>();
+
+interface ParamNode {
+  list: readonly string[] | undefined;
+  next: Map<string, ParamNode> | undefined;
+}
+const paramRoot: ParamNode = { list: undefined, next: undefined };
+let paramNodes = 0;
+const NO_PARAMS: readonly string[] = Object.freeze([]);
+
+/** A class name the careful reader takes without a finding, as the model holds it; undefined otherwise. */
+function cleanName(raw: string): string | undefined {
+  const hit = classNames.get(raw);
+  if (hit !== undefined) return hit;
+  const name = normaliseTypeName(raw);
+  if (!isPlainClassName(name)) return undefined;
+  if (classNames.size < INTERN_LIMIT) classNames.set(raw, name);
+  return name;
+}
+
+/** The type name of an entry: most are written once, so they are checked but not interned. */
+function cleanTypeName(raw: string): string | undefined {
+  if (raw.charCodeAt(0) !== 0x5b /* [ */) return isPlainClassName(raw) ? raw : undefined;
+  const name = normaliseTypeName(raw);
+  return isPlainClassName(name) ? name : undefined;
+}
+
+/** A parameter list, all clean, as one shared array per distinct list; undefined when one is not. */
+function cleanParams(raw: readonly Json[]): readonly string[] | undefined {
+  if (raw.length === 0) return NO_PARAMS;
+  let node: ParamNode | undefined = paramRoot;
+  for (let i = 0; i < raw.length; i++) {
+    const p = raw[i];
+    if (typeof p !== 'string') return undefined;
+    const name = cleanName(p);
+    if (name === undefined) return undefined;
+    if (node !== undefined) {
+      let child: ParamNode | undefined = node.next?.get(name);
+      if (child === undefined && paramNodes < INTERN_LIMIT) {
+        child = { list: undefined, next: undefined };
+        (node.next ??= new Map()).set(name, child);
+        paramNodes++;
+      }
+      node = child;
+    }
+  }
+  if (node?.list !== undefined) return node.list;
+  const list: string[] = [];
+  for (let i = 0; i < raw.length; i++) list.push(cleanName(raw[i] as string)!);
+  if (node !== undefined) node.list = list;
+  return list;
+}
+
+function methodEntry(name: string, params: readonly string[] | null, access: MethodEntry['access']): MethodEntry {
+  let list = methodEntries.get(name);
+  if (list !== undefined) {
+    for (const m of list) if (m.params === params && m.access === access) return m;
+  }
+  const m: MethodEntry = { name, params, access };
+  if (list === undefined && methodEntries.size < INTERN_LIMIT) methodEntries.set(name, (list = []));
+  if (list !== undefined && list.length < 64) list.push(m);
+  return m;
+}
+
+function cleanMethodName(raw: string): string | undefined {
+  if (methodNames.has(raw)) return raw;
+  if (!isPlainMemberName(raw, 'method')) return undefined;
+  if (methodNames.size < INTERN_LIMIT) methodNames.add(raw);
+  return raw;
+}
+
+function fieldEntry(name: string, allowWrite: boolean, allowUnsafeAccess: boolean): FieldEntry | undefined {
+  if (!allowWrite && !allowUnsafeAccess) {
+    const hit = fieldEntries.get(name);
+    if (hit !== undefined) return hit;
+  }
+  if (!isPlainMemberName(name, 'field')) return undefined;
+  const f: FieldEntry = { name, allowWrite, allowUnsafeAccess };
+  if (!allowWrite && !allowUnsafeAccess && fieldEntries.size < INTERN_LIMIT) fieldEntries.set(name, f);
+  return f;
+}
+
+// -- the reader --------------------------------------------------------------------------------
+
+/** What `reflection` keys of reachability-metadata.json mean: a flag bit, a group level, or a registration. */
+const UNIFIED_KEYS: Readonly<Record<string, number>> = {
+  allDeclaredMethods: -(Access.Accessed << GROUP_SHIFT.declaredMethods) - 1,
+  allPublicMethods: -(Access.Accessed << GROUP_SHIFT.publicMethods) - 1,
+  allDeclaredConstructors: -(Access.Accessed << GROUP_SHIFT.declaredConstructors) - 1,
+  allPublicConstructors: -(Access.Accessed << GROUP_SHIFT.publicConstructors) - 1,
+  allDeclaredFields: FLAG_BIT.allDeclaredFields,
+  allPublicFields: FLAG_BIT.allPublicFields,
+  unsafeAllocated: FLAG_BIT.unsafeAllocated,
+};
+
+/** The same for legacy reflect-config.json and jni-config.json entries. */
+const LEGACY_KEYS: Readonly<Record<string, number>> = {
+  allDeclaredClasses: FLAG_BIT.allDeclaredClasses,
+  allPublicClasses: FLAG_BIT.allPublicClasses,
+  allDeclaredFields: FLAG_BIT.allDeclaredFields,
+  allPublicFields: FLAG_BIT.allPublicFields,
+  allRecordComponents: FLAG_BIT.allRecordComponents,
+  allPermittedSubclasses: FLAG_BIT.allPermittedSubclasses,
+  allNestMembers: FLAG_BIT.allNestMembers,
+  allSigners: FLAG_BIT.allSigners,
+  unsafeAllocated: FLAG_BIT.unsafeAllocated,
+  allDeclaredMethods: -(Access.Accessed << GROUP_SHIFT.declaredMethods) - 1,
+  allPublicMethods: -(Access.Accessed << GROUP_SHIFT.publicMethods) - 1,
+  allDeclaredConstructors: -(Access.Accessed << GROUP_SHIFT.declaredConstructors) - 1,
+  allPublicConstructors: -(Access.Accessed << GROUP_SHIFT.publicConstructors) - 1,
+  queryAllDeclaredMethods: -(Access.Queried << GROUP_SHIFT.declaredMethods) - 1,
+  queryAllPublicMethods: -(Access.Queried << GROUP_SHIFT.publicMethods) - 1,
+  queryAllDeclaredConstructors: -(Access.Queried << GROUP_SHIFT.declaredConstructors) - 1,
+  queryAllPublicConstructors: -(Access.Queried << GROUP_SHIFT.publicConstructors) - 1,
+};
+
+/** Gives the document up: the careful reader reads it. */
+const GIVE_UP = false;
+
+class LeanReader {
+  readonly stage = new ConfigBuilder();
+  /** Where entries are, for the caller's pointers (diff annotations): kept only when asked for. */
+  readonly at: [string, string][] | undefined;
+  readonly typeLists: { section: TypeSection; list: readonly Json[]; ptr: string }[] = [];
+  unconditional = 0;
+  conditional = 0;
+  /** Keys of bare `serializable` registrations, to tell a repeat (rare: made only for those). */
+  private serializableSeen: Set<string> | undefined;
+
+  constructor(
+    readonly unified: boolean,
+    pointers: boolean,
+  ) {
+    this.at = pointers ? [] : undefined;
+  }
+
+  record(part: Part, key: string, ptr: string): void {
+    this.at!.push([`${part}\u0000${key}`, ptr]);
+  }
+
+  condition(o: JsonObject): string | undefined {
+    if (!hasOwn(o, 'condition')) return '';
+    const c = o.condition as JsonObject;
+    // the schema allows either key (or a type object); the careful reader says something about all but one
+    const v = this.unified ? c.typeReached : c.typeReachable;
+    if (typeof v !== 'string' || (this.unified ? hasOwn(c, 'typeReachable') : hasOwn(c, 'typeReached')))
+      return undefined;
+    return cleanName(v);
+  }
+
+  typeRef(v: Json): TypeRef | undefined {
+    if (typeof v === 'string') {
+      const name = cleanTypeName(v);
+      return name === undefined ? undefined : { kind: 'class', name };
+    }
+    const o = v as JsonObject;
+    if (hasOwn(o, 'proxy') === hasOwn(o, 'lambda')) return undefined;
+    if (hasOwn(o, 'lambda')) return this.lambda(o.lambda as JsonObject);
+    const interfaces = this.interfaces(o.proxy);
+    return interfaces && { kind: 'proxy', interfaces };
+  }
+
+  /** An interface list, non-empty and clean; the parsed list itself when no name changes (as the careful reader keeps it). */
+  interfaces(raw: Json): readonly string[] | undefined {
+    if (!Array.isArray(raw) || raw.length === 0) return undefined;
+    let changed = false;
+    for (let i = 0; i < raw.length; i++) {
+      const p: Json = raw[i];
+      const name = typeof p === 'string' ? cleanName(p) : undefined;
+      if (name === undefined) return undefined;
+      if (name !== p) changed = true;
+    }
+    return changed ? raw.map((p) => cleanName(p as string)!) : (raw as string[]);
+  }
+
+  lambda(l: JsonObject): TypeRef | undefined {
+    if (typeof l.declaringClass !== 'string') return undefined;
+    const declaringClass = cleanName(l.declaringClass);
+    const interfaces = this.interfaces(l.interfaces);
+    if (declaringClass === undefined || interfaces === undefined) return undefined;
+    if (!hasOwn(l, 'declaringMethod')) return { kind: 'lambda', declaringClass, interfaces };
+    const m = l.declaringMethod as JsonObject;
+    const name = typeof m.name === 'string' ? cleanMethodName(m.name) : undefined;
+    if (name === undefined) return undefined;
+    let params: string[] | null = null;
+    if (hasOwn(m, 'parameterTypes')) {
+      const p = cleanParams(m.parameterTypes as readonly Json[]);
+      if (p === undefined) return undefined;
+      params = [...p];
+    }
+    return { kind: 'lambda', declaringClass, interfaces, declaringMethod: { name, params } };
+  }
+
+  /** Appends a method list's entries to `out`; false when one needs the careful reader (a bad name, a repeat). */
+  methods(list: readonly Json[], access: MethodEntry['access'], out: MethodEntry[]): boolean {
+    const start = out.length;
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i] as JsonObject;
+      const name = cleanMethodName(m.name as string);
+      if (name === undefined) return GIVE_UP;
+      let params: readonly string[] | null = null;
+      if (hasOwn(m, 'parameterTypes')) {
+        const p = cleanParams(m.parameterTypes as readonly Json[]);
+        if (p === undefined) return GIVE_UP;
+        params = p;
+      }
+      out.push(methodEntry(name, params, access));
+    }
+    return !hasRepeatedMethod(out, start);
+  }
+
+  fields(list: readonly Json[]): FieldEntry[] | undefined {
+    const out: FieldEntry[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i] as JsonObject;
+      let allowWrite = false;
+      let allowUnsafeAccess = false;
+      if (!this.unified) {
+        allowWrite = f.allowWrite === true;
+        allowUnsafeAccess = f.allowUnsafeAccess === true;
+      }
+      const entry = fieldEntry(f.name as string, allowWrite, allowUnsafeAccess);
+      if (entry === undefined) return undefined;
+      out.push(entry);
+    }
+    if (out.length > 16) return new Set(out.map((f) => f.name)).size === out.length ? out : undefined;
+    for (let i = 1; i < out.length; i++)
+      for (let j = 0; j < i; j++) if (out[i]!.name === out[j]!.name) return undefined;
+    return out;
+  }
+
+  reasons(o: JsonObject): string[] | null {
+    const v = o[this.unified ? 'reason' : 'reasons'];
+    if (v === undefined) return null;
+    if (typeof v === 'string') return [v];
+    const list = v as string[];
+    return list.length === 0 ? null : list.slice();
+  }
+
+  typeList(v: Json, ptr: string, section: TypeSection): boolean {
+    const list = v as readonly Json[];
+    this.typeLists.push({ section, list, ptr });
+    for (let i = 0; i < list.length; i++) if (!this.typeEntry(list[i] as JsonObject, ptr, i, section)) return GIVE_UP;
+    return true;
+  }
+
+  typeEntry(o: JsonObject, listPtr: string, index: number, section: TypeSection): boolean {
+    const unified = this.unified;
+    let typeValue: Json;
+    if (unified) typeValue = o.type;
+    else {
+      const hasName = hasOwn(o, 'name');
+      if (hasName === hasOwn(o, 'type')) return GIVE_UP; // both, or neither: the careful reader says so
+      typeValue = hasName ? o.name : o.type;
+      if (hasName && typeof typeValue !== 'string') return GIVE_UP;
+    }
+    const type = this.typeRef(typeValue);
+    if (type === undefined) return GIVE_UP;
+    const condition = this.condition(o);
+    if (condition === undefined) return GIVE_UP;
+
+    const keys = unified ? UNIFIED_KEYS : LEGACY_KEYS;
+    let flags = 0;
+    let groups = 0;
+    let serializable = false;
+    let jniAccessible = false;
+    let methods: MethodEntry[] | null = null;
+    let fields: FieldEntry[] | null = null;
+    for (const k in o) {
+      const action = keys[k];
+      if (action === undefined) {
+        if (k === 'methods') {
+          const list = o.methods as readonly Json[];
+          methods ??= [];
+          if (!this.methods(list, Access.Accessed, methods)) return GIVE_UP;
+        } else if (k === 'queriedMethods' && !unified) {
+          const list = o.queriedMethods as readonly Json[];
+          methods ??= [];
+          if (!this.methods(list, Access.Queried, methods)) return GIVE_UP;
+        } else if (k === 'fields') {
+          fields = this.fields(o.fields as readonly Json[]) ?? null;
+          if (fields === null) return GIVE_UP;
+        } else if (unified && o[k] === true) {
+          if (k === 'serializable') serializable = true;
+          else if (k === 'jniAccessible') jniAccessible = true;
+        }
+        continue;
+      }
+      if (o[k] !== true) continue;
+      if (action > 0) flags |= action;
+      else {
+        const packed = -action - 1;
+        const shift = packed & (3 << 6) ? 6 : packed & (3 << 4) ? 4 : packed & (3 << 2) ? 2 : 0;
+        if (((packed >> shift) & 3) > ((groups >> shift) & 3)) groups = (groups & ~(3 << shift)) | packed;
+      }
+    }
+    // the careful reader reads methods before queriedMethods whatever the key order
+    if (methods !== null && !unified && hasOwn(o, 'methods') && hasOwn(o, 'queriedMethods')) {
+      methods.sort((a, b) => b.access - a.access);
+    }
+    if (methods !== null && methods.length === 0) methods = null;
+    if (fields !== null && fields.length === 0) fields = null;
+    const reasons = this.reasons(o);
+
+    if (condition === '') this.unconditional++;
+    else this.conditional++;
+    const key = type.kind === 'class' ? type.name : typeKey(type);
+    const ptr = this.at !== undefined ? `${listPtr}/${index}` : '';
+    const bare = flags === 0 && groups === 0 && methods === null && fields === null;
+    if (serializable && bare && !jniAccessible) {
+      const seen = (this.serializableSeen ??= new Set());
+      const k = `${condition}\u0000${key}`;
+      if (seen.has(k)) return GIVE_UP;
+      seen.add(k);
+    } else {
+      // a repeat within the file is a finding of the careful reader's
+      if (!this.stage.addPackedType(section, key, condition, type, flags, groups, methods, fields, reasons))
+        return GIVE_UP;
+      if (this.at !== undefined)
+        this.record(
+          section === 'jni' ? 'jni' : type.kind === 'proxy' ? 'proxies' : 'reflection',
+          typeItemKey(condition, type),
+          ptr,
+        );
+    }
+    if (jniAccessible) {
+      this.stage.addPackedType(
+        'jni',
+        key,
+        condition,
+        type,
+        flags,
+        groups,
+        methods && methods.slice(),
+        fields && fields.slice(),
+        reasons && reasons.slice(),
+      );
+      if (this.at !== undefined) this.record('jni', typeItemKey(condition, type), ptr);
+    }
+    if (serializable) {
+      this.stage.addSerialization({ condition, type, reasons: reasons ?? [] });
+      if (this.at !== undefined) this.record('serialization', serializationItemKey(condition, type, ''), ptr);
+    }
+    return true;
+  }
+
+  unifiedDocument(o: JsonObject): boolean {
+    // old top-level sections and a file-level reason: the careful reader has words for them
+    if (hasOwn(o, 'jni') || hasOwn(o, 'serialization') || hasOwn(o, 'bundles') || hasOwn(o, 'reason')) return GIVE_UP;
+    if (hasOwn(o, 'reflection') && !this.typeList(o.reflection, '/reflection', 'reflection')) return GIVE_UP;
+    if (hasOwn(o, 'resources')) {
+      const list = o.resources as readonly JsonObject[];
+      for (let i = 0; i < list.length; i++) if (!this.resource(list[i]!, i)) return GIVE_UP;
+    }
+    if (hasOwn(o, 'foreign')) this.stage.addForeign(o.foreign);
+    if (hasOwn(o, 'comment')) {
+      const c = o.comment;
+      this.stage.addComments(typeof c === 'string' ? [c] : (c as string[]).slice());
+    }
+    return true;
+  }
+
+  resource(e: JsonObject, index: number): boolean {
+    const condition = this.condition(e);
+    if (condition === undefined) return GIVE_UP;
+    const module = hasOwn(e, 'module') ? (e.module as string) : '';
+    const reasons = this.reasons(e) ?? undefined;
+    const ptr = this.at !== undefined ? `/resources/${index}` : '';
+    if (hasOwn(e, 'bundle')) {
+      const name = e.bundle as string;
+      if (this.stage.addBundle({ condition, module, name, ...(reasons ? { reasons } : {}) })) return GIVE_UP;
+      if (this.at !== undefined) this.record('bundles', `${condition}\u0000${module}\u0000${name}`, ptr);
+      return true;
+    }
+    if (!hasOwn(e, 'glob')) return GIVE_UP;
+    const value = e.glob as string;
+    if (this.stage.addResource({ condition, module, kind: 'glob', value, ...(reasons ? { reasons } : {}) }))
+      return GIVE_UP;
+    if (this.at !== undefined) this.record('resources', `${condition}\u0000${module}\u0000glob\u0000${value}`, ptr);
+    return true;
+  }
+}
+
+/** Whether a method list (from `start` on) names one signature twice, as `methodKey` tells them apart. */
+function hasRepeatedMethod(list: readonly MethodEntry[], start: number): boolean {
+  if (list.length - start > 16) {
+    const keys = new Set<string>();
+    for (let i = start; i < list.length; i++) keys.add(methodKey(list[i]!.name, list[i]!.params));
+    return keys.size !== list.length - start;
+  }
+  for (let i = start + 1; i < list.length; i++) {
+    const m = list[i]!;
+    for (let j = start; j < i; j++) {
+      const o = list[j]!;
+      if (o.name === m.name && sameParams(o.params, m.params)) return true;
+    }
+  }
+  return false;
+}
+
+function sameParams(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Reads a schema-valid document of a lean kind into `builder`, with exactly the careful reader's
+ * result; undefined (and nothing added, nothing recorded) when the careful reader must read it.
+ */
+export function leanDocument(
+  kind: FileKind,
+  value: Json,
+  file: string,
+  builder: ConfigBuilder,
+  pointers?: EntryPointers,
+): Finding[] | undefined {
+  const r = new LeanReader(kind === 'unified', pointers !== undefined);
+  let ok: boolean;
+  if (kind === 'unified') ok = r.unifiedDocument(value as JsonObject);
+  else if (kind === 'reflect') ok = r.typeList(value, '', 'reflection');
+  else if (kind === 'jni') ok = r.typeList(value, '', 'jni');
+  else ok = GIVE_UP;
+  if (!ok) return undefined;
+  let findings: Finding[] = [];
+  if (r.unconditional > 0 && r.conditional > 0) {
+    // the same registration under several conditions, in a file that also has unconditional ones
+    const careful = new Reader(file, kind === 'unified' ? 'unified' : 'legacy', r.stage);
+    careful.typeLists.push(...r.typeLists);
+    careful.unconditionalTypes = r.unconditional;
+    reportRepeats(careful);
+    findings = careful.findings;
+  }
+  builder.absorb(r.stage);
+  if (pointers !== undefined) {
+    for (const [key, pointer] of r.at!) if (!pointers.has(key)) pointers.set(key, { file, pointer });
+  }
+  return findings;
+}

@@ -1,0 +1,274 @@
+/**
+ * The lean reader (schema check first, then a reader that trusts the structure) gives the careful
+ * reader's set, findings and entry pointers, always: on every corpus file (the whole corpus when
+ * NI_CONFIG_CORPUS names it, else the committed subset), on merges of several, and on mutated
+ * files — mutations that keep the schema happy but trip a semantic check (repeats, odd names,
+ * conditions, flags, lambdas) and mutations that break the schema.
+ */
+import fc from 'fast-check';
+import { readFileSync, statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { EntryPointers } from '../../src/model/parse/index.js';
+import { LEAN_KINDS } from '../../src/model/parse/lean.js';
+import type { ConfigSet } from '../../src/model/model.js';
+import { loadSources, satisfiesSchema, type SourceText } from '../../src/ops/load.js';
+import { CORPUS, FULL_CORPUS, corpusFiles } from '../helpers.js';
+
+const RUNS = Number(process.env.NI_CONFIG_FUZZ_RUNS ?? 400);
+
+/** A set as comparable text: Sets as arrays, everything else as it is. */
+function setText(set: ConfigSet): string {
+  return JSON.stringify(set, (_k, v: unknown) => (v instanceof Set ? [...(v as Set<unknown>)] : v));
+}
+
+interface Outcome {
+  set: string;
+  findings: unknown;
+  files: unknown;
+  pointers: [string, unknown][];
+}
+
+function load(sources: readonly SourceText[], careful: boolean): Outcome {
+  const pointers: EntryPointers = new Map();
+  const r = loadSources(sources, { pointers, careful });
+  return { set: setText(r.set), findings: r.findings, files: r.files, pointers: [...pointers] };
+}
+
+function expectSame(sources: readonly SourceText[]): void {
+  const lean = load(sources, false);
+  const careful = load(sources, true);
+  expect(lean.findings).toEqual(careful.findings);
+  expect(lean.files).toEqual(careful.files);
+  expect(lean.set).toBe(careful.set);
+  expect(lean.pointers).toEqual(careful.pointers);
+}
+
+const files = corpusFiles(FULL_CORPUS ?? CORPUS).filter((f) => LEAN_KINDS.has(f.kind));
+const source = (f: (typeof files)[number], text = readFileSync(f.path, 'utf8')): SourceText => ({
+  file: f.rel,
+  text,
+  kind: f.kind,
+});
+
+describe('the lean reader', () => {
+  it('reads every corpus file of its kinds as the careful reader does', () => {
+    let lean = 0;
+    for (const f of files) {
+      const s = source(f);
+      expectSame([s]);
+      if (satisfiesSchema(f.kind, JSON.parse(s.text))) lean++;
+    }
+    // most of the corpus is schema-valid, so most of it takes the lean path
+    expect(lean).toBeGreaterThan(files.length / 2);
+  });
+
+  it('merges corpus files as the careful reader does, in any order', () => {
+    const small = files.filter((f) => statSync(f.path).size < 256 * 1024);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(small, { minLength: 2, maxLength: 8 }), (picked) => {
+        expectSame(picked.map((f) => source(f)));
+      }),
+      { numRuns: Math.min(RUNS, 100) },
+    );
+  });
+
+  type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+  const seeds = (() => {
+    const byKind = new Map<string, (typeof files)[number][]>();
+    for (const f of files) {
+      if (statSync(f.path).size > 48 * 1024) continue;
+      byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f]);
+    }
+    return [...byKind.values()].flatMap((list) =>
+      list.filter((_, i) => i % Math.max(1, Math.floor(list.length / 25)) === 0),
+    );
+  })();
+
+  /** Paths to every node of a value. */
+  function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+    out.push(at);
+    if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
+    else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k]!, [...at, k], out);
+    return out;
+  }
+  function get(root: Json, at: readonly (string | number)[]): Json {
+    let v = root;
+    for (const k of at) v = (v as Record<string, Json>)[k as string]!;
+    return v;
+  }
+  /** The entries of a document: the objects in its type lists and resource lists. */
+  function entryPaths(doc: Json): (string | number)[][] {
+    return paths(doc).filter((p) => {
+      const parent = p.length > 0 ? get(doc, p.slice(0, -1)) : undefined;
+      const v = get(doc, p);
+      return Array.isArray(parent) && v !== null && typeof v === 'object' && !Array.isArray(v);
+    });
+  }
+
+  const names = fc.constantFrom<Json>(
+    'java.lang.String',
+    ' a.B',
+    'a.B ',
+    'a..B',
+    'a/B',
+    '[B',
+    '[Ljava.lang.String;',
+    '[[I',
+    'java.lang.Object[]',
+    'a.B$$Lambda/0x0001',
+    'a.B$$Lambda$12/0x1',
+    'a.B$$Lambda$12',
+    'void',
+    'void[]',
+    'int',
+    'a,b',
+    '*',
+    'é.B',
+    '<init>',
+    '<clinit>',
+    '0bitmap$1',
+    'get',
+    '',
+  );
+  const values = fc.oneof(
+    names,
+    fc.constantFrom<Json>(true, false, null, 0, [], {}, ['a.B'], [' a.B'], { proxy: ['a.I'] }, { proxy: [] }),
+    fc.constantFrom<Json>(
+      { typeReached: 'a.C' },
+      { typeReachable: 'a.C' },
+      { typeReached: { proxy: ['a.I'] } },
+      { typeReached: 'a.B$$Lambda/0x1' },
+      { lambda: { declaringClass: 'a.B', interfaces: ['a.I'] } },
+      {
+        lambda: { declaringClass: 'a.B', declaringMethod: { name: 'm', parameterTypes: ['[B'] }, interfaces: ['a.I'] },
+      },
+      { name: 'f' },
+      { name: 'm', parameterTypes: [] },
+      { name: 'm', parameterTypes: ['int', '[B'] },
+    ),
+  );
+  const flagKeys = fc.constantFrom(
+    'jniAccessible',
+    'serializable',
+    'allDeclaredFields',
+    'allPublicFields',
+    'allDeclaredMethods',
+    'allPublicConstructors',
+    'queryAllDeclaredMethods',
+    'allDeclaredClasses',
+    'unsafeAllocated',
+    'reason',
+    'reasons',
+  );
+
+  type Edit = (doc: Json, pick: number) => Json;
+  const at = (list: readonly (string | number)[][], pick: number): (string | number)[] | undefined =>
+    list.length === 0 ? undefined : list[pick % list.length];
+  const set = (root: Json, where: readonly (string | number)[], f: (old: Json) => Json): Json => {
+    if (where.length === 0) return f(root);
+    const copy: Json = Array.isArray(root) ? [...root] : { ...(root as object) };
+    const [head, ...rest] = where;
+    (copy as Record<string, Json>)[head as string] = set((root as Record<string, Json>)[head as string]!, rest, f);
+    return copy;
+  };
+  /** The names of a document: types, conditions, members, parameters, interfaces. */
+  function namePaths(doc: Json): (string | number)[][] {
+    const named = new Set(['type', 'name', 'typeReached', 'typeReachable', 'declaringClass', 'glob', 'bundle']);
+    const listed = new Set(['parameterTypes', 'interfaces', 'proxy']);
+    return paths(doc).filter((p) => {
+      if (typeof get(doc, p) !== 'string' || p.length === 0) return false;
+      const last = p[p.length - 1]!;
+      return typeof last === 'string' ? named.has(last) : listed.has(String(p[p.length - 2]));
+    });
+  }
+
+  const edit: fc.Arbitrary<{ kind: string; apply: Edit }> = fc.oneof(
+    {
+      weight: 5,
+      arbitrary: names.map((n) => ({
+        kind: 'rename',
+        apply: (d: Json, p: number) => {
+          const where = at(namePaths(d), p);
+          return where === undefined ? d : set(d, where, () => n);
+        },
+      })),
+    },
+    fc.constant({
+      kind: 'rename as another name of the file',
+      apply: (d: Json, p: number) => {
+        const all = namePaths(d);
+        const where = at(all, p);
+        const other = at(all, Math.floor(p / 7) + 3);
+        return where === undefined || other === undefined ? d : set(d, where, () => get(d, other));
+      },
+    }),
+    values.map((v) => ({ kind: 'replace a node', apply: (d: Json, p: number) => set(d, at(paths(d), p)!, () => v) })),
+    fc.constant({
+      kind: 'repeat an entry',
+      apply: (d: Json, p: number) => {
+        const e = at(entryPaths(d), p);
+        return e === undefined ? d : set(d, e.slice(0, -1), (list) => [...(list as Json[]), get(d, e)]);
+      },
+    }),
+    names.map((c) => ({
+      kind: 'repeat an entry under another condition',
+      apply: (d: Json, p: number) => {
+        const e = at(entryPaths(d), p);
+        if (e === undefined) return d;
+        const copy = { ...(get(d, e) as object), condition: { typeReached: c, typeReachable: c } } as Record<
+          string,
+          Json
+        >;
+        if (p % 2 === 0) delete (copy.condition as Record<string, Json>).typeReachable;
+        else delete (copy.condition as Record<string, Json>).typeReached;
+        if (p % 3 === 0) delete copy.condition;
+        return set(d, e.slice(0, -1), (list) => [...(list as Json[]), copy]);
+      },
+    })),
+    fc.tuple(flagKeys, fc.constantFrom<Json>(true, false, 'why', ['a', 'b'])).map(([k, v]) => ({
+      kind: `set ${k}`,
+      apply: (d: Json, p: number) => {
+        const e = at(entryPaths(d), p);
+        return e === undefined ? d : set(d, e, (o) => ({ ...(o as object), [k]: v }));
+      },
+    })),
+    fc.constant({
+      kind: 'drop a key',
+      apply: (d: Json, p: number) => {
+        const objects = paths(d).filter((q) => {
+          const v = get(d, q);
+          return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0;
+        });
+        const o = at(objects, p);
+        if (o === undefined) return d;
+        return set(d, o, (v) => {
+          const copy = { ...(v as Record<string, Json>) };
+          delete copy[Object.keys(copy)[p % Object.keys(copy).length]!];
+          return copy;
+        });
+      },
+    }),
+  );
+
+  it('reads mutated files as the careful reader does (schema-valid or not)', () => {
+    if (seeds.length === 0) return;
+    let valid = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(edit, fc.nat()), { minLength: 1, maxLength: 4 }),
+        (seed, edits) => {
+          let doc = JSON.parse(readFileSync(seed.path, 'utf8')) as Json;
+          for (const [e, pick] of edits) doc = e.apply(doc, pick);
+          if (satisfiesSchema(seed.kind, doc)) valid++;
+          expectSame([source(seed, JSON.stringify(doc, null, 2))]);
+          // and merged with the file it came from
+          expectSame([source(seed), source(seed, JSON.stringify(doc))]);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // the mutations must reach the lean reader, not only the schema's refusals
+    expect(valid).toBeGreaterThan(RUNS / 4);
+  });
+});
