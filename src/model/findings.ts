@@ -127,7 +127,12 @@ export const FINDING_CODES = {
     blocking: false,
     summary: 'reachability-metadata.json uses what reachability-metadata-schema-v1.2.0.json does not allow',
   },
-  'repo-unconditional': { severity: 'error', blocking: false, summary: 'an entry without a typeReached condition' },
+  'repo-unconditional': {
+    severity: 'warning',
+    blocking: false,
+    summary:
+      "an entry without a typeReached condition (the repository's rule, which its current checker no longer enforces)",
+  },
   'repo-condition': {
     severity: 'error',
     blocking: false,

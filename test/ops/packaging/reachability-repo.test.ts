@@ -45,7 +45,9 @@ describe('checkReachabilityRepo', () => {
     ).toEqual([]);
   });
 
-  it('requires a condition, refuses java.lang and packages outside allowed-packages', () => {
+  it('asks for a condition (a warning: the current checker lets it pass), refuses java.lang and packages outside allowed-packages', () => {
+    const [unconditional] = checkReachabilityRepo([artifact({ reflection: [{ type: 'org.lib.A' }] })]);
+    expect(unconditional).toMatchObject({ code: 'repo-unconditional', severity: 'warning' });
     expect(
       codes(
         artifact({
