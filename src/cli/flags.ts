@@ -7,6 +7,8 @@ import { Option, type Command } from 'commander';
 
 export type FlagSpec =
   | { readonly type: 'boolean'; readonly flags: string; readonly help: string }
+  /** `--x` and `--no-x`: true, false, or undefined when neither is given. */
+  | { readonly type: 'switch'; readonly flags: string; readonly help: string; readonly negatedHelp: string }
   | { readonly type: 'string'; readonly flags: string; readonly help: string; readonly required?: boolean }
   | { readonly type: 'list'; readonly flags: string; readonly help: string }
   | { readonly type: 'integer'; readonly flags: string; readonly help: string; readonly default?: number }
@@ -23,13 +25,15 @@ export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 type Value<F extends FlagSpec> = F extends { type: 'boolean' }
   ? boolean
-  : F extends { type: 'list' }
-    ? string[] | undefined
-    : F extends { type: 'integer' }
-      ? number | undefined
-      : F extends { type: 'choice'; choices: readonly (infer C)[] }
-        ? C | undefined
-        : string | undefined;
+  : F extends { type: 'switch' }
+    ? boolean | undefined
+    : F extends { type: 'list' }
+      ? string[] | undefined
+      : F extends { type: 'integer' }
+        ? number | undefined
+        : F extends { type: 'choice'; choices: readonly (infer C)[] }
+          ? C | undefined
+          : string | undefined;
 
 /** The parsed values of a command's flags, typed by their declaration. */
 export type FlagValues<S extends FlagSpecs> = { -readonly [K in keyof S]: Value<S[K]> };
@@ -50,6 +54,7 @@ export function addFlags(cmd: Command, specs: FlagSpecs): void {
     }
     if ((spec.type === 'string' || spec.type === 'choice') && spec.required) option.makeOptionMandatory();
     cmd.addOption(option);
+    if (spec.type === 'switch') cmd.addOption(new Option(spec.flags.replace(/^--/, '--no-'), spec.negatedHelp));
   }
 }
 
@@ -61,6 +66,9 @@ export function readFlags<S extends FlagSpecs>(specs: S, parsed: Readonly<Record
     switch (spec.type) {
       case 'boolean':
         out[key] = v === true;
+        break;
+      case 'switch':
+        out[key] = typeof v === 'boolean' ? v : undefined;
         break;
       case 'list':
         out[key] = Array.isArray(v) ? v.map(String) : undefined;

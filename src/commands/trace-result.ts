@@ -1,11 +1,19 @@
 /** What trace and invoke report, and the reading of what the agent wrote. */
 import { InputError } from '../errors.js';
-import { isBlocking } from '../model/findings.js';
+import { isBlocking, type Finding } from '../model/findings.js';
 import type { Format } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
 import type { Section } from '../model/sections.js';
 import { loadSources } from '../ops/load.js';
-import { collectAgentOutput } from '../trace/agent.js';
+import { parseJsonText } from '../model/json-text.js';
+import { EVIDENCE_FILE, evidenceFileJson, mergeEvidence } from '../ops/evidence/file.js';
+import { fragmentSources } from '../ops/evidence/fragments.js';
+import { partialConfigEvidence } from '../ops/evidence/origins.js';
+import type { LookupEvidence } from '../ops/evidence/types.js';
+import { CALL_TREE_FILE, collectAgentOutput } from '../trace/agent.js';
+import { writeFilesAtomically } from '../io/write.js';
+import { toJsonText } from '../model/emit/index.js';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { RunResult } from '../trace/drive.js';
 import type { InvocationStatus } from '../trace/runtime-api.js';
 import type { WriteResult } from './write.js';
@@ -28,8 +36,12 @@ export interface TraceResult {
   readonly format?: Format;
   readonly output?: string;
   readonly written: readonly string[];
+  /** Files that already held exactly this output. */
+  readonly unchanged?: readonly string[];
   /** With --write: what the layout write did. */
   readonly layout?: WriteResult;
+  /** The evidence file written beside the output (trace --evidence). */
+  readonly evidence?: string;
 }
 
 /** What any run reports: the events and how they went. */
@@ -64,23 +76,68 @@ function nothingWritten(run: RunResult, agentPath: string | undefined): InputErr
   );
 }
 
+/** What the agent left, read: the merged config, the lookup evidence of its call trees, and what is missing. */
+export interface AgentOutputRead {
+  readonly set: ConfigSet;
+  readonly runs: number;
+  /** From the call trees (trace --evidence); undefined when the agent wrote none. */
+  readonly evidence: LookupEvidence | undefined;
+  /** Sentences about runs that left nothing (a JVM killed before it could write). */
+  readonly warnings: readonly string[];
+}
+
 /** What the agent wrote, read and merged; an input error when it wrote nothing or left a broken file. */
 export async function readAgentOutput(
   agentDir: string,
   run: RunResult,
   agentPath: string | undefined,
-): Promise<{ set: ConfigSet; runs: number }> {
+): Promise<AgentOutputRead> {
   const collected = await collectAgentOutput(agentDir);
-  if (collected.sources.length === 0) throw nothingWritten(run, agentPath);
+  if (collected.sources.length === 0 && collected.trees.length === 0) throw nothingWritten(run, agentPath);
   // named by run directory: the temp directory they were in is removed on exit
   const rel = (file: string): string => `agent-output/${file.slice(agentDir.length + 1)}`;
-  const loaded = loadSources(collected.sources.map((s) => ({ ...s, file: rel(s.file) })));
-  const blocking = loaded.findings.filter(isBlocking);
+  const sources = collected.sources.map((s) => ({ ...s, file: rel(s.file) }));
+  const texts = new Map(collected.sources.map((s) => [rel(s.file), s.text]));
+  const evidence: LookupEvidence[] = [];
+  const treeFindings: Finding[] = [];
+  for (const tree of collected.trees) {
+    const file = rel(tree.file);
+    texts.set(file, tree.text);
+    const parsed = parseJsonText(tree.text, file);
+    if (!parsed.ok) {
+      treeFindings.push(parsed.finding);
+      continue;
+    }
+    const read = partialConfigEvidence(parsed.value, file);
+    treeFindings.push(...read.findings.filter(isBlocking));
+    evidence.push(read.evidence);
+    sources.push(...fragmentSources(read.fragments, file));
+  }
+  const loaded = loadSources(sources);
+  const blocking = [...treeFindings, ...loaded.findings.filter(isBlocking)];
   if (blocking.length > 0)
     throw new InputError(
       'the agent left files that cannot be read (a JVM that died mid-write, or an agent of another version); nothing was written',
       blocking,
-      new Map(collected.sources.map((s) => [rel(s.file), s.text])),
+      texts,
     );
-  return { set: loaded.set, runs: collected.runs };
+  const warnings = collected.empty.map(
+    (r) =>
+      `${r} has neither config nor a call tree: its JVM ended before the agent wrote (a crash or a kill${collected.trees.length > 0 ? "; with --evidence the agent writes only at a normal exit, so that JVM's lookups are missing" : ''})`,
+  );
+  return { set: loaded.set, runs: collected.runs, evidence: mergeEvidence(evidence), warnings };
+}
+
+/** Where the evidence file goes: beside the metadata (-o DIR or -o file.json), or in the project directory (--write). */
+export function evidencePath(options: { readonly out?: string | undefined }, cwd: string): string {
+  if (options.out === undefined || options.out === '-') return join(cwd, EVIDENCE_FILE);
+  const out = resolve(cwd, options.out);
+  return join(extname(out) === '.json' ? dirname(out) : out, EVIDENCE_FILE);
+}
+
+/** Writes the evidence file (atomically, as every output); returns its path. */
+export async function writeEvidence(evidence: LookupEvidence, path: string): Promise<string> {
+  const json = evidenceFileJson(evidence, `${CALL_TREE_FILE} (the agent's experimental-conditional-config-part)`);
+  await writeFilesAtomically(dirname(path), new Map([[basename(path), toJsonText(json)]]));
+  return path;
 }

@@ -32,6 +32,8 @@ export interface TargetOptions {
   /** Per-event timeout in seconds (AWS_LAMBDA_FUNCTION_TIMEOUT). */
   readonly timeout?: number | undefined;
   readonly env?: readonly string[] | undefined;
+  /** Record where each lookup came from (the agent's call trees); default: when the prune plan uses evidence. */
+  readonly recordEvidence?: boolean | undefined;
 }
 
 /**
@@ -83,7 +85,7 @@ function pairs(list: readonly string[], flag: string): Record<string, string> {
 
 /** The function to run, checked; `withAgent` false for invoke. */
 export async function functionSpec(
-  options: TargetOptions,
+  options: TargetOptions & { readonly wantsEvidence?: boolean },
   withAgent: boolean,
   deps: Pick<CommandDeps, 'cwd' | 'env' | 'engine'>,
 ): Promise<FunctionSpec> {
@@ -101,7 +103,11 @@ export async function functionSpec(
   if (loaded.findings.length > 0) throw new InputError('the events are not valid', loaded.findings, loaded.texts);
   if (loaded.events.length === 0) throw new UsageError('no events: give --events GLOB or --event JSON');
   const agent = withAgent
-    ? { periodSeconds: period, ...(options.agentPath ? { library: resolve(deps.cwd, options.agentPath) } : {}) }
+    ? {
+        periodSeconds: period,
+        evidence: options.recordEvidence ?? Boolean(options.wantsEvidence),
+        ...(options.agentPath ? { library: resolve(deps.cwd, options.agentPath) } : {}),
+      }
     : undefined;
   const common = { events: loaded.events, timeoutMs: timeout * 1000, ...(agent ? { agent } : {}) };
   if (options.cmd !== undefined) {

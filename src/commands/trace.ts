@@ -7,7 +7,7 @@ import { InputError, UsageError } from '../errors.js';
 import type { Format } from '../model/kinds.js';
 import { countEntries } from '../model/sections.js';
 import { prune } from '../ops/prune/engine.js';
-import { pruneSettings, type PruneSettings } from '../ops/prune/plan.js';
+import { presetPart, pruneSettings, type PruneSettings } from '../ops/prune/plan.js';
 import { emittedErrors } from '../ops/schema.js';
 import { runFunction } from '../trace/run.js';
 import { openSession } from '../trace/session.js';
@@ -16,7 +16,7 @@ import { readableInputs } from './inputs.js';
 import { emitAndWrite } from './output.js';
 import { checkPresets, resolvePrunePlan } from './prune-plan.js';
 import { readProject } from './project.js';
-import { eventSummary, readAgentOutput, type TraceResult } from './trace-result.js';
+import { eventSummary, evidencePath, readAgentOutput, writeEvidence, type TraceResult } from './trace-result.js';
 import { functionSpec, withProjectTrace, type TargetOptions } from './trace-target.js';
 import { writeLayout } from './write.js';
 
@@ -44,7 +44,10 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
     throw new UsageError(
       'give -o OUT for the collected metadata, or --write to write the META-INF layout per ni-config.jsonc',
     );
-  const spec = await functionSpec(options, !options.invokeOnly, deps);
+  // the call trees are worth their cost where the plan prunes by evidence
+  const part = presetPart(settings);
+  const wantsEvidence = part.presets.includes('clojure') || settings.aggressive;
+  const spec = await functionSpec({ ...options, wantsEvidence }, !options.invokeOnly, deps);
   const session = await openSession();
   try {
     const run = await runFunction(spec, session, {
@@ -59,7 +62,11 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
     const keep = options.mergeInto
       ? { source: options.mergeInto, set: (await readableInputs([options.mergeInto], {}, deps)).set }
       : undefined;
-    const { plan, notes } = await resolvePrunePlan(settings, config, deps, keep ? { keep } : {});
+    const { plan, notes } = await resolvePrunePlan(settings, config, deps, {
+      ...(keep ? { keep } : {}),
+      ...(output.evidence ? { evidence: output.evidence } : {}),
+      ...(run.classpath ? { classpath: run.classpath } : {}),
+    });
     const pruned = prune(output.set, plan);
     const staleLocks = run.staleLocks.map((l) => l.slice(session.agentDir.length + 1));
     const traced = {
@@ -68,7 +75,8 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
       staleLocks,
       entries: countEntries(pruned.set),
       pruned: pruned.removed.length,
-      warnings: [...notes, ...base.warnings],
+      warnings: [...notes, ...output.warnings, ...base.warnings],
+      ...(output.evidence ? { evidence: await writeEvidence(output.evidence, evidencePath(options, deps.cwd)) } : {}),
     };
     if (options.write) {
       const problems = emittedErrors(pruned.set);
@@ -84,6 +92,7 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
       format,
       output: options.out!,
       written: written.written,
+      unchanged: written.unchanged,
       warnings: [...written.warnings, ...traced.warnings],
     };
   } finally {

@@ -8,13 +8,22 @@ import { access, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectSources, type Source } from '../io/inputs.js';
 
-/** Where the agent writes, and how often. */
+/** Where the agent writes, how often, and whether it records where each lookup came from. */
 export interface AgentOutput {
   /** The directory the JVM sees; each JVM writes to its own `run-{pid}-{datetime}` below it. */
   readonly dir: string;
   /** `config-write-period-secs`: a crash or a SIGKILL loses at most this much. */
   readonly periodSeconds: number;
+  /**
+   * Record the call tree of every lookup (`experimental-conditional-config-part`,
+   * docs/evidence.md): the tree, with each node's config, replaces the config files and is
+   * written only when the JVM exits normally.
+   */
+  readonly evidence?: boolean;
 }
+
+/** The file the agent's call-tree mode writes into each run directory. */
+export const CALL_TREE_FILE = 'partial-config-with-origins.json';
 
 /**
  * `-agentlib:native-image-agent=…`, or `-agentpath:LIB=…` for a library given by path (as the
@@ -22,7 +31,11 @@ export interface AgentOutput {
  * of the one before it.
  */
 export function agentOption(output: AgentOutput, libraryPath?: string): string {
-  const options = `config-output-dir=${output.dir}/run-{pid}-{datetime},config-write-period-secs=${output.periodSeconds}`;
+  const dir = `config-output-dir=${output.dir}/run-{pid}-{datetime}`;
+  // the call-tree mode writes at exit only: a write period would be ignored
+  const options = output.evidence
+    ? `${dir},experimental-conditional-config-part`
+    : `${dir},config-write-period-secs=${output.periodSeconds}`;
   return libraryPath ? `-agentpath:${libraryPath}=${options}` : `-agentlib:native-image-agent=${options}`;
 }
 
@@ -71,11 +84,35 @@ export async function waitForLocks(dir: string, timeoutMs: number, checkLiveness
   }
 }
 
-/** What the agent left: every metadata file of every run, and how many runs there were. */
-export async function collectAgentOutput(agentDir: string): Promise<{ sources: Source[]; runs: number }> {
+/** A run's call tree (the agent's call-tree mode). */
+export interface CallTreeFile {
+  /** The run directory's name. */
+  readonly run: string;
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * What the agent left: every metadata file and call tree of every run, the runs there were, and
+ * the runs that wrote neither (a JVM that never started the agent, or was killed before it wrote).
+ */
+export async function collectAgentOutput(
+  agentDir: string,
+): Promise<{ sources: Source[]; trees: CallTreeFile[]; runs: number; empty: string[] }> {
   const collected = await collectSources([agentDir]);
-  const runs = new Set(collected.sources.map((s) => s.file.slice(agentDir.length + 1).split('/')[0])).size;
-  return { sources: collected.sources, runs };
+  const dirs = (await readdir(agentDir, { withFileTypes: true }).catch(() => []))
+    .filter((e) => e.isDirectory() && e.name.startsWith('run-'))
+    .map((e) => e.name)
+    .sort();
+  const trees: CallTreeFile[] = [];
+  for (const run of dirs) {
+    const file = join(agentDir, run, CALL_TREE_FILE);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined) trees.push({ run, file, text });
+  }
+  const withConfig = new Set(collected.sources.map((s) => s.file.slice(agentDir.length + 1).split('/')[0]!));
+  for (const t of trees) withConfig.add(t.run);
+  return { sources: collected.sources, trees, runs: withConfig.size, empty: dirs.filter((d) => !withConfig.has(d)) };
 }
 
 /** Each (run directory, modification time) of a reflect-config.json is one write the agent finished. */

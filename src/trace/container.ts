@@ -9,7 +9,9 @@
  * {@link ContainerEngine}.
  */
 import { randomBytes } from 'node:crypto';
-import { basename, dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
+import { javaClasspath } from '../io/classpath.js';
 import { EngineError } from '../errors.js';
 import { onInterrupt } from '../io/cleanup.js';
 import { agentOption, appendToolOption, waitForLocks, type AgentOutput } from './agent.js';
@@ -37,7 +39,12 @@ export interface ContainerRunOptions {
   /** Labels every container gets (`--label KEY=VALUE`). */
   readonly labels?: Readonly<Record<string, string>>;
   /** The agent, when tracing: its write period, a host library to mount (else -agentlib), and where its output is copied to. */
-  readonly agent?: { readonly periodSeconds: number; readonly library?: string; readonly collectTo: string };
+  readonly agent?: {
+    readonly periodSeconds: number;
+    readonly library?: string;
+    readonly evidence?: boolean;
+    readonly collectTo: string;
+  };
   readonly flushTimeoutMs?: number;
   readonly onEvent?: OnEvent;
 }
@@ -60,12 +67,30 @@ export const TERMINATE_JAVA = terminateJava('$$');
 // (and when it is itself a JVM, as the tests' stand-in is, it must not get the signal).
 export const TERMINATE_JAVA_NOT_INIT = terminateJava('1|$$');
 
+// For each JVM that holds an agent lock: its pid, working directory, command line and CLASSPATH.
+const DESCRIBE_AGENT_JVMS = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] || continue; p=$(cat "$l"); [ -d "/proc/$p" ] || continue; echo "@@pid $p"; echo "@@cwd $(readlink "/proc/$p/cwd")"; echo "@@argv"; tr '\\000' '\\n' < "/proc/$p/cmdline"; echo "@@env"; tr '\\000' '\\n' < "/proc/$p/environ" | grep '^CLASSPATH='; echo "@@end"; done; true`;
+
+/** The first JVM described by {@link DESCRIBE_AGENT_JVMS}. */
+function describedJvm(out: string): { cwd: string; argv: string[]; env: Record<string, string> } | undefined {
+  const block = /@@pid \d+\n@@cwd (.*)\n@@argv\n([\s\S]*?)@@env\n([\s\S]*?)@@end/.exec(out);
+  if (!block) return undefined;
+  const argv = block[2]!.split('\n').filter((a) => a !== '');
+  const env: Record<string, string> = {};
+  for (const line of block[3]!.split('\n')) if (line.startsWith('CLASSPATH=')) env.CLASSPATH = line.slice(10);
+  return { cwd: block[1]!, argv, env };
+}
+
 class ContainerFunction implements FunctionRuntime {
   exited: Promise<void> = Promise.resolve();
   exit: FunctionRuntime['exit'];
   startFailed = false;
   stderrTail = '';
   readonly warnings: string[] = [];
+  /** The traced JVM's class path, copied out (once, while it runs). */
+  classpath: { paths: string[]; java: string } | undefined;
+  private classpathTried = false;
+  /** Where the class path is copied to; undefined when nothing is traced. */
+  classpathDir: string | undefined;
   /** True from the moment `run` is asked for: the name is known, so removal never depends on `run` having returned. */
   private maybeCreated = false;
   private created = false;
@@ -80,6 +105,41 @@ class ContainerFunction implements FunctionRuntime {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /**
+   * While the traced JVM answers: its class path (its command line and CLASSPATH, relative to its
+   * working directory, Java's `dir/*` expanded), copied out before the container goes.
+   */
+  async afterAnswer(): Promise<void> {
+    if (this.classpathTried || this.classpathDir === undefined) return;
+    this.classpathTried = true;
+    const jvm = describedJvm((await this.engine.exec(this.name, ['sh', '-c', DESCRIBE_AGENT_JVMS])).stdout);
+    const cp = jvm && javaClasspath(jvm.argv, jvm.env);
+    if (jvm === undefined || cp === undefined) return;
+    const items: string[] = [];
+    for (const item of cp.items.flatMap((i) => i.split(':')).filter((i) => i !== '')) {
+      const abs = posix.isAbsolute(item) ? item : posix.join(jvm.cwd, item);
+      if (!abs.endsWith('/*')) items.push(abs);
+      else {
+        const dir = abs.slice(0, -2);
+        const ls = await this.engine.exec(this.name, [
+          'sh',
+          '-c',
+          'for f in "$1"/*.jar "$1"/*.JAR; do [ -f "$f" ] && echo "$f"; done; true',
+          'sh',
+          dir,
+        ]);
+        items.push(...ls.stdout.split('\n').filter((l) => l !== ''));
+      }
+    }
+    const paths: string[] = [];
+    for (const [i, item] of items.entries()) {
+      const dest = join(this.classpathDir, `${i}-${posix.basename(item)}`);
+      await mkdir(this.classpathDir, { recursive: true });
+      if ((await this.engine.copyOut(this.name, item, dest)).code === 0) paths.push(dest);
+    }
+    this.classpath = { paths, java: jvm.argv[0] ?? 'java' };
   }
 
   /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */
@@ -177,7 +237,11 @@ function runSpec(
   };
   const mounts: Mount[] = [];
   if (options.agent) {
-    const output: AgentOutput = { dir: CONTAINER_AGENT_DIR, periodSeconds: options.agent.periodSeconds };
+    const output: AgentOutput = {
+      dir: CONTAINER_AGENT_DIR,
+      periodSeconds: options.agent.periodSeconds,
+      evidence: Boolean(options.agent.evidence),
+    };
     const library = options.agent.library;
     const option = agentOption(output, library ? `${AGENT_LIB_DIR}/${basename(library)}` : undefined);
     env.JAVA_TOOL_OPTIONS = appendToolOption(options.env.JAVA_TOOL_OPTIONS ?? image.env.JAVA_TOOL_OPTIONS, option);
@@ -209,6 +273,7 @@ export async function runContainer(options: ContainerRunOptions): Promise<RunRes
   const server = new RuntimeApiServer();
   const api = rieMode ? undefined : await server.start();
   const fn = new ContainerFunction(engine, runSpec(options, image, api), server, rieMode);
+  if (options.agent) fn.classpathDir = join(dirname(options.agent.collectTo), 'classpath');
   const unregister = onInterrupt(() => fn.remove());
   try {
     let invoker: Invoker = server;
@@ -233,7 +298,13 @@ export async function runContainer(options: ContainerRunOptions): Promise<RunRes
       if (cp.code === 0) staleLocks = await waitForLocks(options.agent.collectTo, 0, false);
     }
     // the same array: remove() below may still add to it
-    return { ...run, flushMs: Date.now() - run.answered, staleLocks, warnings: fn.warnings };
+    return {
+      ...run,
+      flushMs: Date.now() - run.answered,
+      staleLocks,
+      warnings: fn.warnings,
+      ...(fn.classpath ? { classpath: fn.classpath } : {}),
+    };
   } finally {
     unregister();
     await fn.remove();
@@ -260,6 +331,7 @@ function wrapStarted(fn: ContainerFunction): FunctionRuntime {
       return fn.stderrTail;
     },
     flushed: () => fn.locksGone(),
+    afterAnswer: () => fn.afterAnswer(),
     restartsItself: true,
   };
 }

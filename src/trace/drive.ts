@@ -19,6 +19,8 @@ export interface RunResult {
   readonly stderrTail: string;
   /** What went wrong around the function without failing the run (cleanup, a fallback taken). */
   readonly warnings: readonly string[];
+  /** The traced JVM's class path as files on this machine, and its java command, when it could be told. */
+  readonly classpath?: { readonly paths: readonly string[]; readonly java?: string };
 }
 
 /** The function, however it runs: a local process or a container. */
@@ -43,6 +45,8 @@ export interface FunctionRuntime {
   flushed?(): Promise<void>;
   /** The runtime is restarted by something in front of it (the emulator does after a crash or timeout). */
   readonly restartsItself?: boolean;
+  /** Called after each answered event, while the JVM that answered it still runs. */
+  afterAnswer?(): Promise<void>;
 }
 
 /** Where events go: ni-config's Runtime API server, or the emulator's invoke endpoint. */
@@ -74,7 +78,7 @@ export async function drive(
   server: Invoker,
   runtime: FunctionRuntime,
   options: DriveOptions,
-): Promise<Omit<RunResult, 'staleLocks' | 'warnings'> & { answered: number }> {
+): Promise<Omit<RunResult, 'staleLocks' | 'warnings' | 'classpath'> & { answered: number }> {
   let starts = 1;
   await runtime.start();
   const results: { event: string; result: InvocationResult }[] = [];
@@ -103,6 +107,7 @@ export async function drive(
     }
     const result = await server.invoke(e.body, options.timeoutMs);
     results.push({ event: e.name, result });
+    if (result.status === 'success' || result.status === 'function-error') await runtime.afterAnswer?.();
     options.onEvent?.(results.length, options.events.length, e.name, result);
     if (!runtime.restartsItself) {
       if (result.status === 'timeout') await runtime.kill();

@@ -3,6 +3,7 @@
  * directory: the agent option for where it runs, the events driven, and (on a terminal) the
  * agent's writes counted as they land.
  */
+import { expandClasspath, javaClasspath } from '../io/classpath.js';
 import { agentOption, countWrites } from './agent.js';
 import { runContainer } from './container.js';
 import type { OnEvent, RunResult } from './drive.js';
@@ -33,8 +34,8 @@ export interface FunctionSpec {
       };
   readonly events: readonly TraceEvent[];
   readonly timeoutMs: number;
-  /** The agent (trace); none for invoke. */
-  readonly agent?: { readonly periodSeconds: number; readonly library?: string };
+  /** The agent (trace); none for invoke. `evidence`: record each lookup's call tree instead of writing periodically. */
+  readonly agent?: { readonly periodSeconds: number; readonly library?: string; readonly evidence?: boolean };
 }
 
 export interface RunHooks {
@@ -62,11 +63,15 @@ export async function runFunction(spec: FunctionSpec, session: Session, hooks: R
     hooks.onEvent?.(done, total, name, result, watch ? writes.size : undefined);
   try {
     if (t.kind === 'local') {
+      const classpath = spec.agent ? localClasspath(t.argv, t.env, t.cwd) : undefined;
       const agent = spec.agent && {
-        option: agentOption({ dir: session.agentDir, periodSeconds: spec.agent.periodSeconds }, spec.agent.library),
+        option: agentOption(
+          { dir: session.agentDir, periodSeconds: spec.agent.periodSeconds, evidence: Boolean(spec.agent.evidence) },
+          spec.agent.library,
+        ),
         dir: session.agentDir,
       };
-      return await runLocal({
+      const run = await runLocal({
         argv: t.argv,
         cwd: t.cwd,
         env: t.env,
@@ -75,6 +80,7 @@ export async function runFunction(spec: FunctionSpec, session: Session, hooks: R
         onEvent,
         ...(agent ? { agent } : {}),
       });
+      return classpath ? { ...run, classpath } : run;
     }
     return await runContainer({
       engine: t.engine,
@@ -91,4 +97,15 @@ export async function runFunction(spec: FunctionSpec, session: Session, hooks: R
   } finally {
     if (watch) clearInterval(watch);
   }
+}
+
+/** The class path a local `java` command runs with, as files (undefined when the command is not java). */
+function localClasspath(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): { paths: string[]; java: string } | undefined {
+  const cp = javaClasspath(argv, env);
+  if (cp === undefined) return undefined;
+  return { paths: expandClasspath(cp.items, cwd).paths, java: argv[0]! };
 }

@@ -177,7 +177,13 @@ describe('the stand-in agent records call trees', () => {
     const r = traceLookupEvidence(JSON.parse(readFileSync(t, 'utf8')), t);
     expect(r.findings).toEqual([]);
     expect(r.evidence.precision).toBe('caller');
-    expect(flat(r.evidence)['reflection probe.Probe']).toEqual(['probe.Probe#']);
+    // each lookup: the caller, then what it asked for
+    expect(flat(r.evidence)['reflection probe.Probe']).toEqual([
+      'probe.Probe# > java.lang.Class#forName',
+      'probe.Probe# > probe.Probe#getDeclaredConstructor',
+      'probe.Probe# > probe.Probe#getField',
+      'probe.Probe# > probe.Probe#getMethod',
+    ]);
   });
 });
 

@@ -84,6 +84,12 @@ const agentFlags = {
     flags: '--merge-into <path>',
     help: 'merge into this existing config; its entries are never lost',
   },
+  evidence: {
+    type: 'switch',
+    flags: '--evidence',
+    help: "record each lookup's call tree (the agent's experimental-conditional-config-part), prune by it and write ni-config-evidence.json beside the output; the default with --preset clojure or --aggressive. The agent then writes only when the JVM exits normally",
+    negatedHelp: 'no call trees: the agent writes every --period seconds, prune guesses from names',
+  },
   ...tracePruneFlags,
   format: {
     type: 'choice',
@@ -110,7 +116,9 @@ async function render(r: TraceResult, o: TraceOptions, out: Output): Promise<num
   if (!o.invokeOnly) {
     if (r.layout) lines.push(...writeLines(r.layout));
     else if (r.entries && r.format && r.output !== undefined)
-      lines.push(summaryLine(r.format, r.entries, { written: r.written, unchanged: [] }, false, r.output));
+      lines.push(
+        summaryLine(r.format, r.entries, { written: r.written, unchanged: r.unchanged ?? [] }, false, r.output),
+      );
     if (r.staleLocks.length > 0)
       lines.push(
         `warning: the agent did not finish its last write (lock left in ${r.staleLocks.map((l) => l.replace(/\/\.lock$/, '')).join(', ')}); what it wrote periodically is used`,
@@ -152,7 +160,8 @@ export const trace = command({
     write: f.write,
     mergeInto: f.mergeInto,
     format: f.format,
-    ...pruneOptions(f),
+    recordEvidence: f.evidence,
+    ...pruneOptions({ ...f, evidence: undefined }),
   }),
   run: async (o, deps) => (await import('../../commands/trace.js')).runTrace(o, deps),
   render,

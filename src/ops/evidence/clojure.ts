@@ -5,11 +5,16 @@
  */
 import type { CallPath, Frame, LookupEvidence } from './types.js';
 
-/** With a call tree: a frame of RT.load, Compiler.load or an `__init` class's static initialiser. */
+/**
+ * With a call tree: a frame of RT.load, Compiler.load, an `__init` class's static initialiser, or
+ * the runtime's own start (RT.doInit, from its static initialiser or clojure.main: it loads
+ * clojure.core and looks for user.clj).
+ */
 function loadingFrame(f: Frame): boolean {
   return (
     (f.method === 'load' && (f.className === 'clojure.lang.RT' || f.className === 'clojure.lang.Compiler')) ||
-    (f.method === '<clinit>' && f.className.endsWith('__init'))
+    (f.method === '<clinit>' && f.className.endsWith('__init')) ||
+    (f.method === 'doInit' && f.className === 'clojure.lang.RT')
   );
 }
 
