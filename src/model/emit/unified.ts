@@ -5,12 +5,14 @@ import {
   ConfigBuilder,
   MEMBER_GROUPS,
   MEMBER_GROUP_NAMES,
+  TYPE_FLAGS,
   compareStrings,
   compareTypeEntries,
   methodKey,
   typeKey,
   type ConfigSet,
   type MethodEntry,
+  type SerializationEntry,
   type TypeEntry,
   type TypeRef,
 } from '../model.js';
@@ -45,32 +47,12 @@ export function emitUnified(set: ConfigSet): Emitted {
   };
 
   // One reflection entry per (condition, type), carrying JNI and serialization as flags.
-  interface Combined {
-    condition: string;
-    type: TypeRef;
-    reflection?: TypeEntry;
-    jni?: TypeEntry;
-    serializable: boolean;
-    serialReasons: readonly string[];
-  }
-  const combined = new Map<string, Combined>();
-  const slot = (condition: string, type: TypeRef): Combined => {
-    const key = `${condition}\u0000${typeKey(type)}`;
-    let c = combined.get(key);
-    if (c === undefined) combined.set(key, (c = { condition, type, serializable: false, serialReasons: [] }));
-    return c;
-  };
-  for (const t of set.reflection) slot(t.condition, t.type).reflection = t;
-  for (const t of set.jni) slot(t.condition, t.type).jni = t;
+  const serial: SerializationEntry[] = [];
   for (const s of set.serialization) {
     if (s.customTargetConstructorClass !== '') {
       side.addSerialization(s);
       toSide(`serialization ${entryLabel(s)} with customTargetConstructorClass ${s.customTargetConstructorClass}`);
-      continue;
-    }
-    const c = slot(s.condition, s.type);
-    c.serializable = true;
-    c.serialReasons = s.reasons;
+    } else serial.push(s);
   }
   for (const l of set.lambdaCapturing) {
     side.addLambdaCapturing(l.condition, l.name);
@@ -78,50 +60,81 @@ export function emitUnified(set: ConfigSet): Emitted {
   }
 
   const reflection: JsonObject[] = [];
-  for (const c of [...combined.values()].sort(compareTypeEntries)) {
-    const parts = [c.reflection, c.jni].filter((t): t is TypeEntry => t !== undefined);
-    const merged = new ConfigBuilder();
-    for (const p of parts) merged.addType('reflection', p);
-    const entry = merged.build().reflection[0];
-    const l = entryLabel(c);
-    if (c.jni && (!c.reflection || !sameMembers(c.reflection, c.jni))) notes.add('jni-widened', l);
+  // shared pieces of the output tree: JSON.stringify writes a shared object as often as it is used
+  const conditions = new Map<string, JsonObject>();
+  const methodObjects = new Map<MethodEntry, JsonObject>();
+  const fieldObjects = new Map<string, JsonObject>();
+  for (const c of combine(set.reflection, set.jni, serial)) {
+    const entry =
+      c.reflection !== undefined && c.jni !== undefined
+        ? mergedEntry(c.reflection, c.jni)
+        : c.reflection !== undefined || c.jni !== undefined
+          ? normalised((c.reflection ?? c.jni)!)
+          : undefined;
+    let label: string | undefined;
+    const l = (): string => (label ??= entryLabel(c));
+    if (c.jni && (!c.reflection || !sameMembers(c.reflection, c.jni))) notes.add('jni-widened', l());
 
-    const methods: MethodEntry[] = [];
-    const sideMethods: MethodEntry[] = [];
-    for (const m of entry?.methods ?? []) {
-      if (m.access === Access.Queried) notes.add('implied-queries', `${l} ${methodKey(m.name, m.params)}`);
-      else if (m.params === null) sideMethods.push(m);
-      else methods.push(m);
-    }
-    if (sideMethods.length > 0) {
-      side.addType('reflection', { condition: c.condition, type: c.type, methods: sideMethods });
-      for (const m of sideMethods) toSide(`${l} method ${m.name} without parameterTypes (all overloads)`);
+    let methods = entry?.methods ?? NONE;
+    if (methods.some((m) => m.access === Access.Queried || m.params === null)) {
+      const kept: MethodEntry[] = [];
+      const sideMethods: MethodEntry[] = [];
+      for (const m of methods) {
+        if (m.access === Access.Queried) notes.add('implied-queries', `${l()} ${methodKey(m.name, m.params)}`);
+        else if (m.params === null) sideMethods.push(m);
+        else kept.push(m);
+      }
+      if (sideMethods.length > 0) {
+        side.addType('reflection', { condition: c.condition, type: c.type, methods: sideMethods });
+        for (const m of sideMethods) toSide(`${l()} method ${m.name} without parameterTypes (all overloads)`);
+      }
+      methods = kept;
     }
     const o: JsonObject = {};
-    const cond = conditionObject(c.condition, 'typeReached');
-    if (cond) o.condition = cond;
+    if (c.condition !== '') {
+      let cond = conditions.get(c.condition);
+      if (cond === undefined) conditions.set(c.condition, (cond = { typeReached: c.condition }));
+      o.condition = cond;
+    }
     o.type = typeJson(c.type);
     // one `reason` for the whole entry: what reflection, JNI and serialization each said
-    const reason = unifiedReason([...new Set([...(entry?.reasons ?? []), ...c.serialReasons])].sort(compareStrings));
+    const reason = unifiedReason(joinReasons(entry?.reasons ?? NONE, c.serialReasons));
     if (reason !== undefined) o.reason = reason;
     if (entry) {
-      for (const g of MEMBER_GROUP_NAMES) {
-        if (entry.groups[g] === Access.Accessed) o[MEMBER_GROUPS[g].accessed] = true;
-        else if (entry.groups[g] === Access.Queried) notes.add('implied-queries', `${l} ${MEMBER_GROUPS[g].queried}`);
+      const g = entry.groups;
+      if (g.declaredMethods + g.publicMethods + g.declaredConstructors + g.publicConstructors > 0) {
+        for (const name of MEMBER_GROUP_NAMES) {
+          if (g[name] === Access.Accessed) o[MEMBER_GROUPS[name].accessed] = true;
+          else if (g[name] === Access.Queried) notes.add('implied-queries', `${l()} ${MEMBER_GROUPS[name].queried}`);
+        }
       }
-      if (entry.flags.has('allDeclaredFields')) o.allDeclaredFields = true;
-      if (entry.flags.has('allPublicFields')) o.allPublicFields = true;
-      if (entry.flags.has('unsafeAllocated')) o.unsafeAllocated = true;
-      for (const f of entry.flags) {
-        if (f !== 'allDeclaredFields' && f !== 'allPublicFields' && f !== 'unsafeAllocated')
-          notes.add('implied-class-flags', `${l} ${f}`);
+      if (entry.flags.size > 0) {
+        if (entry.flags.has('allDeclaredFields')) o.allDeclaredFields = true;
+        if (entry.flags.has('allPublicFields')) o.allPublicFields = true;
+        if (entry.flags.has('unsafeAllocated')) o.unsafeAllocated = true;
+        for (const f of entry.flags) {
+          if (f !== 'allDeclaredFields' && f !== 'allPublicFields' && f !== 'unsafeAllocated')
+            notes.add('implied-class-flags', `${l()} ${f}`);
+        }
       }
-      if (entry.fields.some((f) => f.allowWrite || f.allowUnsafeAccess)) notes.add('implied-field-flags', l);
+      if (entry.fields.some((f) => f.allowWrite || f.allowUnsafeAccess)) notes.add('implied-field-flags', l());
     }
     if (c.serializable) o.serializable = true;
     if (c.jni) o.jniAccessible = true;
-    if (entry && entry.fields.length > 0) o.fields = entry.fields.map((f) => ({ name: f.name }));
-    if (methods.length > 0) o.methods = methods.map(methodJson);
+    if (entry && entry.fields.length > 0) {
+      o.fields = entry.fields.map((f) => {
+        let fo = fieldObjects.get(f.name);
+        if (fo === undefined) fieldObjects.set(f.name, (fo = { name: f.name }));
+        return fo;
+      });
+    }
+    if (methods.length > 0) {
+      o.methods = methods.map((m) => {
+        let mo = methodObjects.get(m);
+        if (mo === undefined) methodObjects.set(m, (mo = methodJson(m)));
+        return mo;
+      });
+    }
     reflection.push(o);
   }
 
@@ -183,8 +196,167 @@ export function emitUnified(set: ConfigSet): Emitted {
   return { files, notes: notes.list(sideNames) };
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
+/** One (condition, type) of the unified output: its reflection and JNI entries and whether it is serializable. */
+interface Combined {
+  readonly condition: string;
+  readonly type: TypeRef;
+  reflection: TypeEntry | undefined;
+  jni: TypeEntry | undefined;
+  serializable: boolean;
+  serialReasons: readonly string[];
+}
+
+/**
+ * The reflection, JNI and serialization entries of one (condition, type) together, in the
+ * canonical order. A built set's lists are sorted in that order already, so they are merged as
+ * they come; lists that are not (a set made by hand) are keyed and sorted instead.
+ */
+function combine(
+  reflection: readonly TypeEntry[],
+  jni: readonly TypeEntry[],
+  serial: readonly SerializationEntry[],
+): Combined[] {
+  if (strictlySorted(reflection) && strictlySorted(jni) && strictlySorted(serial)) {
+    const out: Combined[] = [];
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < reflection.length || j < jni.length || k < serial.length) {
+      const r = reflection[i];
+      const n = jni[j];
+      const s = serial[k];
+      let first: { condition: string; type: TypeRef } = (r ?? n ?? s)!;
+      if (n !== undefined && compareTypeEntries(n, first) < 0) first = n;
+      if (s !== undefined && compareTypeEntries(s, first) < 0) first = s;
+      const c: Combined = {
+        condition: first.condition,
+        type: first.type,
+        reflection: undefined,
+        jni: undefined,
+        serializable: false,
+        serialReasons: NONE,
+      };
+      if (r !== undefined && compareTypeEntries(r, first) === 0) {
+        c.reflection = r;
+        i++;
+      }
+      if (n !== undefined && compareTypeEntries(n, first) === 0) {
+        c.jni = n;
+        j++;
+      }
+      if (s !== undefined && compareTypeEntries(s, first) === 0) {
+        c.serializable = true;
+        c.serialReasons = s.reasons;
+        k++;
+      }
+      out.push(c);
+    }
+    return out;
+  }
+  const byKey = new Map<string, Combined>();
+  const slot = (condition: string, type: TypeRef): Combined => {
+    const key = `${condition}\u0000${typeKey(type)}`;
+    let c = byKey.get(key);
+    if (c === undefined)
+      byKey.set(
+        key,
+        (c = { condition, type, reflection: undefined, jni: undefined, serializable: false, serialReasons: NONE }),
+      );
+    return c;
+  };
+  for (const t of reflection) slot(t.condition, t.type).reflection = t;
+  for (const t of jni) slot(t.condition, t.type).jni = t;
+  for (const s of serial) {
+    const c = slot(s.condition, s.type);
+    c.serializable = true;
+    c.serialReasons = s.reasons;
+  }
+  return [...byKey.values()].sort(compareTypeEntries);
+}
+
+function strictlySorted(list: readonly { condition: string; type: TypeRef }[]): boolean {
+  for (let i = 1; i < list.length; i++) if (compareTypeEntries(list[i - 1]!, list[i]!) >= 0) return false;
+  return true;
+}
+
+/** An entry as a builder would give it back: itself when it is in normal form already (any built set's entries are). */
+function normalised(t: TypeEntry): TypeEntry {
+  return isNormalForm(t) ? t : mergedEntry(t);
+}
+
+/** Entries of one (condition, type) as one, with the builder's merge. */
+function mergedEntry(...parts: TypeEntry[]): TypeEntry {
+  const merged = new ConfigBuilder();
+  for (const p of parts) merged.addType('reflection', p);
+  return merged.build().reflection[0]!;
+}
+
+/** Whether an entry is what the builder makes of it: members unique, sorted and not covered by a group; reasons unique and sorted. */
+function isNormalForm(t: TypeEntry): boolean {
+  const g = t.groups;
+  for (let i = 0; i < t.methods.length; i++) {
+    const m = t.methods[i]!;
+    const covered =
+      m.name === '<init>'
+        ? g.declaredConstructors >= m.access
+        : g.declaredMethods >= m.access && g.publicMethods >= m.access;
+    if (covered) return false;
+    if (i > 0) {
+      const p = t.methods[i - 1]!;
+      const byName = compareStrings(p.name, m.name);
+      if (byName > 0 || (byName === 0 && compareStrings(methodKey(p.name, p.params), methodKey(m.name, m.params)) >= 0))
+        return false;
+    }
+  }
+  const fieldsCovered = t.flags.has('allDeclaredFields') && t.flags.has('allPublicFields');
+  for (let i = 0; i < t.fields.length; i++) {
+    const f = t.fields[i]!;
+    if (fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess) return false;
+    if (i > 0 && compareStrings(t.fields[i - 1]!.name, f.name) >= 0) return false;
+  }
+  for (let i = 1; i < t.reasons.length; i++) if (compareStrings(t.reasons[i - 1]!, t.reasons[i]!) >= 0) return false;
+  let last = -1;
+  for (const f of t.flags) {
+    const at = TYPE_FLAGS.indexOf(f);
+    if (at <= last) return false;
+    last = at;
+  }
+  return true;
+}
+
+/** The sorted union of two sorted, duplicate-free reason lists. */
+function joinReasons(a: readonly string[], b: readonly string[]): readonly string[] {
+  if (b.length === 0 && strictlySortedStrings(a)) return a;
+  if (a.length === 0 && strictlySortedStrings(b)) return b;
+  return [...new Set([...a, ...b])].sort(compareStrings);
+}
+
+function strictlySortedStrings(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if (compareStrings(list[i - 1]!, list[i]!) >= 0) return false;
+  return true;
+}
+
+/** Whether JNI registers exactly what reflection does (flags, groups, methods, field names). */
 function sameMembers(a: TypeEntry, b: TypeEntry): boolean {
-  const strip = (t: TypeEntry): string =>
-    JSON.stringify([[...t.flags], t.groups, t.methods, t.fields.map((f) => f.name)]);
-  return strip(a) === strip(b);
+  if (a.flags.size !== b.flags.size) return false;
+  const fa = [...a.flags];
+  const fb = [...b.flags];
+  if (fa.some((f, i) => f !== fb[i])) return false;
+  for (const g of MEMBER_GROUP_NAMES) if (a.groups[g] !== b.groups[g]) return false;
+  if (a.methods.length !== b.methods.length || a.fields.length !== b.fields.length) return false;
+  for (let i = 0; i < a.methods.length; i++) {
+    const x = a.methods[i]!;
+    const y = b.methods[i]!;
+    if (x.name !== y.name || x.access !== y.access || !sameList(x.params, y.params)) return false;
+  }
+  for (let i = 0; i < a.fields.length; i++) if (a.fields[i]!.name !== b.fields[i]!.name) return false;
+  return true;
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
 }
