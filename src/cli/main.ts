@@ -10,6 +10,7 @@ import { placeFindings } from '../model/placed.js';
 import type { CommandEntry, Globals } from './command.js';
 import { convert, merge } from './commands/combine.js';
 import { diff } from './commands/diff.js';
+import { explain } from './commands/explain.js';
 import { init } from './commands/init.js';
 import { prune } from './commands/prune.js';
 import { invoke, trace } from './commands/trace.js';
@@ -23,10 +24,18 @@ export { runCleanups } from '../commands/cleanup.js';
 export { VERSION };
 
 /** Every command, in the order help lists them. */
-export const COMMANDS = { init, validate, convert, merge, prune, write, diff, trace, invoke } as const satisfies Record<
-  string,
-  CommandEntry
->;
+export const COMMANDS = {
+  init,
+  validate,
+  convert,
+  merge,
+  prune,
+  explain,
+  write,
+  diff,
+  trace,
+  invoke,
+} as const satisfies Record<string, CommandEntry>;
 export type CommandName = keyof typeof COMMANDS;
 
 function afterHelp(c: CommandEntry['def']): string {

@@ -3,8 +3,8 @@
  * files, the trace, pinned metadata and library configs read. `prune` and `trace` both call it,
  * so the same settings prune the same way whichever command runs them.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { InputError, JarError, UsageError } from '../errors.js';
 import { collectSources, describeIoError } from '../io/inputs.js';
 import { readJarMetadata } from '../io/jar.js';
@@ -13,7 +13,7 @@ import { parseJsonText } from '../model/json-text.js';
 import type { ConfigSet } from '../model/model.js';
 import { loadSources, type SourceText } from '../ops/load.js';
 import { mergeSets } from '../ops/merge.js';
-import { readAnyEvidence } from '../ops/evidence/file.js';
+import { EVIDENCE_FILE, readAnyEvidence } from '../ops/evidence/file.js';
 import type { LookupEvidence } from '../ops/evidence/types.js';
 import { classpathIndex, type ClasspathElement, type ClasspathIndex } from '../ops/prune/classpath.js';
 import type { LibraryConfig, PrunePlan } from '../ops/prune/engine.js';
@@ -184,4 +184,25 @@ async function libraryConfig(path: string, cwd: string): Promise<ConfigSet> {
       new Map(sources.map((s) => [s.file, s.text])),
     );
   return loaded.set;
+}
+
+/** The evidence file a trace wrote beside its output (ni-config-evidence.json in an input's directory), when there is one. */
+export async function evidenceBeside(
+  inputs: readonly string[],
+  cwd: string,
+): Promise<{ file: string; evidence: LookupEvidence } | undefined> {
+  for (const input of inputs) {
+    if (input === '-') continue;
+    const abs = resolve(cwd, input);
+    const dir = (await stat(abs).catch(() => undefined))?.isDirectory() ? abs : dirname(abs);
+    const file = join(dir, EVIDENCE_FILE);
+    if (
+      await stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { file: relative(cwd, file) || file, evidence: await readEvidence(file, cwd) };
+  }
+  return undefined;
 }

@@ -7,9 +7,9 @@ import { countEntries, type Section } from '../model/sections.js';
 import { prune, type KeepOverride, type Removal } from '../ops/prune/engine.js';
 import { pruneSettings, type PruneSettings } from '../ops/prune/plan.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
-import { readableInputs } from './inputs.js';
+import { inputPaths, readableInputs } from './inputs.js';
 import { NOTHING_WRITTEN, chooseFormat, emitAndWrite } from './output.js';
-import { checkPresets, resolvePrunePlan } from './prune-plan.js';
+import { checkPresets, evidenceBeside, resolvePrunePlan } from './prune-plan.js';
 import { readProject } from './project.js';
 
 export interface PruneOptions extends GlobalOptions, Partial<PruneSettings> {
@@ -27,6 +27,8 @@ export interface PruneResultJson {
   /** Where the output went, as given; undefined with --dry-run and no -o. */
   readonly output: string | undefined;
   readonly presets: readonly string[];
+  /** The evidence file the plan used (named, or found beside the input), if any. */
+  readonly evidence: string | undefined;
   readonly before: Record<Section, number>;
   readonly after: Record<Section, number>;
   readonly removed: readonly Removal[];
@@ -50,7 +52,10 @@ export async function runPrune(options: PruneOptions, deps: CommandDeps): Promis
   checkPresets(settings);
   if (options.out === undefined && !options.dryRun)
     throw new UsageError('give -o OUT for the pruned metadata, or --dry-run to only see what would go');
-  const { plan, notes } = await resolvePrunePlan(settings, config, deps);
+  // a trace's evidence file beside the input is used unless other evidence is named
+  const beside =
+    settings.evidence === undefined ? await evidenceBeside(inputPaths(options.paths, config), deps.cwd) : undefined;
+  const { plan, notes } = await resolvePrunePlan(settings, config, deps, beside ? { evidence: beside.evidence } : {});
   const inputs = await readableInputs(options.paths, config, deps);
   const result = prune(inputs.set, plan);
   const format = chooseFormat(options.format, config, inputs.files);
@@ -58,6 +63,9 @@ export async function runPrune(options: PruneOptions, deps: CommandDeps): Promis
   const written =
     options.out === undefined ? NOTHING_WRITTEN : await emitAndWrite(result.set, format, options.out, dryRun, deps);
   const warnings = [
+    ...(beside
+      ? [`the evidence in ${beside.file} decides where it has some (a trace wrote it beside its output)`]
+      : []),
     ...notes,
     ...written.warnings,
     ...result.kept.map((k) => `${k.entry}: kept by ${k.keep}, although rule ${k.rule} removes it`),
@@ -68,6 +76,7 @@ export async function runPrune(options: PruneOptions, deps: CommandDeps): Promis
     dryRun,
     output: options.out,
     presets: plan.presets ?? [],
+    evidence: settings.evidence ?? beside?.file,
     before: countEntries(inputs.set),
     after: countEntries(result.set),
     removed: result.removed,

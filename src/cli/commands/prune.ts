@@ -56,6 +56,7 @@ export const prune = command({
       if (lines.length > 0) await writeOut(side, lines.join('\n') + '\n');
     }
     const lines = inputReport(r.findings, r, out);
+    if (r.evidence !== undefined) lines.push(`lookup evidence: ${printable(r.evidence)}`);
     for (const [rule, n] of Object.entries(r.counts)) lines.push(`${String(n).padStart(6)}  ${rule}`);
     if (r.stale.length > 0 && !r.counts['classpath/N15']) {
       const names = r.stale.slice(0, 5).map((x) => printable(x.entry));

@@ -1,0 +1,116 @@
+/**
+ * Why an entry is in (or out of) a prune's output: every rule that matches it in order (the last
+ * decides), the pin that kept it, the library that ships it, and the lookups the evidence shows —
+ * which caller, at load or at run time.
+ */
+import type { ConfigSet } from '../../model/model.js';
+import { PART_NAMES, PARTS, itemOf, partEntries, type Item, type Section } from '../../model/sections.js';
+import { namespaceLoading, type EvidenceVerdict } from '../evidence/clojure.js';
+import { evidenceKey, type CallPath, type EvidenceSection } from '../evidence/types.js';
+import { isStale } from './classpath.js';
+import { Matcher, candidate, evidenceVerdict, prune, type PrunePlan } from './engine.js';
+
+/** One lookup of the entry, as explain shows it. */
+export interface LookupJson {
+  /** Frames as `class#method`, outermost first (shortened to the caller and what it asked for). */
+  readonly frames: readonly string[];
+  readonly loading: boolean;
+}
+
+export interface Explanation {
+  readonly section: Section;
+  readonly entry: string;
+  /** What the prune does with it. */
+  readonly decision: 'kept' | 'removed' | 'trimmed';
+  /** The rule that decided (the last that matched), or the library that ships it. */
+  readonly decidedBy: string | undefined;
+  readonly reason: string | undefined;
+  /** Every rule that matches, in order. */
+  readonly rules: readonly { readonly id: string; readonly action: 'include' | 'exclude'; readonly reason: string }[];
+  /** The keep file that pins it, when one does. */
+  readonly pinnedBy: string | undefined;
+  /** Libraries (jars, directories) that ship it, wholly or in part. */
+  readonly shippedBy: readonly string[];
+  readonly evidence: { readonly verdict: EvidenceVerdict; readonly lookups: readonly LookupJson[] };
+  /** Names a class that neither the class path nor the JDK has (N15); undefined without a class path. */
+  readonly stale: boolean | undefined;
+}
+
+/** Lookups shown per entry: the first ones, by loading last (what keeps an entry comes first). */
+const SHOWN = 8;
+
+/** Classes whose frames say little about who asked: the JDK and Clojure's runtime. */
+const PLUMBING = /^(java|javax|jdk|sun|com\.sun|clojure\.lang)\./;
+
+/**
+ * The frames worth showing of a path: the one that explains it (where namespace loading started,
+ * else the last caller outside the JDK and Clojure's runtime), then the caller and what was asked.
+ */
+function shown(path: CallPath): string[] {
+  const text = path.map((f) => (f.method === '' ? f.className : `${f.className}#${f.method}`));
+  if (text.length <= 4) return text;
+  let anchor = path.findIndex((f) => namespaceLoading([f], 'tree'));
+  if (anchor < 0) anchor = path.findLastIndex((f) => !PLUMBING.test(f.className));
+  const tail = text.slice(-3);
+  if (anchor < 0 || anchor >= text.length - 3) return ['…', ...tail];
+  return anchor === text.length - 4 ? text.slice(anchor) : [text[anchor]!, '…', ...tail];
+}
+
+/** Explains every entry of `set` that `wanted` selects, under `plan`. */
+export function explainEntries(set: ConfigSet, plan: PrunePlan, wanted: (item: Item) => boolean): Explanation[] {
+  const result = prune(set, plan);
+  const matcher = new Matcher(plan.rules, set, plan.evidence, plan.classpath);
+  const pinned =
+    plan.keep &&
+    new Set(PART_NAMES.flatMap((p) => partEntries(plan.keep!.set, p).map((e) => `${p}\u0000${itemOf(p, e).key}`)));
+  const out: Explanation[] = [];
+  for (const p of PART_NAMES) {
+    if (!PARTS[p].prunable) continue;
+    for (const e of partEntries(set, p)) {
+      const c = candidate(p, e);
+      if (!wanted(c)) continue;
+      const removals = result.removed.filter((r) => r.section === c.section && r.entry.startsWith(c.label));
+      const whole = removals.find((r) => r.whole && r.entry === c.label);
+      const trimmed = removals.find((r) => !r.whole);
+      const paths =
+        plan.evidence && c.section !== 'predefined'
+          ? plan.evidence.paths.get(evidenceKey(c.section as EvidenceSection, c.text ?? c.classNames.join(',')))
+          : undefined;
+      const lookups = (paths ?? [])
+        .map((path) => ({ frames: shown(path), loading: namespaceLoading(path, plan.evidence!.precision) }))
+        .sort((a, b) => Number(a.loading) - Number(b.loading));
+      const decided = whole ?? trimmed;
+      const rules = matcher.matching(c).map((r) => ({ id: r.id, action: r.action, reason: r.reason }));
+      const last = rules.at(-1);
+      out.push({
+        section: c.section,
+        entry: c.label,
+        decision: whole ? 'removed' : trimmed ? 'trimmed' : 'kept',
+        decidedBy: decided?.rule ?? last?.id,
+        reason: decided?.reason ?? last?.reason,
+        rules,
+        pinnedBy: pinned?.has(`${p}\u0000${c.key}`) ? plan.keep!.source : undefined,
+        shippedBy: removals.filter((r) => r.rule.startsWith('library:')).map((r) => r.rule.slice('library:'.length)),
+        evidence: { verdict: evidenceVerdict(c, plan.evidence), lookups: lookups.slice(0, SHOWN) },
+        stale: plan.classpath?.jdk === undefined ? undefined : c.classNames.some((n) => isStale(n, plan.classpath!)),
+      });
+    }
+  }
+  return out;
+}
+
+/** A query that selects entries: a class name, a resource path or bundle name, or a glob over them (`*`, `**`). */
+export function entryQuery(query: string): (item: Item) => boolean {
+  const glob = /[*?]/.test(query)
+    ? new RegExp(
+        `^${query
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*\*/g, '\u0000')
+          .replace(/\*/g, '[^./]*')
+          .replace(/\u0000/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      )
+    : undefined;
+  const test = (name: string): boolean => (glob ? glob.test(name) : name === query);
+  return (item) => (item.text !== undefined ? test(item.text) : item.classNames.some(test) || test(item.base));
+}
