@@ -3,6 +3,7 @@
  * files, the trace, pinned metadata and library configs read. `prune` and `trace` both call it,
  * so the same settings prune the same way whichever command runs them.
  */
+import fg from 'fast-glob';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError, JarError, UsageError } from '../errors.js';
@@ -13,7 +14,8 @@ import { parseJsonText } from '../model/json-text.js';
 import type { ConfigSet } from '../model/model.js';
 import { loadSources, type SourceText } from '../ops/load.js';
 import { mergeSets } from '../ops/merge.js';
-import { EVIDENCE_FILE, readAnyEvidence } from '../ops/evidence/file.js';
+import { EVIDENCE_FILE, mergeEvidence, readAnyEvidence } from '../ops/evidence/file.js';
+import { PARTIAL_CONFIG_WITH_ORIGINS as CALL_TREE_FILE } from '../ops/evidence/origins.js';
 import type { LookupEvidence } from '../ops/evidence/types.js';
 import { classpathIndex, type ClasspathElement, type ClasspathIndex } from '../ops/prune/classpath.js';
 import type { LibraryConfig, PrunePlan } from '../ops/prune/engine.js';
@@ -186,7 +188,11 @@ async function libraryConfig(path: string, cwd: string): Promise<ConfigSet> {
   return loaded.set;
 }
 
-/** The evidence file a trace wrote beside its output (ni-config-evidence.json in an input's directory), when there is one. */
+/**
+ * The evidence beside an input: the ni-config-evidence.json a trace wrote in its directory, else
+ * the partial-config-with-origins.json files the agent wrote there (run directories one level
+ * down included, as an agent's config-output-dir with {pid} leaves them), merged.
+ */
 export async function evidenceBeside(
   inputs: readonly string[],
   cwd: string,
@@ -195,14 +201,20 @@ export async function evidenceBeside(
     if (input === '-') continue;
     const abs = resolve(cwd, input);
     const dir = (await stat(abs).catch(() => undefined))?.isDirectory() ? abs : dirname(abs);
-    const file = join(dir, EVIDENCE_FILE);
-    if (
-      await stat(file).then(
-        () => true,
-        () => false,
-      )
-    )
-      return { file: relative(cwd, file) || file, evidence: await readEvidence(file, cwd) };
+    const shown = (f: string): string => relative(cwd, f) || f;
+    const own = join(dir, EVIDENCE_FILE);
+    if (await isFile(own)) return { file: shown(own), evidence: await readEvidence(own, cwd) };
+    const trees = (
+      await fg([CALL_TREE_FILE, `*/${CALL_TREE_FILE}`], { cwd: dir, absolute: true, onlyFiles: true })
+    ).sort();
+    if (trees.length === 0) continue;
+    const all = await Promise.all(trees.map((f) => readEvidence(f, cwd)));
+    const evidence = mergeEvidence(all);
+    if (evidence !== undefined) return { file: trees.map(shown).join(', '), evidence };
   }
   return undefined;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() === true;
 }

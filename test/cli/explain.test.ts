@@ -155,4 +155,14 @@ describe('prune with the evidence a trace left beside its output', () => {
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as PruneResultJson).evidence).toBe(TREE);
   });
+
+  it("reads the agent's own call trees in the input and its run directories when no trace wrote a file", async () => {
+    await mkdir(join(dir, 'out', 'run-1'));
+    await copyFile(TREE, join(dir, 'out', 'run-1', 'partial-config-with-origins.json'));
+    const r = await run(['prune', 'out', '--preset', 'clojure', '--dry-run', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as PruneResultJson;
+    expect(out.evidence).toBe(join('out', 'run-1', 'partial-config-with-origins.json'));
+    expect(out.removed.map((x) => x.rule)).toEqual(['clojure/evidence', 'clojure/evidence']);
+  });
 });
