@@ -269,7 +269,7 @@ export class ConfigBuilder {
    * type key is usually the name string as parsed, whose hash the engine caches: cheaper than
    * one map keyed by a concatenated (condition, type) string.
    */
-  private readonly types: Record<TypeSection, Map<string, RecordSlot>> = { reflection: new Map(), jni: new Map() };
+  private types: Record<TypeSection, Map<string, RecordSlot>> = { reflection: new Map(), jni: new Map() };
   /** Who added a record last and where (only for adds that say): tells a repeat within one file from a merge. */
   private readonly origins = new Map<TypeRecord, { id: number; pointer: string }>();
   private readonly serialization = new Map<
@@ -545,8 +545,13 @@ export class ConfigBuilder {
   absorb(other: ConfigBuilder): this {
     for (const section of ['reflection', 'jni'] as const) {
       const mine = this.types[section];
+      if (mine.size === 0) {
+        // the first (or only) document: its map becomes this builder's as it is
+        this.types = { ...this.types, [section]: other.types[section] };
+        continue;
+      }
       for (const [key, slot] of other.types[section]) {
-        if (mine.size === 0 || !mine.has(key)) {
+        if (!mine.has(key)) {
           mine.set(key, slot);
           continue;
         }
@@ -747,16 +752,22 @@ function freezeType(t: TypeRecord): TypeEntry {
  * keys them; only methods that share a name (overloads) need that text made.
  */
 function normaliseMethods(list: MethodEntry[], isCovered: (m: MethodEntry) => boolean): MethodEntry[] {
-  const byName = list.slice().sort((a, b) => compareStrings(a.name, b.name));
+  // the record owns its list: sort it in place, and keep it when nothing repeats and nothing is covered
+  list.sort((a, b) => compareStrings(a.name, b.name));
+  let plain = true;
+  for (let i = 0; i < list.length && plain; i++) {
+    if (isCovered(list[i]!) || (i > 0 && list[i]!.name === list[i - 1]!.name)) plain = false;
+  }
+  if (plain) return list;
   const out: MethodEntry[] = [];
-  for (let i = 0; i < byName.length;) {
+  for (let i = 0; i < list.length;) {
     let j = i + 1;
-    while (j < byName.length && byName[j]!.name === byName[i]!.name) j++;
+    while (j < list.length && list[j]!.name === list[i]!.name) j++;
     if (j === i + 1) {
-      const m = byName[i]!;
+      const m = list[i]!;
       if (!isCovered(m)) out.push(m);
     } else {
-      const run = byName.slice(i, j).map((m) => ({ m, key: methodKey(m.name, m.params) }));
+      const run = list.slice(i, j).map((m) => ({ m, key: methodKey(m.name, m.params) }));
       run.sort((a, b) => compareStrings(a.key, b.key));
       for (let k = 0; k < run.length;) {
         let best = run[k]!.m;
@@ -768,12 +779,18 @@ function normaliseMethods(list: MethodEntry[], isCovered: (m: MethodEntry) => bo
     }
     i = j;
   }
-  return out;
+  return out.slice();
 }
 
 /** One field per name (its flags OR-ed), minus the covered ones, sorted by name. */
 function normaliseFields(list: FieldEntry[], keep: (f: FieldEntry) => boolean): FieldEntry[] {
-  const sorted = list.slice().sort((a, b) => compareStrings(a.name, b.name));
+  list.sort((a, b) => compareStrings(a.name, b.name));
+  let plain = true;
+  for (let i = 0; i < list.length && plain; i++) {
+    if (!keep(list[i]!) || (i > 0 && list[i]!.name === list[i - 1]!.name)) plain = false;
+  }
+  if (plain) return list;
+  const sorted = list;
   const out: FieldEntry[] = [];
   for (let i = 0; i < sorted.length;) {
     let f = sorted[i]!;
@@ -790,7 +807,7 @@ function normaliseFields(list: FieldEntry[], keep: (f: FieldEntry) => boolean): 
     if (keep(f)) out.push(f);
     i = j;
   }
-  return out;
+  return out.slice();
 }
 
 /** Stable JSON text with sorted object keys: a canonical identity for arbitrary carried JSON. */

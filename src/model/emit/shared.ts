@@ -80,9 +80,13 @@ export function typeJson(t: TypeRef): unknown {
   }
 }
 
-/** A method as JSON: its name and, unless it means every overload, its parameter types. */
+/**
+ * A method as JSON: its name and, unless it means every overload, its parameter types (the
+ * model's own list, not a copy: the output tree is only ever read, and a parameter list is
+ * shared by every method with that signature).
+ */
 export function methodJson(m: { name: string; params: readonly string[] | null }): JsonObject {
-  return m.params === null ? { name: m.name } : { name: m.name, parameterTypes: [...m.params] };
+  return m.params === null ? { name: m.name } : { name: m.name, parameterTypes: m.params };
 }
 
 /** Builds an object, leaving out keys whose value is undefined. */

@@ -44,7 +44,8 @@ const classNames = new Map<string, string>();
 const methodNames = new Set<string>();
 /** Member name → its one entry (per access, for methods without the signature: see `methodEntry`). */
 const fieldEntries = new Map<string, FieldEntry>();
-const methodEntries = new Map<string, MethodEntry[]>();
+/** Method name → its entry, or its entries when several signatures or accesses share the name. */
+const methodEntries = new Map<string, MethodEntry | MethodEntry[]>();
 
 interface ParamNode {
   list: readonly string[] | undefined;
@@ -98,13 +99,19 @@ function cleanParams(raw: readonly Json[]): readonly string[] | undefined {
 }
 
 function methodEntry(name: string, params: readonly string[] | null, access: MethodEntry['access']): MethodEntry {
-  let list = methodEntries.get(name);
-  if (list !== undefined) {
-    for (const m of list) if (m.params === params && m.access === access) return m;
+  const known = methodEntries.get(name);
+  if (known !== undefined) {
+    if (!Array.isArray(known)) {
+      if (known.params === params && known.access === access) return known;
+    } else {
+      for (const m of known) if (m.params === params && m.access === access) return m;
+    }
   }
   const m: MethodEntry = { name, params, access };
-  if (list === undefined && methodEntries.size < INTERN_LIMIT) methodEntries.set(name, (list = []));
-  if (list !== undefined && list.length < 64) list.push(m);
+  if (known === undefined) {
+    if (methodEntries.size < INTERN_LIMIT) methodEntries.set(name, m);
+  } else if (!Array.isArray(known)) methodEntries.set(name, [known, m]);
+  else if (known.length < 16) known.push(m);
   return m;
 }
 
@@ -170,6 +177,8 @@ class LeanReader {
   readonly typeLists: { section: TypeSection; list: readonly Json[]; ptr: string }[] = [];
   unconditional = 0;
   conditional = 0;
+  /** Bare `serializable` registrations: entries the stage's type lists do not show. */
+  bareSerializable = 0;
   /** Keys of bare `serializable` registrations, to tell a repeat (rare: made only for those). */
   private serializableSeen: Set<string> | undefined;
 
@@ -237,26 +246,26 @@ class LeanReader {
     return { kind: 'lambda', declaringClass, interfaces, declaringMethod: { name, params } };
   }
 
-  /** Appends a method list's entries to `out`; false when one needs the careful reader (a bad name, a repeat). */
-  methods(list: readonly Json[], access: MethodEntry['access'], out: MethodEntry[]): boolean {
-    const start = out.length;
+  /** A method list's entries (an array of its exact length); undefined when one needs the careful reader (a bad name, a repeat). */
+  methods(list: readonly Json[], access: MethodEntry['access']): MethodEntry[] | undefined {
+    const out = new Array<MethodEntry>(list.length);
     for (let i = 0; i < list.length; i++) {
       const m = list[i] as JsonObject;
       const name = cleanMethodName(m.name as string);
-      if (name === undefined) return GIVE_UP;
+      if (name === undefined) return undefined;
       let params: readonly string[] | null = null;
       if (hasOwn(m, 'parameterTypes')) {
         const p = cleanParams(m.parameterTypes as readonly Json[]);
-        if (p === undefined) return GIVE_UP;
+        if (p === undefined) return undefined;
         params = p;
       }
-      out.push(methodEntry(name, params, access));
+      out[i] = methodEntry(name, params, access);
     }
-    return !hasRepeatedMethod(out, start);
+    return hasRepeatedMethod(out) ? undefined : out;
   }
 
   fields(list: readonly Json[]): FieldEntry[] | undefined {
-    const out: FieldEntry[] = [];
+    const out = new Array<FieldEntry>(list.length);
     for (let i = 0; i < list.length; i++) {
       const f = list[i] as JsonObject;
       let allowWrite = false;
@@ -267,7 +276,7 @@ class LeanReader {
       }
       const entry = fieldEntry(f.name as string, allowWrite, allowUnsafeAccess);
       if (entry === undefined) return undefined;
-      out.push(entry);
+      out[i] = entry;
     }
     if (out.length > 16) return new Set(out.map((f) => f.name)).size === out.length ? out : undefined;
     for (let i = 1; i < out.length; i++)
@@ -311,18 +320,17 @@ class LeanReader {
     let serializable = false;
     let jniAccessible = false;
     let methods: MethodEntry[] | null = null;
+    let queried: MethodEntry[] | null = null;
     let fields: FieldEntry[] | null = null;
     for (const k in o) {
       const action = keys[k];
       if (action === undefined) {
         if (k === 'methods') {
-          const list = o.methods as readonly Json[];
-          methods ??= [];
-          if (!this.methods(list, Access.Accessed, methods)) return GIVE_UP;
+          methods = this.methods(o.methods as readonly Json[], Access.Accessed) ?? null;
+          if (methods === null) return GIVE_UP;
         } else if (k === 'queriedMethods' && !unified) {
-          const list = o.queriedMethods as readonly Json[];
-          methods ??= [];
-          if (!this.methods(list, Access.Queried, methods)) return GIVE_UP;
+          queried = this.methods(o.queriedMethods as readonly Json[], Access.Queried) ?? null;
+          if (queried === null) return GIVE_UP;
         } else if (k === 'fields') {
           fields = this.fields(o.fields as readonly Json[]) ?? null;
           if (fields === null) return GIVE_UP;
@@ -340,10 +348,8 @@ class LeanReader {
         if (((packed >> shift) & 3) > ((groups >> shift) & 3)) groups = (groups & ~(3 << shift)) | packed;
       }
     }
-    // the careful reader reads methods before queriedMethods whatever the key order
-    if (methods !== null && !unified && hasOwn(o, 'methods') && hasOwn(o, 'queriedMethods')) {
-      methods.sort((a, b) => b.access - a.access);
-    }
+    // the careful reader lists methods before queriedMethods
+    if (queried !== null && queried.length > 0) methods = methods === null ? queried : methods.concat(queried);
     if (methods !== null && methods.length === 0) methods = null;
     if (fields !== null && fields.length === 0) fields = null;
     const reasons = this.reasons(o);
@@ -354,6 +360,7 @@ class LeanReader {
     const ptr = this.at !== undefined ? `${listPtr}/${index}` : '';
     const bare = flags === 0 && groups === 0 && methods === null && fields === null;
     if (serializable && bare && !jniAccessible) {
+      this.bareSerializable++;
       const seen = (this.serializableSeen ??= new Set());
       const k = `${condition}\u0000${key}`;
       if (seen.has(k)) return GIVE_UP;
@@ -427,16 +434,12 @@ class LeanReader {
   }
 }
 
-/** Whether a method list (from `start` on) names one signature twice, as `methodKey` tells them apart. */
-function hasRepeatedMethod(list: readonly MethodEntry[], start: number): boolean {
-  if (list.length - start > 16) {
-    const keys = new Set<string>();
-    for (let i = start; i < list.length; i++) keys.add(methodKey(list[i]!.name, list[i]!.params));
-    return keys.size !== list.length - start;
-  }
-  for (let i = start + 1; i < list.length; i++) {
+/** Whether a method list names one signature twice, as `methodKey` tells them apart. */
+function hasRepeatedMethod(list: readonly MethodEntry[]): boolean {
+  if (list.length > 16) return new Set(list.map((m) => methodKey(m.name, m.params))).size !== list.length;
+  for (let i = 1; i < list.length; i++) {
     const m = list[i]!;
-    for (let j = start; j < i; j++) {
+    for (let j = 0; j < i; j++) {
       const o = list[j]!;
       if (o.name === m.name && sameParams(o.params, m.params)) return true;
     }
@@ -470,7 +473,13 @@ export function leanDocument(
   else ok = GIVE_UP;
   if (!ok) return undefined;
   let findings: Finding[] = [];
-  if (r.unconditional > 0 && r.conditional > 0) {
+  // Repeats under several conditions need one type under two conditions: a type key with several
+  // records in the stage (or a bare serializable entry, which has no record).
+  if (
+    r.unconditional > 0 &&
+    r.conditional > 0 &&
+    (r.bareSerializable > 0 || r.stage.hasConditionVariants('reflection') || r.stage.hasConditionVariants('jni'))
+  ) {
     // the same registration under several conditions, in a file that also has unconditional ones
     const careful = new Reader(file, kind === 'unified' ? 'unified' : 'legacy', r.stage);
     careful.typeLists.push(...r.typeLists);
