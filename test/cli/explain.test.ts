@@ -53,6 +53,7 @@ describe('explain', () => {
     expect(x.evidence.lookups).toEqual([
       {
         loading: true,
+        loadsAtRunTime: false,
         frames: [
           'clojure.lang.RT#doInit',
           '…',
@@ -164,5 +165,45 @@ describe('prune with the evidence a trace left beside its output', () => {
     const out = JSON.parse(r.stdout) as PruneResultJson;
     expect(out.evidence).toBe(join('out', 'run-1', 'partial-config-with-origins.json'));
     expect(out.removed.map((x) => x.rule)).toEqual(['clojure/evidence', 'clojure/evidence']);
+  });
+
+  it('keeps what a namespace loaded while the function ran needs (requiring-resolve in the handler: K10)', async () => {
+    await writeFile(
+      join(dir, 'out', 'reflect-config.json'),
+      JSON.stringify([{ name: 'plugin.impl__init' }, { name: 'clojure.core.server__init' }]),
+    );
+    await writeFile(
+      join(dir, 'out', EVIDENCE_FILE),
+      JSON.stringify({
+        schemaVersion: 1,
+        precision: 'tree',
+        source: 'by hand',
+        frames: [
+          'com.amazonaws.services.lambda.runtime.api.client.AWSLambda#main',
+          'hello.core$handle#invokeStatic',
+          'clojure.core$requiring_resolve#invokeStatic',
+          'clojure.lang.RT#load',
+          'java.lang.Class#forName',
+          'clojure.lang.RT#<clinit>',
+          'clojure.lang.RT#doInit',
+        ],
+        entries: [
+          { section: 'reflection', name: 'plugin.impl__init', paths: [[0, 1, 2, 3, 4]] },
+          { section: 'reflection', name: 'clojure.core.server__init', paths: [[5, 6, 3, 4]] },
+        ],
+      }),
+    );
+    const r = await run(['prune', 'out', '--preset', 'clojure', '--dry-run', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as PruneResultJson).removed.map((x) => `${x.entry} ${x.rule}`)).toEqual([
+      'clojure.core.server__init clojure/evidence',
+    ]);
+    const text = await run(['explain', 'plugin.impl__init', 'out', '--preset', 'clojure'], dir);
+    expect(text.stdout).toContain('reflection plugin.impl__init: kept');
+    expect(text.stdout).toContain('evidence: looked up at run time');
+    expect(text.stdout).toMatch(/overruled by the evidence: clojure\/N1 \(exclude: /);
+    expect(text.stdout).toMatch(
+      /run {3}hello\.core\$handle#invokeStatic > .*\(loads a namespace while the function runs\)/,
+    );
   });
 });

@@ -41,6 +41,8 @@ export const explain = command({
         `${paint(style, '1', `${x.section} ${printable(x.entry)}`)}: ${verb}${x.decidedBy ? ` by ${printable(x.decidedBy)}` : ' (no rule matches it)'}`,
       );
       if (x.reason) lines.push(`  why: ${printable(x.reason)}`);
+      for (const o of x.overruled)
+        lines.push(`  overruled by the evidence: ${o.id} (${o.action}: ${printable(o.reason)})`);
       if (x.pinnedBy) lines.push(`  pinned by ${printable(x.pinnedBy)}: never removed`);
       for (const s of x.shippedBy) lines.push(`  shipped by ${printable(s)}`);
       if (x.stale) lines.push('  stale: its class is neither on the class path nor in the JDK (N15)');
@@ -53,7 +55,9 @@ export const explain = command({
           : `  evidence: looked up ${ev.verdict === 'loading' ? 'only while namespaces loaded' : 'at run time'}`,
       );
       for (const l of ev.lookups)
-        lines.push(`    ${l.loading ? 'load' : 'run '}  ${l.frames.map(printable).join(' > ')}`);
+        lines.push(
+          `    ${l.loading ? 'load' : 'run '}  ${l.frames.map(printable).join(' > ')}${l.loadsAtRunTime ? '  (loads a namespace while the function runs)' : ''}`,
+        );
     }
     for (const q of r.unmatched) lines.push(`no entry matches ${printable(q)}`);
     if (r.evidence) lines.push(`(evidence from ${printable(r.evidence)})`);

@@ -10,12 +10,45 @@ import type { CallPath, Frame, LookupEvidence } from './types.js';
  * the runtime's own start (RT.doInit, from its static initialiser or clojure.main: it loads
  * clojure.core and looks for user.clj).
  */
-function loadingFrame(f: Frame): boolean {
+export function loadingFrame(f: Frame): boolean {
   return (
     (f.method === 'load' && (f.className === 'clojure.lang.RT' || f.className === 'clojure.lang.Compiler')) ||
     (f.method === '<clinit>' && f.className.endsWith('__init')) ||
     (f.method === 'doInit' && f.className === 'clojure.lang.RT')
   );
+}
+
+/**
+ * Frames that run no code of the function's own: the JDK, Clojure's runtime, its launcher
+ * (clojure.main, when a trace runs the function from source) and clojure.core's functions
+ * (`require`, `load`, `apply`), which only do what their caller asks.
+ */
+const MACHINERY = /^(?:(?:java|javax|jdk|sun|com\.sun)\.|clojure\.lang\.|clojure\.main(?:$|\$)|clojure\.core\$)/;
+
+/** Where namespace loading starts in a tree path, and the frame that says when it ran. */
+export interface LoadStart {
+  /** The outermost loading frame. */
+  readonly at: number;
+  /**
+   * The nearest frame above it that is a static initialiser (class initialisation: build time in
+   * an image initialised at build time) or code of the function or its libraries (run time);
+   * undefined when only the JVM's start and Clojure's machinery are above it (build time).
+   */
+  readonly decidedBy: number | undefined;
+  /** The namespace loaded while the function ran (`requiring-resolve` in a handler): its entries are needed. */
+  readonly atRunTime: boolean;
+}
+
+/** The start of namespace loading in a tree path; undefined when the path loads no namespace. */
+export function loadStart(path: CallPath): LoadStart | undefined {
+  const at = path.findIndex(loadingFrame);
+  if (at < 0) return undefined;
+  for (let i = at - 1; i >= 0; i--) {
+    const f = path[i]!;
+    if (f.method === '<clinit>') return { at, decidedBy: i, atRunTime: false };
+    if (!MACHINERY.test(f.className)) return { at, decidedBy: i, atRunTime: true };
+  }
+  return { at, decidedBy: undefined, atRunTime: false };
 }
 
 /**
@@ -36,9 +69,17 @@ function callerOf(path: CallPath): string | undefined {
   return path.length >= 2 ? path[path.length - 2]!.className : undefined;
 }
 
-/** Whether this lookup happened while a namespace was loading. An empty path (caller unknown) is not. */
+/**
+ * Whether this lookup happened while a namespace was loading at build time. With a tree, loading
+ * that the function's own code started outside a static initialiser (a `require` or
+ * `requiring-resolve` in the handler) is run time: those lookups happen in the image too. An
+ * empty path (caller unknown) is not loading.
+ */
 export function namespaceLoading(path: CallPath, precision: LookupEvidence['precision']): boolean {
-  if (precision === 'tree') return path.some(loadingFrame);
+  if (precision === 'tree') {
+    const start = loadStart(path);
+    return start !== undefined && !start.atRunTime;
+  }
   const caller = callerOf(path);
   if (caller === undefined || !LOADING_CALLER.test(caller)) return false;
   // RT makes arrays for into-array while the function runs: Array.newInstance from RT is run time

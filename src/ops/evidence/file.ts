@@ -8,7 +8,7 @@
  */
 import { finding, pointerAppend, type Finding } from '../../model/findings.js';
 import { compareStrings } from '../../model/model.js';
-import { namespaceLoading } from './clojure.js';
+import { loadStart, loadingFrame } from './clojure.js';
 import { partialConfigEvidence } from './origins.js';
 import { traceLookupEvidence } from './traces.js';
 import {
@@ -49,11 +49,16 @@ export interface EvidenceFileJson {
   }[];
 }
 
-/** A path cut to what decides and what names the caller: every namespace-loading frame, and the innermost frames. */
+/**
+ * A path cut to what decides and what names the caller: every namespace-loading frame, the frame
+ * that says whether loading ran at build or run time, and the innermost frames. The cut path
+ * gets the same verdict as the whole one.
+ */
 function shorten(path: CallPath, precision: LookupEvidence['precision']): CallPath {
   if (precision === 'caller' || path.length <= INNER_FRAMES) return path;
   const inner = path.length - INNER_FRAMES;
-  return path.filter((f, i) => i >= inner || namespaceLoading([f], precision));
+  const decidedBy = loadStart(path)?.decidedBy;
+  return path.filter((f, i) => i >= inner || i === decidedBy || loadingFrame(f));
 }
 
 const frameText = (f: Frame): string => `${f.className}#${f.method}`;

@@ -164,13 +164,19 @@ export class Matcher {
     return this.rules.filter((r) => this.matches(r, c, verdict));
   }
 
-  private matches(r: CompiledRule, c: Candidate, verdict: EvidenceVerdict): boolean {
+  /** Rules that would match but for what the evidence says of the entry: what explain says the evidence overruled. */
+  overruledByEvidence(c: Candidate): CompiledRule[] {
+    const verdict = evidenceVerdict(c, this.evidence);
+    return this.rules.filter((r) => !this.matches(r, c, verdict) && this.matches(r, c, verdict, true));
+  }
+
+  private matches(r: CompiledRule, c: Candidate, verdict: EvidenceVerdict, ignoreEvidence = false): boolean {
     const textual = c.section === 'resources' || c.section === 'bundles';
     if (r.sections !== undefined ? !r.sections.includes(c.section) : textual) return false;
     if (r.shape === 'name-only' && !c.nameOnly) return false;
     if (r.shape === 'with-members' && c.nameOnly) return false;
     if (r.launcherMain && !c.launcherMain) return false;
-    if (r.evidence !== undefined && !meets(r.evidence, verdict)) return false;
+    if (r.evidence !== undefined && !ignoreEvidence && !meets(r.evidence, verdict)) return false;
     if (r.compiledNamespace && this.classpath !== undefined) {
       const ns = namespacePathOf(c.text ?? c.classNames[0] ?? '');
       if (ns === undefined || !compiledNamespace(ns, this.classpath)) return false;

@@ -5,7 +5,7 @@
  */
 import type { ConfigSet } from '../../model/model.js';
 import { PART_NAMES, PARTS, itemOf, partEntries, type Item, type Section } from '../../model/sections.js';
-import { namespaceLoading, type EvidenceVerdict } from '../evidence/clojure.js';
+import { loadStart, namespaceLoading, type EvidenceVerdict } from '../evidence/clojure.js';
 import { evidenceKey, type CallPath, type EvidenceSection } from '../evidence/types.js';
 import { isStale } from './classpath.js';
 import { Matcher, candidate, evidenceVerdict, prune, type PrunePlan } from './engine.js';
@@ -15,6 +15,8 @@ export interface LookupJson {
   /** Frames as `class#method`, outermost first (shortened to the caller and what it asked for). */
   readonly frames: readonly string[];
   readonly loading: boolean;
+  /** A namespace loaded while the function ran (a `require` in the handler): run time, so the entry is needed. */
+  readonly loadsAtRunTime: boolean;
 }
 
 export interface Explanation {
@@ -27,6 +29,12 @@ export interface Explanation {
   readonly reason: string | undefined;
   /** Every rule that matches, in order. */
   readonly rules: readonly { readonly id: string; readonly action: 'include' | 'exclude'; readonly reason: string }[];
+  /** Rules that would match it but for what the evidence says (a run-time lookup keeps what a name rule would remove). */
+  readonly overruled: readonly {
+    readonly id: string;
+    readonly action: 'include' | 'exclude';
+    readonly reason: string;
+  }[];
   /** The keep file that pins it, when one does. */
   readonly pinnedBy: string | undefined;
   /** Libraries (jars, directories) that ship it, wholly or in part. */
@@ -49,8 +57,12 @@ const PLUMBING = /^(java|javax|jdk|sun|com\.sun|clojure\.lang)\./;
 function shown(path: CallPath): string[] {
   const text = path.map((f) => (f.method === '' ? f.className : `${f.className}#${f.method}`));
   if (text.length <= 4) return text;
-  let anchor = path.findIndex((f) => namespaceLoading([f], 'tree'));
-  if (anchor < 0) anchor = path.findLastIndex((f) => !PLUMBING.test(f.className));
+  const start = loadStart(path);
+  const anchor = start
+    ? start.atRunTime
+      ? start.decidedBy!
+      : start.at
+    : path.findLastIndex((f) => !PLUMBING.test(f.className));
   const tail = text.slice(-3);
   if (anchor < 0 || anchor >= text.length - 3) return ['…', ...tail];
   return anchor === text.length - 4 ? text.slice(anchor) : [text[anchor]!, '…', ...tail];
@@ -77,7 +89,11 @@ export function explainEntries(set: ConfigSet, plan: PrunePlan, wanted: (item: I
           ? plan.evidence.paths.get(evidenceKey(c.section as EvidenceSection, c.text ?? c.classNames.join(',')))
           : undefined;
       const lookups = (paths ?? [])
-        .map((path) => ({ frames: shown(path), loading: namespaceLoading(path, plan.evidence!.precision) }))
+        .map((path) => ({
+          frames: shown(path),
+          loading: namespaceLoading(path, plan.evidence!.precision),
+          loadsAtRunTime: plan.evidence!.precision === 'tree' && loadStart(path)?.atRunTime === true,
+        }))
         .sort((a, b) => Number(a.loading) - Number(b.loading));
       const decided = whole ?? trimmed;
       const rules = matcher.matching(c).map((r) => ({ id: r.id, action: r.action, reason: r.reason }));
@@ -89,6 +105,7 @@ export function explainEntries(set: ConfigSet, plan: PrunePlan, wanted: (item: I
         decidedBy: decided?.rule ?? last?.id,
         reason: decided?.reason ?? last?.reason,
         rules,
+        overruled: matcher.overruledByEvidence(c).map((r) => ({ id: r.id, action: r.action, reason: r.reason })),
         pinnedBy: pinned?.has(`${p}\u0000${c.key}`) ? plan.keep!.source : undefined,
         shippedBy: removals.filter((r) => r.rule.startsWith('library:')).map((r) => r.rule.slice('library:'.length)),
         evidence: { verdict: evidenceVerdict(c, plan.evidence), lookups: lookups.slice(0, SHOWN) },

@@ -116,8 +116,47 @@ describe('the built-in caller filter and the Clojure loading rules', () => {
 
   it('knows namespace loading by a frame with a tree, by the caller without', () => {
     const f = (className: string, method = '') => ({ className, method });
+    const forName = f('java.lang.Class', 'forName');
+    // from the launcher (a trace from source) or a static initialiser: build time in the image
     expect(
-      namespaceLoading([f('a.B', 'main'), f('clojure.lang.RT', 'load'), f('java.lang.Class', 'forName')], 'tree'),
+      namespaceLoading(
+        [f('clojure.main', 'main'), f('clojure.core$require', 'doInvoke'), f('clojure.lang.RT', 'load'), forName],
+        'tree',
+      ),
+    ).toBe(true);
+    expect(
+      namespaceLoading(
+        [f('a.Handler', '<clinit>'), f('clojure.lang.RT', 'var'), f('clojure.lang.RT', 'load'), forName],
+        'tree',
+      ),
+    ).toBe(true);
+    // started by the function's own code (a main, a handler's requiring-resolve): run time in the image too
+    expect(namespaceLoading([f('a.B', 'main'), f('clojure.lang.RT', 'load'), forName], 'tree')).toBe(false);
+    expect(
+      namespaceLoading(
+        [
+          f('com.amazonaws.services.lambda.runtime.api.client.AWSLambda', 'main'),
+          f('hello.core$handle', 'invokeStatic'),
+          f('clojure.core$requiring_resolve', 'invokeStatic'),
+          f('clojure.lang.RT', 'load'),
+          f('x.y__init', '<clinit>'),
+          forName,
+        ],
+        'tree',
+      ),
+    ).toBe(false);
+    // a handler class initialised by the runtime client: its static initialiser runs at build time
+    expect(
+      namespaceLoading(
+        [
+          f('com.amazonaws.services.lambda.runtime.api.client.AWSLambda', 'main'),
+          f('java.lang.Class', 'forName'),
+          f('my.Handler', '<clinit>'),
+          f('clojure.lang.RT', 'load'),
+          forName,
+        ],
+        'tree',
+      ),
     ).toBe(true);
     expect(namespaceLoading([f('clojure.lang.Compiler', 'load')], 'tree')).toBe(true);
     expect(namespaceLoading([f('x.y__init', '<clinit>'), f('java.lang.Class', 'forName')], 'tree')).toBe(true);
