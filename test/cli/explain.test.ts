@@ -72,6 +72,8 @@ describe('explain', () => {
       'java.util.Arrays$ArrayList kept',
     ]);
     expect(r.explanations[0]!.evidence.verdict).toBe('runtime');
+    // the evidence rule alone selects nothing by name: it is not 'overruled' where the entry stays
+    expect(r.explanations[0]!.overruled).toEqual([]);
     expect(r.explanations[0]!.evidence.lookups[0]!.frames[0]).toBe('hello.core$first_of#invokeStatic');
   });
 

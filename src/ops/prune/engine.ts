@@ -164,10 +164,15 @@ export class Matcher {
     return this.rules.filter((r) => this.matches(r, c, verdict));
   }
 
-  /** Rules that would match but for what the evidence says of the entry: what explain says the evidence overruled. */
+  /**
+   * Rules that select the entry by name or shape but do not match it because of what the evidence
+   * says of it: what explain says the evidence overruled. Rules about evidence alone are not.
+   */
   overruledByEvidence(c: Candidate): CompiledRule[] {
     const verdict = evidenceVerdict(c, this.evidence);
-    return this.rules.filter((r) => !this.matches(r, c, verdict) && this.matches(r, c, verdict, true));
+    const selects = (r: CompiledRule): boolean =>
+      r.matchClass !== undefined || r.matchText !== undefined || r.shape !== undefined || r.namespaceMember === true;
+    return this.rules.filter((r) => selects(r) && !this.matches(r, c, verdict) && this.matches(r, c, verdict, true));
   }
 
   private matches(r: CompiledRule, c: Candidate, verdict: EvidenceVerdict, ignoreEvidence = false): boolean {
