@@ -150,6 +150,22 @@ describe('prune with the evidence a trace left beside its output', () => {
     expect(out.warnings[0]).toMatch(/^the evidence in out\/ni-config-evidence\.json decides where it has some/);
     const text = await run(['prune', 'out', '--preset', 'clojure', '--dry-run'], dir);
     expect(text.stderr).toContain(`lookup evidence: ${join('out', EVIDENCE_FILE)}`);
+    // --explain gives each removal's evidence: how many lookups, and one of them
+    const explained = await run(['prune', 'out', '--preset', 'clojure', '--dry-run', '--explain'], dir);
+    expect(explained.stdout).toContain(
+      '    evidence: 1 lookup, only while namespaces loaded, e.g. clojure.lang.RT#load > … > clojure.lang.Compiler#eval > clojure.lang.RT#classForName > java.lang.Class#forName',
+    );
+    expect(out.removed[0]!.evidence).toEqual({
+      verdict: 'loading',
+      lookups: 1,
+      example: [
+        'clojure.lang.RT#doInit',
+        '…',
+        'clojure.core__init#load',
+        'clojure.lang.RT#classForName',
+        'java.lang.Class#forName',
+      ],
+    });
   });
 
   it('--evidence names other evidence, and then the file beside is not read', async () => {

@@ -45,10 +45,16 @@ export const prune = command({
       return EXIT.ok;
     }
     if (o.explain) {
-      const lines = r.removed.map(
-        (x) =>
-          `${x.whole ? 'removed' : 'trimmed'} ${x.section} ${printable(x.entry)}  [${x.rule}] ${printable(x.reason)}`,
-      );
+      const lines = r.removed.flatMap((x) => {
+        const line = `${x.whole ? 'removed' : 'trimmed'} ${x.section} ${printable(x.entry)}  [${x.rule}] ${printable(x.reason)}`;
+        if (x.evidence === undefined) return [line];
+        const when = x.evidence.verdict === 'loading' ? 'only while namespaces loaded' : 'at run time too';
+        const n = x.evidence.lookups;
+        return [
+          line,
+          `    evidence: ${n} lookup${n === 1 ? '' : 's'}, ${when}, e.g. ${x.evidence.example.map(printable).join(' > ')}`,
+        ];
+      });
       for (const w of r.rewritten)
         lines.push(
           `rewrote ${printable(w)}  [rewrite/K2] the agent records Method.canAccess; AccessibleObject declares it`,

@@ -166,3 +166,22 @@ export function onlyNamespaceLoading(evidence: LookupEvidence, key: string): boo
   const paths = evidence.paths.get(key);
   return paths !== undefined && paths.length > 0 && paths.every((p) => namespaceLoading(p, evidence.precision));
 }
+
+/**
+ * A path as people read it: the frame that explains it (where loading started, the function's
+ * code that started a run-time load, else the last frame outside the JDK and Clojure's
+ * machinery), then the caller and what it asked for; `…` where frames were left out.
+ */
+export function pathSummary(path: CallPath): string[] {
+  const text = path.map((f) => (f.method === '' ? f.className : `${f.className}#${f.method}`));
+  if (text.length <= 4) return text;
+  const start = loadStart(path);
+  const anchor = start
+    ? start.atRunTime
+      ? start.decidedBy!
+      : start.at
+    : path.findLastIndex((f) => !MACHINERY.test(f.className));
+  const tail = text.slice(-3);
+  if (anchor < 0 || anchor >= text.length - 3) return ['…', ...tail];
+  return anchor === text.length - 4 ? text.slice(anchor) : [text[anchor]!, '…', ...tail];
+}

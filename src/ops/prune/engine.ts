@@ -24,7 +24,13 @@ import {
   type Part,
   type Section,
 } from '../../model/sections.js';
-import { entryVerdict, type EntryShape, type EvidenceVerdict } from '../evidence/clojure.js';
+import {
+  entryVerdict,
+  namespaceLoading,
+  pathSummary,
+  type EntryShape,
+  type EvidenceVerdict,
+} from '../evidence/clojure.js';
 import { evidenceKey, type CallPath, type EvidenceSection, type LookupEvidence } from '../evidence/types.js';
 import { compiledNamespace, isStale, namespacePathOf, type ClasspathIndex } from './classpath.js';
 import type { PresetName } from './presets.js';
@@ -63,6 +69,15 @@ export interface Removal {
   readonly reason: string;
   /** Removed whole, or only some members (subtraction). */
   readonly whole: boolean;
+  /** What the evidence says of the entry, when it says something: the verdict, how many lookups, one of them. */
+  readonly evidence?: RemovalEvidence;
+}
+
+export interface RemovalEvidence {
+  readonly verdict: Exclude<EvidenceVerdict, 'none'>;
+  readonly lookups: number;
+  /** One lookup, as explain shows it (the deciding frame, then the caller and what it asked). */
+  readonly example: readonly string[];
 }
 
 export interface KeepOverride {
@@ -119,6 +134,15 @@ function evidenceOf(c: Candidate, evidence: LookupEvidence | undefined): readonl
   const name = c.text ?? c.classNames.join(',');
   const paths = evidence.paths.get(evidenceKey(c.section as EvidenceSection, name));
   return paths !== undefined && paths.length > 0 ? paths : undefined;
+}
+
+/** The evidence of a removal, for --explain: undefined where the evidence says nothing of the entry. */
+function removalEvidence(c: Candidate, evidence: LookupEvidence | undefined): RemovalEvidence | undefined {
+  const verdict = evidenceVerdict(c, evidence);
+  const paths = evidenceOf(c, evidence);
+  if (verdict === 'none' || paths === undefined) return undefined;
+  const example = paths.find((p) => namespaceLoading(p, evidence!.precision) === (verdict === 'loading')) ?? paths[0]!;
+  return { verdict, lookups: paths.length, example: pathSummary(example) };
 }
 
 /** The verdict of an entry's evidence. */
@@ -274,7 +298,15 @@ export function prune(input: ConfigSet, plan: PrunePlan): PruneResult {
         if (rule !== undefined && rule.action === 'exclude') {
           if (keep?.has(c)) kept.push({ section: c.section, entry: c.label, rule: rule.id, keep: plan.keep!.source });
           else {
-            removed.push({ section: c.section, entry: c.label, rule: rule.id, reason: rule.reason, whole: true });
+            const evidence = removalEvidence(c, plan.evidence);
+            removed.push({
+              section: c.section,
+              entry: c.label,
+              rule: rule.id,
+              reason: rule.reason,
+              whole: true,
+              ...(evidence ? { evidence } : {}),
+            });
             continue;
           }
         }

@@ -5,8 +5,8 @@
  */
 import type { ConfigSet } from '../../model/model.js';
 import { PART_NAMES, PARTS, itemOf, partEntries, type Item, type Section } from '../../model/sections.js';
-import { loadStart, namespaceLoading, type EvidenceVerdict } from '../evidence/clojure.js';
-import { evidenceKey, type CallPath, type EvidenceSection } from '../evidence/types.js';
+import { loadStart, namespaceLoading, pathSummary, type EvidenceVerdict } from '../evidence/clojure.js';
+import { evidenceKey, type EvidenceSection } from '../evidence/types.js';
 import { isStale } from './classpath.js';
 import { Matcher, candidate, evidenceVerdict, prune, type PrunePlan } from './engine.js';
 
@@ -47,27 +47,6 @@ export interface Explanation {
 /** Lookups shown per entry: the first ones, by loading last (what keeps an entry comes first). */
 const SHOWN = 8;
 
-/** Classes whose frames say little about who asked: the JDK and Clojure's runtime. */
-const PLUMBING = /^(java|javax|jdk|sun|com\.sun|clojure\.lang)\./;
-
-/**
- * The frames worth showing of a path: the one that explains it (where namespace loading started,
- * else the last caller outside the JDK and Clojure's runtime), then the caller and what was asked.
- */
-function shown(path: CallPath): string[] {
-  const text = path.map((f) => (f.method === '' ? f.className : `${f.className}#${f.method}`));
-  if (text.length <= 4) return text;
-  const start = loadStart(path);
-  const anchor = start
-    ? start.atRunTime
-      ? start.decidedBy!
-      : start.at
-    : path.findLastIndex((f) => !PLUMBING.test(f.className));
-  const tail = text.slice(-3);
-  if (anchor < 0 || anchor >= text.length - 3) return ['…', ...tail];
-  return anchor === text.length - 4 ? text.slice(anchor) : [text[anchor]!, '…', ...tail];
-}
-
 /** Explains every entry of `set` that `wanted` selects, under `plan`. */
 export function explainEntries(set: ConfigSet, plan: PrunePlan, wanted: (item: Item) => boolean): Explanation[] {
   const result = prune(set, plan);
@@ -90,7 +69,7 @@ export function explainEntries(set: ConfigSet, plan: PrunePlan, wanted: (item: I
           : undefined;
       const lookups = (paths ?? [])
         .map((path) => ({
-          frames: shown(path),
+          frames: pathSummary(path),
           loading: namespaceLoading(path, plan.evidence!.precision),
           loadsAtRunTime: plan.evidence!.precision === 'tree' && loadStart(path)?.atRunTime === true,
         }))
