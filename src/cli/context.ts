@@ -16,8 +16,21 @@ export interface CommandContext {
   readonly engine?: CommandDeps['engine'];
 }
 
+/**
+ * A reader that went away (`ni-config … | head -1`) ends the output quietly: the stream's EPIPE
+ * error is dropped instead of crashing the process with a stack trace. Other errors stay errors.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 /** The context of this process: its working directory, streams and stdin. */
 export function processContext(): CommandContext {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return {
     cwd: process.cwd(),
     stdout: process.stdout,
@@ -34,7 +47,12 @@ export function processContext(): CommandContext {
 export function eventLine(n: Extract<Notice, { kind: 'event' }>): string {
   const r = n.result;
   const error = r.status === 'success' ? '' : ` ${printable(`${r.errorType ?? ''} ${r.body.slice(0, 200)}`)}`.trimEnd();
-  const writes = n.agentWrites === undefined ? '' : ` · agent writes seen: ${n.agentWrites}`;
+  const writes =
+    n.agentWrites === undefined
+      ? ''
+      : n.agentWrites === 0
+        ? ' · waiting for the first agent write'
+        : ` · agent writes seen: ${n.agentWrites}`;
   return `[${n.done}/${n.total}] ${n.name}: ${r.status} (${r.durationMs} ms)${error}${writes}\n`;
 }
 

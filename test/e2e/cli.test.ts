@@ -37,6 +37,32 @@ describe('the ni-config binary', () => {
     expect(readme).toContain(commandReference());
   });
 
+  it('ends quietly when the reader of its output goes away (| head -1)', () => {
+    for (const command of ['validate', 'prune', 'write', 'trace', 'diff', 'explain']) {
+      // the shell's pipe: head reads one line and closes it while the help is still being written
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${command} --help | head -1`], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      expect(r.stdout, command).toMatch(/^Usage: ni-config /);
+      expect(r.stderr, command).toBe('');
+    }
+    // a long output, cut: no EPIPE stack trace either
+    const big = join(work, 'big');
+    mkdirSync(big, { recursive: true });
+    writeFileSync(
+      join(big, 'reflect-config.json'),
+      JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ name: `a.C${i}`, allDeclaredFeilds: true }))),
+    );
+    const cut = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" validate "${big}" | head -1`], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(cut.stdout.split('\n')).toHaveLength(2);
+    expect(cut.stderr).not.toMatch(/EPIPE|at .*\(|node:events/);
+    expect(cut.stderr).toMatch(/^checked 1 file: 0 errors, 2000 warnings/);
+  });
+
   it('prints usage and exits 2 without a command', () => {
     const r = cli([]);
     expect(r.code).toBe(2);
