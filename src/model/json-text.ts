@@ -232,6 +232,119 @@ export class PointerIndex {
   }
 }
 
+/** A member of an object (its key) or an element of an array (no key): where its value starts and ends. */
+export interface ChildRange {
+  readonly key: string | undefined;
+  readonly start: number;
+  readonly end: number;
+  /** For the member named by `split`, when it is an array: its elements in runs (see {@link arrayRuns}). */
+  readonly runs?: [number, number][];
+}
+
+/**
+ * The direct children of the object or array at `at` and the offset after it, in one scan that
+ * builds no tree; undefined when the text there is not a container as far as the scan can tell
+ * (the scan is no validator: a caller still parses what it takes out).
+ */
+export function containerChildren(
+  text: string,
+  at: number,
+  split?: { readonly key: string; readonly size: number },
+): { children: ChildRange[]; end: number } | undefined {
+  const open = text.charCodeAt(at);
+  if (open !== 0x7b && open !== 0x5b) return undefined;
+  const isArray = open === 0x5b;
+  const close = isArray ? 0x5d : 0x7d;
+  const children: ChildRange[] = [];
+  let i = skipWhite(text, at + 1);
+  if (text.charCodeAt(i) === close) return { children, end: i + 1 };
+  for (;;) {
+    let key: string | undefined;
+    if (!isArray) {
+      if (text.charCodeAt(i) !== 0x22) return undefined;
+      const end = stringEnd(text, i);
+      try {
+        key = JSON.parse(text.slice(i, end + 1)) as string;
+      } catch {
+        return undefined;
+      }
+      i = skipWhite(text, end + 1);
+      if (text.charCodeAt(i) !== 0x3a) return undefined;
+      i = skipWhite(text, i + 1);
+    }
+    const start = i;
+    if (split !== undefined && key === split.key && text.charCodeAt(i) === 0x5b) {
+      // the one scan of the member also finds its runs
+      const list = arrayRuns(text, i, split.size);
+      if (list === undefined) return undefined;
+      i = list.end;
+      children.push({ key, start, end: i, runs: list.runs });
+    } else {
+      i = skipValue(text, i);
+      if (i === start) return undefined;
+      children.push({ key, start, end: i });
+    }
+    i = skipWhite(text, i);
+    const c = text.charCodeAt(i);
+    if (c === close) return { children, end: i + 1 };
+    if (c !== 0x2c) return undefined;
+    i = skipWhite(text, i + 1);
+  }
+}
+
+/**
+ * The elements of the array at `at` in runs of about `size` characters: the [start, end) of each
+ * run (whole elements and the commas between them), and the offset after the array; undefined
+ * when the scan finds no array there.
+ */
+export function arrayRuns(
+  text: string,
+  at: number,
+  size: number,
+): { runs: [number, number][]; end: number } | undefined {
+  if (text.charCodeAt(at) !== 0x5b) return undefined;
+  const runs: [number, number][] = [];
+  let i = skipWhite(text, at + 1);
+  if (text.charCodeAt(i) === 0x5d) return { runs, end: i + 1 };
+  let runStart = i;
+  for (;;) {
+    const start = i;
+    i = skipValue(text, i);
+    if (i === start) return undefined;
+    i = skipWhite(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 0x5d) {
+      runs.push([runStart, i]);
+      return { runs, end: i + 1 };
+    }
+    if (c !== 0x2c) return undefined;
+    if (i - runStart >= size) {
+      runs.push([runStart, i]);
+      runStart = skipWhite(text, i + 1);
+      i = runStart;
+    } else i = skipWhite(text, i + 1);
+  }
+}
+
+/** Skips JSON white space only (no comments: a metadata file with one must fail to parse, not be split around it). */
+function skipWhite(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+/** Whether only white space follows `at`. */
+export function onlySpaceAfter(text: string, at: number): boolean {
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
+}
+
 /** The offset just after the JSON value that starts at `i`. */
 function skipValue(text: string, i: number): number {
   const c = text.charCodeAt(i);
@@ -256,13 +369,18 @@ function skipValue(text: string, i: number): number {
   return k;
 }
 
+/** The offset of the quote that closes the string opening at `start` (the text's length when none does). */
 function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i++;
-    else if (c === 0x22) return i;
+  let i = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return text.length;
+    // a quote after an odd number of backslashes is part of the string
+    let b = q - 1;
+    while (b > start && text.charCodeAt(b) === 0x5c) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    i = q + 1;
   }
-  return text.length;
 }
 
 /** Skips white space, and the comments of the user-edited `.jsonc` files. */

@@ -296,6 +296,7 @@ export class ConfigBuilder {
 
   /** The record of (section, key, condition), created when there is none; `created` says which. */
   private record(section: TypeSection, key: string, condition: string, type: TypeRef): TypeRecord {
+    if (this.built !== undefined) this.restore();
     const map = this.types[section];
     const slot = map.get(key);
     let t: TypeRecord | undefined;
@@ -329,13 +330,18 @@ export class ConfigBuilder {
 
   /** Whether the last `record` call made a new one. */
   private created = false;
-  /** Set by `build()`, whose entries share the records' lists: later adds copy a list before changing it. */
-  private sealed = false;
+  /**
+   * `build()` turns the type records into the set's entries in place (no second object per
+   * entry) and starts afresh; the entries it built are kept here and added back, copied, only if
+   * this builder is used again.
+   */
+  private built: Record<TypeSection, readonly TypeEntry[]> | undefined;
 
-  private unseal(t: TypeRecord): void {
-    if (t.methods !== null) t.methods = t.methods.slice();
-    if (t.fields !== null) t.fields = t.fields.slice();
-    if (t.reasons !== null) t.reasons = t.reasons.slice();
+  private restore(): void {
+    const built = this.built;
+    if (built === undefined) return;
+    this.built = undefined;
+    for (const section of ['reflection', 'jni'] as const) for (const t of built[section]) this.addType(section, t);
   }
 
   /**
@@ -347,7 +353,6 @@ export class ConfigBuilder {
     const condition = input.condition ?? '';
     const key = input.type.kind === 'class' ? input.type.name : typeKey(input.type);
     const t = this.record(section, key, condition, input.type);
-    if (this.sealed && !this.created) this.unseal(t);
     let repeatOf: string | undefined;
     if (originId >= 0) {
       const origin = this.origins.get(t);
@@ -389,7 +394,6 @@ export class ConfigBuilder {
   ): boolean {
     const t = this.record(section, key, condition, type);
     const created = this.created;
-    if (this.sealed && !created) this.unseal(t);
     if (created) {
       t.flags = flags;
       t.groups = groups;
@@ -408,6 +412,7 @@ export class ConfigBuilder {
 
   /** Whether this builder holds a type entry of (section, key) under more than one condition. */
   hasConditionVariants(section: TypeSection): boolean {
+    this.restore();
     for (const slot of this.types[section].values()) if (Array.isArray(slot)) return true;
     return false;
   }
@@ -543,6 +548,8 @@ export class ConfigBuilder {
    * hands it over only when the whole file read clean.
    */
   absorb(other: ConfigBuilder): this {
+    this.restore();
+    other.restore();
     for (const section of ['reflection', 'jni'] as const) {
       const mine = this.types[section];
       if (mine.size === 0) {
@@ -613,10 +620,14 @@ export class ConfigBuilder {
   }
 
   build(): ConfigSet {
+    this.restore();
     this.dropReflectionImpliedBySerialization();
-    this.sealed = true;
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
-    const types = (section: TypeSection): TypeEntry[] => sortedRecords(this.types[section]).map(freezeType);
+    const types = (section: TypeSection): TypeEntry[] => {
+      const records = sortedRecords(this.types[section]);
+      for (let i = 0; i < records.length; i++) freezeType(records[i]!);
+      return records as unknown as TypeEntry[];
+    };
     const resourceList = (map: typeof this.resources): ResourceEntry[] =>
       [...map.values()]
         .map(({ entry, reasons }) => ({ ...entry, reasons: sortedSet(reasons) }))
@@ -627,9 +638,13 @@ export class ConfigBuilder {
             compareStrings(a.module, b.module) ||
             compareStrings(a.condition, b.condition),
         );
+    const reflection = types('reflection');
+    const jni = types('jni');
+    this.types = { reflection: new Map(), jni: new Map() };
+    this.built = { reflection, jni };
     return {
-      reflection: types('reflection'),
-      jni: types('jni'),
+      reflection,
+      jni,
       serialization: [...this.serialization.values()]
         .map((s) => ({ ...s, reasons: sortedSet(s.reasons) }))
         .sort(
@@ -706,44 +721,36 @@ function sortedRecords(map: ReadonlyMap<string, RecordSlot>): TypeRecord[] {
 }
 
 /**
- * A record as a {@link TypeEntry}: members deduplicated (access max, field flags OR) and sorted,
+ * Turns a record into a {@link TypeEntry}, in place: members deduplicated (access max, field flags OR) and sorted,
  * minus those that an `all*` flag of equal or higher access certainly covers. A listed method or
  * field is either declared by the type or a public one it inherits; the file does not say which.
  * So a method is covered only when both the declared and the public group cover it, while
  * constructors, which are never inherited, are covered by the declared group alone. Fields that
  * carry write or unsafe-access flags are never dropped.
  */
-function freezeType(t: TypeRecord): TypeEntry {
-  const declaredMethods = t.groups & 3;
-  const publicMethods = (t.groups >> 2) & 3;
-  const declaredConstructors = (t.groups >> 4) & 3;
-  const isCovered = (m: MethodEntry): boolean =>
-    m.name === '<init>' ? declaredConstructors >= m.access : declaredMethods >= m.access && publicMethods >= m.access;
+function freezeType(t: TypeRecord): void {
   let methods = NO_STRINGS as unknown as MethodEntry[];
   if (t.methods !== null && t.methods.length === 1) {
-    if (!isCovered(t.methods[0]!)) methods = t.methods;
+    if (!isCovered(t.methods[0]!, t.groups)) methods = t.methods;
   } else if (t.methods !== null) {
-    methods = normaliseMethods(t.methods, isCovered);
+    methods = normaliseMethods(t.methods, t.groups);
   }
   let fields = NO_STRINGS as unknown as FieldEntry[];
   const fieldsCovered = (t.flags & FLAG_BIT.allDeclaredFields) !== 0 && (t.flags & FLAG_BIT.allPublicFields) !== 0;
-  const keepField = (f: FieldEntry): boolean => !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess);
   if (t.fields !== null && t.fields.length === 1) {
-    if (keepField(t.fields[0]!)) fields = t.fields;
+    if (keepField(t.fields[0]!, fieldsCovered)) fields = t.fields;
   } else if (t.fields !== null) {
-    fields = normaliseFields(t.fields, keepField);
+    fields = normaliseFields(t.fields, fieldsCovered);
   }
   let reasons = NO_STRINGS;
   if (t.reasons !== null) reasons = t.reasons.length === 1 ? t.reasons : [...new Set(t.reasons)].sort(compareStrings);
-  return {
-    condition: t.condition,
-    type: t.type,
-    flags: flagSet(t.flags),
-    groups: groupObject(t.groups),
-    methods,
-    fields,
-    reasons,
-  };
+  // the record becomes the entry: the same seven properties, in the same order
+  const e = t as unknown as { -readonly [K in keyof TypeEntry]: TypeEntry[K] };
+  e.flags = flagSet(t.flags);
+  e.groups = groupObject(t.groups);
+  e.methods = methods;
+  e.fields = fields;
+  e.reasons = reasons;
 }
 
 /**
@@ -751,12 +758,40 @@ function freezeType(t: TypeRecord): TypeEntry {
  * by name and then by `methodKey`. Signatures are told apart by their `methodKey` text, as merge
  * keys them; only methods that share a name (overloads) need that text made.
  */
-function normaliseMethods(list: MethodEntry[], isCovered: (m: MethodEntry) => boolean): MethodEntry[] {
+/** Whether the groups (packed) certainly cover a listed method (see {@link freezeType}). */
+function isCovered(m: MethodEntry, groups: number): boolean {
+  return m.name === '<init>'
+    ? ((groups >> 4) & 3) >= m.access
+    : (groups & 3) >= m.access && ((groups >> 2) & 3) >= m.access;
+}
+
+function keepField(f: FieldEntry, fieldsCovered: boolean): boolean {
+  return !(fieldsCovered && !f.allowWrite && !f.allowUnsafeAccess);
+}
+
+/** Sorts a short list in place by `name` (stable, no comparator calls); longer lists with Array#sort. */
+function sortByName<T extends { readonly name: string }>(list: T[]): void {
+  if (list.length > 12) {
+    list.sort((a, b) => compareStrings(a.name, b.name));
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]!.name > x.name) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = x;
+  }
+}
+
+function normaliseMethods(list: MethodEntry[], groups: number): MethodEntry[] {
   // the record owns its list: sort it in place, and keep it when nothing repeats and nothing is covered
-  list.sort((a, b) => compareStrings(a.name, b.name));
+  sortByName(list);
   let plain = true;
   for (let i = 0; i < list.length && plain; i++) {
-    if (isCovered(list[i]!) || (i > 0 && list[i]!.name === list[i - 1]!.name)) plain = false;
+    if (isCovered(list[i]!, groups) || (i > 0 && list[i]!.name === list[i - 1]!.name)) plain = false;
   }
   if (plain) return list;
   const out: MethodEntry[] = [];
@@ -765,7 +800,7 @@ function normaliseMethods(list: MethodEntry[], isCovered: (m: MethodEntry) => bo
     while (j < list.length && list[j]!.name === list[i]!.name) j++;
     if (j === i + 1) {
       const m = list[i]!;
-      if (!isCovered(m)) out.push(m);
+      if (!isCovered(m, groups)) out.push(m);
     } else {
       const run = list.slice(i, j).map((m) => ({ m, key: methodKey(m.name, m.params) }));
       run.sort((a, b) => compareStrings(a.key, b.key));
@@ -773,7 +808,7 @@ function normaliseMethods(list: MethodEntry[], isCovered: (m: MethodEntry) => bo
         let best = run[k]!.m;
         let l = k + 1;
         for (; l < run.length && run[l]!.key === run[k]!.key; l++) if (run[l]!.m.access > best.access) best = run[l]!.m;
-        if (!isCovered(best)) out.push(best);
+        if (!isCovered(best, groups)) out.push(best);
         k = l;
       }
     }
@@ -783,11 +818,11 @@ function normaliseMethods(list: MethodEntry[], isCovered: (m: MethodEntry) => bo
 }
 
 /** One field per name (its flags OR-ed), minus the covered ones, sorted by name. */
-function normaliseFields(list: FieldEntry[], keep: (f: FieldEntry) => boolean): FieldEntry[] {
-  list.sort((a, b) => compareStrings(a.name, b.name));
+function normaliseFields(list: FieldEntry[], fieldsCovered: boolean): FieldEntry[] {
+  sortByName(list);
   let plain = true;
   for (let i = 0; i < list.length && plain; i++) {
-    if (!keep(list[i]!) || (i > 0 && list[i]!.name === list[i - 1]!.name)) plain = false;
+    if (!keepField(list[i]!, fieldsCovered) || (i > 0 && list[i]!.name === list[i - 1]!.name)) plain = false;
   }
   if (plain) return list;
   const sorted = list;
@@ -804,7 +839,7 @@ function normaliseFields(list: FieldEntry[], keep: (f: FieldEntry) => boolean): 
       }
       f = { name: f.name, allowWrite, allowUnsafeAccess };
     }
-    if (keep(f)) out.push(f);
+    if (keepField(f, fieldsCovered)) out.push(f);
     i = j;
   }
   return out.slice();

@@ -10,11 +10,11 @@
  */
 import * as validators from '../generated/validators.js';
 import { finding, type Finding } from '../model/findings.js';
-import { parseJsonText } from '../model/json-text.js';
+import { arrayRuns, containerChildren, onlySpaceAfter, parseJsonText } from '../model/json-text.js';
 import { sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 import { parseDocument, type EntryPointers } from '../model/parse/index.js';
-import { LEAN_KINDS, leanDocument } from '../model/parse/lean.js';
+import { LEAN_KINDS, LeanReader, finishLean, leanDocument } from '../model/parse/lean.js';
 
 export interface SchemaChoice {
   /** Export name in the generated validator modules. */
@@ -91,10 +91,108 @@ export interface LoadOptions {
   readonly pointers?: EntryPointers;
   /** Read every document with the careful reader (tests compare the two readers). */
   readonly careful?: boolean;
+  /** Parse documents of at least this many characters in pieces of `pieceSize` (defaults: 16 Mi, 2 Mi; tests set them small). */
+  readonly piecewise?: { readonly from: number; readonly pieceSize: number };
+}
+
+/** Documents from this size (characters) are parsed in pieces when they can be. */
+const PIECEWISE_FROM = 16 * 1024 * 1024;
+/** The size of one piece: its parsed tree (a few times this) is all of the document's tree in memory at once. */
+const PIECE = 2 * 1024 * 1024;
+
+/**
+ * A large document of a lean kind, parsed, checked and read in pieces of its main list
+ * (`reflection`, or the top-level list of a reflect- or jni-config.json): the parsed tree of the
+ * whole document is never in memory, only the model and one piece's tree. The schema is checked
+ * piece by piece, which is the same check: the list's items are checked one by one and nothing
+ * else depends on them. Undefined, with nothing added, when anything is not as it should be (a
+ * piece that does not parse or fails the schema, a finding the lean reader would give up for):
+ * the whole document is then read the usual way, which explains it.
+ */
+function loadPiecewise(
+  source: SourceText,
+  kind: FileKind,
+  builder: ConfigBuilder,
+  options: LoadOptions,
+): Finding[] | undefined {
+  const text = source.text;
+  const pieceSize = options.piecewise?.pieceSize ?? PIECE;
+  let at = 0;
+  while (
+    at < text.length &&
+    (text.charCodeAt(at) === 0x20 ||
+      text.charCodeAt(at) === 0x0a ||
+      text.charCodeAt(at) === 0x0d ||
+      text.charCodeAt(at) === 0x09)
+  )
+    at++;
+  const r = new LeanReader(kind === 'unified', options.pointers !== undefined);
+  r.chunked = true;
+  const pieces = (
+    runs: readonly [number, number][],
+    check: (list: unknown[]) => boolean,
+    ptr: string,
+    section: 'reflection' | 'jni',
+  ): boolean => {
+    let offset = 0;
+    for (const [start, end] of runs) {
+      let list: unknown[];
+      try {
+        list = JSON.parse(`[${text.slice(start, end)}]`) as unknown[];
+      } catch {
+        return false;
+      }
+      if (!check(list) || !r.typeList(list, ptr, section, offset)) return false;
+      offset += list.length;
+    }
+    return true;
+  };
+  if (kind === 'unified') {
+    const root = containerChildren(text, at, { key: 'reflection', size: pieceSize });
+    if (root === undefined || text.charCodeAt(at) !== 0x7b || !onlySpaceAfter(text, root.end)) return undefined;
+    const keys = new Set(root.children.map((c) => c.key!));
+    const main = root.children.find((c) => c.key === 'reflection');
+    if (keys.size !== root.children.length || main?.runs === undefined) return undefined;
+    let rest: Record<string, unknown>;
+    try {
+      rest = JSON.parse(
+        `{${root.children
+          .filter((c) => c !== main)
+          .map((c) => `${JSON.stringify(c.key)}:${text.slice(c.start, c.end)}`)
+          .join(',')}}`,
+      ) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+    if ('jni' in rest || 'serialization' in rest || 'bundles' in rest || !validators.unified12(rest)) return undefined;
+    if (!pieces(main.runs, (list) => validators.unified12({ reflection: list }), '/reflection', 'reflection'))
+      return undefined;
+    if (!r.unifiedRest(rest)) return undefined;
+  } else {
+    const split = arrayRuns(text, at, pieceSize);
+    if (split === undefined || !onlySpaceAfter(text, split.end)) return undefined;
+    const validate = validators[kind === 'jni' ? 'jni' : 'reflect'];
+    if (!pieces(split.runs, (list) => validate(list), '', kind === 'jni' ? 'jni' : 'reflection')) return undefined;
+  }
+  return finishLean(r, kind, source.file, builder, options.pointers);
 }
 
 /** Parses one source into `builder`; returns what was learnt about it. */
 export function loadSource(source: SourceText, builder: ConfigBuilder, options: LoadOptions = {}): LoadedFile {
+  if (
+    !options.careful &&
+    source.kind !== undefined &&
+    LEAN_KINDS.has(source.kind) &&
+    source.text.length >= (options.piecewise?.from ?? PIECEWISE_FROM)
+  ) {
+    try {
+      const findings = loadPiecewise(source, source.kind, builder, options);
+      if (findings !== undefined) return { file: source.file, kind: source.kind, findings };
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      // too deep for a piece: the usual way reports it
+    }
+  }
   const parsed = parseJsonText(source.text, source.file);
   if (!parsed.ok) return { file: source.file, kind: source.kind, findings: [parsed.finding] };
   const kind = source.kind ?? sniffKind(parsed.value);

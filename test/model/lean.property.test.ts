@@ -3,7 +3,8 @@
  * reader's set, findings and entry pointers, always: on every corpus file (the whole corpus when
  * NI_CONFIG_CORPUS names it, else the committed subset), on merges of several, and on mutated
  * files — mutations that keep the schema happy but trip a semantic check (repeats, odd names,
- * conditions, flags, lambdas) and mutations that break the schema.
+ * conditions, flags, lambdas) and mutations that break the schema. Each also parsed in pieces
+ * (as large documents are) and, as text, with comments, trailing commas and cuts between pieces.
  */
 import fc from 'fast-check';
 import { readFileSync, statSync } from 'node:fs';
@@ -28,19 +29,28 @@ interface Outcome {
   pointers: [string, unknown][];
 }
 
-function load(sources: readonly SourceText[], careful: boolean): Outcome {
+/** Lean, careful, or lean with every document parsed in pieces of a few hundred characters. */
+type Reading = 'lean' | 'careful' | 'pieces';
+
+function load(sources: readonly SourceText[], reading: Reading): Outcome {
   const pointers: EntryPointers = new Map();
-  const r = loadSources(sources, { pointers, careful });
+  const r = loadSources(sources, {
+    pointers,
+    careful: reading === 'careful',
+    ...(reading === 'pieces' ? { piecewise: { from: 0, pieceSize: 300 } } : {}),
+  });
   return { set: setText(r.set), findings: r.findings, files: r.files, pointers: [...pointers] };
 }
 
 function expectSame(sources: readonly SourceText[]): void {
-  const lean = load(sources, false);
-  const careful = load(sources, true);
-  expect(lean.findings).toEqual(careful.findings);
-  expect(lean.files).toEqual(careful.files);
-  expect(lean.set).toBe(careful.set);
-  expect(lean.pointers).toEqual(careful.pointers);
+  const careful = load(sources, 'careful');
+  for (const reading of ['lean', 'pieces'] as const) {
+    const other = load(sources, reading);
+    expect(other.findings, reading).toEqual(careful.findings);
+    expect(other.files, reading).toEqual(careful.files);
+    expect(other.set, reading).toBe(careful.set);
+    expect(other.pointers, reading).toEqual(careful.pointers);
+  }
 }
 
 const files = corpusFiles(FULL_CORPUS ?? CORPUS).filter((f) => LEAN_KINDS.has(f.kind));
@@ -249,6 +259,27 @@ describe('the lean reader', () => {
       },
     }),
   );
+
+  it('reads texts that are not quite JSON as the careful reader does, in pieces too', () => {
+    if (seeds.length === 0) return;
+    const textEdits = fc.constantFrom(
+      (t: string, at: number) => `${t.slice(0, at)}/* c */${t.slice(at)}`,
+      (t: string, at: number) => `${t.slice(0, at)},${t.slice(at)}`,
+      (t: string, at: number) => `${t.slice(0, at)}\n${t.slice(at)}`,
+      (t: string, at: number) => t.slice(0, at),
+      (t: string, at: number) => `${t.slice(0, at)}]${t.slice(at)}`,
+      (t: string, at: number) => `${t.slice(0, at)}"${t.slice(at)}`,
+      (t: string) => `${t} x`,
+      (t: string) => `${t}\n{}`,
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...seeds), textEdits, fc.double({ min: 0, max: 1, noNaN: true }), (seed, e, r) => {
+        const text = JSON.stringify(JSON.parse(readFileSync(seed.path, 'utf8')), null, 2);
+        expectSame([source(seed, e(text, Math.floor(r * text.length)))]);
+      }),
+      { numRuns: Math.min(RUNS, 150) },
+    );
+  });
 
   it('reads mutated files as the careful reader does (schema-valid or not)', () => {
     if (seeds.length === 0) return;

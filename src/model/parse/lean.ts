@@ -41,7 +41,6 @@ const INTERN_LIMIT = 200_000;
 
 /** Class names (conditions, parameters, interfaces) as written → as the model holds them; only clean ones. */
 const classNames = new Map<string, string>();
-const methodNames = new Set<string>();
 /** Member name → its one entry (per access, for methods without the signature: see `methodEntry`). */
 const fieldEntries = new Map<string, FieldEntry>();
 /** Method name → its entry, or its entries when several signatures or accesses share the name. */
@@ -116,10 +115,7 @@ function methodEntry(name: string, params: readonly string[] | null, access: Met
 }
 
 function cleanMethodName(raw: string): string | undefined {
-  if (methodNames.has(raw)) return raw;
-  if (!isPlainMemberName(raw, 'method')) return undefined;
-  if (methodNames.size < INTERN_LIMIT) methodNames.add(raw);
-  return raw;
+  return isPlainMemberName(raw, 'method') ? raw : undefined;
 }
 
 function fieldEntry(name: string, allowWrite: boolean, allowUnsafeAccess: boolean): FieldEntry | undefined {
@@ -170,8 +166,15 @@ const LEGACY_KEYS: Readonly<Record<string, number>> = {
 /** Gives the document up: the careful reader reads it. */
 const GIVE_UP = false;
 
-class LeanReader {
+/**
+ * One document being read lean. `leanDocument` reads a whole parsed document; a caller that
+ * parses a large document in pieces (ops/load.ts) hands the pieces over one by one and calls
+ * `finish` at the end.
+ */
+export class LeanReader {
   readonly stage = new ConfigBuilder();
+  /** Read in pieces: the lists are not kept, so a document that needs the repeats check is given up. */
+  chunked = false;
   /** Where entries are, for the caller's pointers (diff annotations): kept only when asked for. */
   readonly at: [string, string][] | undefined;
   readonly typeLists: { section: TypeSection; list: readonly Json[]; ptr: string }[] = [];
@@ -292,10 +295,12 @@ class LeanReader {
     return list.length === 0 ? null : list.slice();
   }
 
-  typeList(v: Json, ptr: string, section: TypeSection): boolean {
+  /** A type list, or (`offset` > 0 or `chunked`) the piece of one that starts at element `offset`. */
+  typeList(v: Json, ptr: string, section: TypeSection, offset = 0): boolean {
     const list = v as readonly Json[];
-    this.typeLists.push({ section, list, ptr });
-    for (let i = 0; i < list.length; i++) if (!this.typeEntry(list[i] as JsonObject, ptr, i, section)) return GIVE_UP;
+    if (!this.chunked) this.typeLists.push({ section, list, ptr });
+    for (let i = 0; i < list.length; i++)
+      if (!this.typeEntry(list[i] as JsonObject, ptr, offset + i, section)) return GIVE_UP;
     return true;
   }
 
@@ -398,9 +403,15 @@ class LeanReader {
   }
 
   unifiedDocument(o: JsonObject): boolean {
+    if (hasOwn(o, 'reason')) return GIVE_UP;
+    if (hasOwn(o, 'reflection') && !this.typeList(o.reflection, '/reflection', 'reflection')) return GIVE_UP;
+    return this.unifiedRest(o);
+  }
+
+  /** All of a reachability-metadata.json document but its `reflection` list. */
+  unifiedRest(o: JsonObject): boolean {
     // old top-level sections and a file-level reason: the careful reader has words for them
     if (hasOwn(o, 'jni') || hasOwn(o, 'serialization') || hasOwn(o, 'bundles') || hasOwn(o, 'reason')) return GIVE_UP;
-    if (hasOwn(o, 'reflection') && !this.typeList(o.reflection, '/reflection', 'reflection')) return GIVE_UP;
     if (hasOwn(o, 'resources')) {
       const list = o.resources as readonly JsonObject[];
       for (let i = 0; i < list.length; i++) if (!this.resource(list[i]!, i)) return GIVE_UP;
@@ -467,11 +478,24 @@ export function leanDocument(
 ): Finding[] | undefined {
   const r = new LeanReader(kind === 'unified', pointers !== undefined);
   let ok: boolean;
-  if (kind === 'unified') ok = r.unifiedDocument(value as JsonObject);
-  else if (kind === 'reflect') ok = r.typeList(value, '', 'reflection');
+  if (kind === 'unified') {
+    // old top-level sections are read (and reported) by the careful reader: give up before reading the rest
+    const o = value as JsonObject;
+    ok = !(hasOwn(o, 'jni') || hasOwn(o, 'serialization') || hasOwn(o, 'bundles')) && r.unifiedDocument(o);
+  } else if (kind === 'reflect') ok = r.typeList(value, '', 'reflection');
   else if (kind === 'jni') ok = r.typeList(value, '', 'jni');
   else ok = GIVE_UP;
-  if (!ok) return undefined;
+  return ok ? finishLean(r, kind, file, builder, pointers) : undefined;
+}
+
+/** Hands a document read clean over to `builder` (and its places to `pointers`); its findings, or undefined to give it up after all. */
+export function finishLean(
+  r: LeanReader,
+  kind: FileKind,
+  file: string,
+  builder: ConfigBuilder,
+  pointers?: EntryPointers,
+): Finding[] | undefined {
   let findings: Finding[] = [];
   // Repeats under several conditions need one type under two conditions: a type key with several
   // records in the stage (or a bare serializable entry, which has no record).
@@ -480,6 +504,7 @@ export function leanDocument(
     r.conditional > 0 &&
     (r.bareSerializable > 0 || r.stage.hasConditionVariants('reflection') || r.stage.hasConditionVariants('jni'))
   ) {
+    if (r.chunked) return undefined;
     // the same registration under several conditions, in a file that also has unconditional ones
     const careful = new Reader(file, kind === 'unified' ? 'unified' : 'legacy', r.stage);
     careful.typeLists.push(...r.typeLists);
