@@ -3,7 +3,7 @@
  * difference of two config sets, for review.
  */
 import { resolve } from 'node:path';
-import { InputError, UsageError } from '../errors.js';
+import { GitError, InputError, UsageError } from '../errors.js';
 import { sourcesAtRevision } from '../io/git.js';
 import { collectSources, type Source } from '../io/inputs.js';
 import { pointerTokens, isBlocking } from '../model/findings.js';
@@ -47,7 +47,9 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
     if (paths.length === 0)
       throw new UsageError('give OLD NEW, or --base REV with paths (or "inputs" in ni-config.jsonc)');
     const base = options.base ?? 'HEAD';
-    before = await atRevision(base, paths, deps.cwd);
+    before = await atRevision(base, paths, deps.cwd).catch((e: unknown) => {
+      throw e instanceof GitError && /not in a git repository/.test(e.message) ? outsideGit(e, options, paths) : e;
+    });
     after =
       options.head !== undefined
         ? await atRevision(options.head, paths, deps.cwd)
@@ -75,6 +77,21 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
   const locate = pointers && locator(pointers, after.sources);
   const diff = unified ? diffSets(view(before, a), view(after, b), locate) : diffSets(a, b, locate);
   return { schemaVersion: 1, base: before.label, head: after.label, stat: diff.stat, changes: diff.changes };
+}
+
+/** What to do instead, when diff needs git and there is none: it depends on what was asked. */
+function outsideGit(e: GitError, options: DiffOptions, paths: readonly string[]): GitError {
+  if (options.base !== undefined) return new GitError(`${e.message}, so --base ${options.base} names nothing`, e.argv);
+  const given =
+    options.paths.length === 0
+      ? 'the project file\'s "inputs"'
+      : paths.length === 1
+        ? 'one path'
+        : `${paths.length} paths`;
+  return new GitError(
+    `${e.message}: with ${given}, diff compares the working tree with git's HEAD; to compare two directories or files, give both (ni-config diff OLD NEW)`,
+    e.argv,
+  );
 }
 
 /** Line of each recorded entry, worked out only for the entries asked about. */

@@ -32,7 +32,7 @@ export async function repositoryRoot(cwd: string): Promise<string> {
     return (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
   } catch (e) {
     if (e instanceof GitError && /not a git repository/i.test(e.message))
-      throw new GitError(`${cwd} is not in a git repository; --base and --head need one`);
+      throw new GitError(`${cwd} is not in a git repository`, ['git', 'rev-parse', '--show-toplevel']);
     throw e;
   }
 }

@@ -189,7 +189,14 @@ describe('diff output formats and options', () => {
       execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
     const notRepo = await run(['diff', '--base', 'HEAD', 'meta'], dir);
     expect(notRepo.code).toBe(2);
-    expect(notRepo.stderr).toMatch(/is not in a git repository/);
+    expect(notRepo.stderr).toMatch(/is not in a git repository, so --base HEAD names nothing/);
+    // one path and no --base: say what diff would have done with it, and how to compare two directories
+    const onePath = await run(['diff', 'meta'], dir);
+    expect(onePath.code).toBe(2);
+    expect(onePath.stderr).toMatch(
+      /is not in a git repository: with one path, diff compares the working tree with git's HEAD; to compare two directories or files, give both \(ni-config diff OLD NEW\)/,
+    );
+    expect(onePath.stderr).not.toMatch(/--base and --head/);
     g('init', '-q');
     await mkdir(join(dir, 'meta'));
     await writeFile(join(dir, 'meta', 'reflect-config.json'), '[{"name": "app.A"}]\n');

@@ -145,7 +145,7 @@ describe('prune --classpath', () => {
     const r = await run(['prune', 'fn', '--classpath', 'nolib/*.jar', '--dry-run'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /nolib\/\*\.jar:1:1: error \[no-metadata\] no file matches the class path glob nolib\/\*\.jar/,
+      /nolib\/\*\.jar: error \[no-metadata\] no file matches the class path glob nolib\/\*\.jar/,
     );
   });
 });

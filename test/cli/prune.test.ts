@@ -47,7 +47,7 @@ describe('prune', () => {
     );
     expect(r.stderr).toMatch(/^ +\d+ {2}clojure\/evidence$/m);
     expect(r.stderr).toMatch(
-      /pruned \d+ entries by \d+ rules \(presets: clojure, launcher, hidden-classes, class-resources, lambda-runtime, default\)/,
+      /pruned \d+ entries by \d+ rules \(presets: clojure, launcher, hidden-classes, class-resources, lambda-runtime\)/,
     );
     const out = JSON.parse(readFileSync(join(dir, 'out', 'reflect-config.json'), 'utf8')) as { name: string }[];
     expect(out.some((e) => e.name.endsWith('__init'))).toBe(false);
@@ -119,6 +119,16 @@ describe('prune', () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/regex\.jsonc:3:6: error \[bad-regex\] the regex "clojure\\\\.\(core" does not compile/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('says when it would prune nothing, and names the presets that default stands for', async () => {
+    await mkdir(join(dir, 'clean'));
+    await writeFile(join(dir, 'clean', 'reflect-config.json'), '[{"name": "app.Handler", "allDeclaredMethods": true}]');
+    const r = await run(['prune', 'clean', '--preset', 'default', '--dry-run'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /^would prune nothing \(presets: launcher, hidden-classes, class-resources, lambda-runtime\)$/m,
+    );
   });
 
   it('asks for -o or --dry-run', async () => {

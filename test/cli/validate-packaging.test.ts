@@ -79,7 +79,7 @@ describe('validate: files that are not metadata', () => {
   it('refuses package.json with one finding instead of a dozen ignored keys', async () => {
     const r = await run(['validate', 'p/not-metadata/package.json'], dir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^p\/not-metadata\/package\.json:1:1: error \[not-metadata\] not a metadata file: /);
+    expect(r.stdout).toMatch(/^p\/not-metadata\/package\.json: error \[not-metadata\] not a metadata file: /);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
     const { out } = await json(['validate', 'p/not-metadata/package.json']);
     expect(out.files).toEqual([{ file: 'p/not-metadata/package.json', kind: null }]);
@@ -90,7 +90,7 @@ describe('validate: files that are not metadata', () => {
     const { out } = await json(['validate', 'custom.json']);
     expect(out.findings.map((f) => f.code)).toEqual(['ignored-key']);
     const stdin = await run(['validate', '-'], dir, '{"name": "x", "version": "1"}');
-    expect(stdin.stdout).toMatch(/^<stdin>:1:1: error \[not-metadata\]/);
+    expect(stdin.stdout).toMatch(/^<stdin>: error \[not-metadata\]/);
   });
 });
 

@@ -88,7 +88,7 @@ describe('the ni-config binary', () => {
     const r = cli(['validate', dir], { asUser: true });
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(
-      /locked\/reflect-config\.json:1:1: error \[unreadable\] cannot read it: permission denied/,
+      /locked\/reflect-config\.json: error \[unreadable\] cannot read it: permission denied/,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

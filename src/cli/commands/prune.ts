@@ -73,7 +73,11 @@ export const prune = command({
     const total = r.removed.filter((x) => x.whole).length;
     const verb = r.dryRun ? 'would prune' : 'pruned';
     const presets = r.presets.length > 0 ? ` (presets: ${r.presets.join(', ')})` : '';
-    lines.push(`${verb} ${plural(total, 'entry')} by ${plural(Object.keys(r.counts).length, 'rule')}${presets}`);
+    lines.push(
+      total === 0 && r.removed.length === 0
+        ? `${r.dryRun ? 'would prune' : 'pruned'} nothing${presets}`
+        : `${verb} ${plural(total, 'entry')} by ${plural(Object.keys(r.counts).length, 'rule')}${presets}`,
+    );
     if (r.output !== undefined && r.output !== '-') lines.push(summaryLine(r.format, r.after, r, r.dryRun, r.output));
     await writeOut(ctx.stderr, lines.join('\n') + '\n');
     return EXIT.ok;

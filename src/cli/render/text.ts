@@ -34,7 +34,9 @@ export function printable(text: string): string {
 
 /** One finding as `file:line:col: severity [code] message (at pointer)`. */
 export function findingLine(f: FindingJson, style: Style): string {
-  const where = `${printable(f.file)}:${f.line}:${f.col}`;
+  // a finding about the whole file (missing, unreadable, not metadata) has no place in it
+  const whole = f.jsonPointer === '' && f.line === 1 && f.col === 1;
+  const where = whole ? printable(f.file) : `${printable(f.file)}:${f.line}:${f.col}`;
   const pointer = f.jsonPointer === '' ? '' : ` (at ${printable(f.jsonPointer)})`;
   return `${paint(style, '1', where)}: ${paint(style, COLORS[f.severity], f.severity)} [${f.code}] ${printable(f.message)}${pointer}`;
 }

@@ -324,13 +324,14 @@ export function isPresetName(name: string): name is PresetName {
   return Object.prototype.hasOwnProperty.call(PRESETS, name);
 }
 
-/** The presets a name stands for, expanded (`default` → its members), in order, once each. */
+/** The presets names stand for, expanded (`default` → its members, without itself), in order, once each. */
 export function expandPresets(names: readonly PresetName[]): PresetName[] {
   const out: PresetName[] = [];
   const visit = (n: PresetName): void => {
     const p: Preset = PRESETS[n];
     for (const inner of p.includes ?? []) if (isPresetName(inner)) visit(inner);
-    if (!out.includes(n)) out.push(n);
+    // a preset that only groups others (default) is its members, not a preset of its own
+    if (p.includes === undefined && !out.includes(n)) out.push(n);
   };
   names.forEach(visit);
   return out;
