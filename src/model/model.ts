@@ -257,6 +257,14 @@ export interface TypeEntryInput {
   reasons?: readonly string[];
 }
 
+/** The type and serialization lists that `build()` made: sorted, deduplicated, in normal form. */
+const BUILT_LISTS = new WeakSet<readonly unknown[]>();
+
+/** Whether a list is one a builder made (and so sorted and in normal form), not one made by hand. */
+export function isBuiltList(list: readonly unknown[]): boolean {
+  return BUILT_LISTS.has(list);
+}
+
 /** A set with nothing in it. */
 export function emptyConfigSet(): ConfigSet {
   return new ConfigBuilder().build();
@@ -640,6 +648,8 @@ export class ConfigBuilder {
         );
     const reflection = types('reflection');
     const jni = types('jni');
+    BUILT_LISTS.add(reflection);
+    BUILT_LISTS.add(jni);
     this.types = { reflection: new Map(), jni: new Map() };
     this.built = { reflection, jni };
     return {

@@ -7,6 +7,7 @@ import {
   MEMBER_GROUP_NAMES,
   TYPE_FLAGS,
   compareStrings,
+  isBuiltList,
   compareTypeEntries,
   methodKey,
   typeKey,
@@ -64,13 +65,16 @@ export function emitUnified(set: ConfigSet): Emitted {
   const conditions = new Map<string, JsonObject>();
   const methodObjects = new Map<MethodEntry, JsonObject>();
   const fieldObjects = new Map<string, JsonObject>();
-  for (const c of combine(set.reflection, set.jni, serial)) {
+  // a builder's lists are sorted and in normal form: nothing to check
+  const built = isBuiltList(set.reflection) && isBuiltList(set.jni);
+  for (const c of combine(set.reflection, set.jni, serial, built)) {
+    const one = c.reflection ?? c.jni;
     const entry =
       c.reflection !== undefined && c.jni !== undefined
         ? mergedEntry(c.reflection, c.jni)
-        : c.reflection !== undefined || c.jni !== undefined
-          ? normalised((c.reflection ?? c.jni)!)
-          : undefined;
+        : one !== undefined && !built
+          ? normalised(one)
+          : one;
     let label: string | undefined;
     const l = (): string => (label ??= entryLabel(c));
     if (c.jni && (!c.reflection || !sameMembers(c.reflection, c.jni))) notes.add('jni-widened', l());
@@ -217,8 +221,9 @@ function combine(
   reflection: readonly TypeEntry[],
   jni: readonly TypeEntry[],
   serial: readonly SerializationEntry[],
+  built: boolean,
 ): Combined[] {
-  if (strictlySorted(reflection) && strictlySorted(jni) && strictlySorted(serial)) {
+  if ((built || (strictlySorted(reflection) && strictlySorted(jni))) && strictlySorted(serial)) {
     const out: Combined[] = [];
     let i = 0;
     let j = 0;
@@ -227,6 +232,19 @@ function combine(
       const r = reflection[i];
       const n = jni[j];
       const s = serial[k];
+      if (n === undefined && s === undefined) {
+        // the rest is reflection only
+        out.push({
+          condition: r!.condition,
+          type: r!.type,
+          reflection: r,
+          jni: undefined,
+          serializable: false,
+          serialReasons: NONE,
+        });
+        i++;
+        continue;
+      }
       let first: { condition: string; type: TypeRef } = (r ?? n ?? s)!;
       if (n !== undefined && compareTypeEntries(n, first) < 0) first = n;
       if (s !== undefined && compareTypeEntries(s, first) < 0) first = s;
