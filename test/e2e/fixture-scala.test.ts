@@ -5,7 +5,7 @@
  * reported through the Runtime API's init/error.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,22 @@ describe('the Scala fixture', () => {
     const report = JSON.parse(r.stdout) as PruneReport;
     expect(report.removed).toEqual([]);
     expect(report.after).toEqual(report.before);
+  });
+
+  it('is written with the Args its native build needs: --enable-url-protocols=http for the Runtime API calls', () => {
+    const config = join(work, 'ni-config.jsonc');
+    writeFileSync(
+      config,
+      JSON.stringify({ write: { group: 'example', artifact: 'hello-scala', args: ['--enable-url-protocols=http'] } }),
+    );
+    const root = join(work, 'resources');
+    const r = cli(['write', raw, '--root', root, '--config', config]);
+    expect(r.status, r.stderr).toBe(0);
+    const dir = join(root, 'META-INF', 'native-image', 'example', 'hello-scala');
+    expect(readFileSync(join(dir, 'native-image.properties'), 'utf8')).toMatch(/^Args = --enable-url-protocols=http$/m);
+    expect(reflection(dir).map((e) => e.name)).toContain('scala.io.BufferedSource');
+    const v = cli(['validate', '--strict', dir]);
+    expect(v.status, v.stdout).toBe(0);
   });
 
   it('reports a failed init through init/error', () => {
