@@ -14,9 +14,13 @@ export interface InvocationResult {
   readonly requestId: string;
   readonly status: InvocationStatus;
   readonly durationMs: number;
-  /** The function's response or error body, as text. */
+  /** The function's response or error body, as text (for a crash or a timeout here: what happened). */
   readonly body: string;
   readonly errorType?: string;
+  /** For a crash or a timeout (or an emulator's answer that says more than its status): what happened, a sentence. */
+  readonly reason?: string;
+  /** For a crash: the function's own last lines of output (stderr and stdout), when there were any. */
+  readonly output?: readonly string[];
 }
 
 /** Lambda's limit on a synchronous payload (the emulator allows 6 MiB + 100 bytes for responses). */
@@ -51,7 +55,8 @@ export class RuntimeApiServer {
 
   /** Listens on 127.0.0.1 (an ephemeral port unless given); resolves to `host:port` for AWS_LAMBDA_RUNTIME_API. */
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
-    const server = createServer((req, res) => void this.handle(req, res));
+    // no Nagle delay on the answers: every exchange is one small request and one small response
+    const server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -111,21 +116,31 @@ export class RuntimeApiServer {
         this.finish(p, 'timeout', `Task timed out after ${(p.timeoutMs / 1000).toFixed(2)} seconds`);
       }
     }, p.timeoutMs);
+    // one write with a Content-Length: no chunked framing for the runtime's client to undo
+    const body = Buffer.from(p.event, 'utf8');
     res.writeHead(200, {
       'Content-Type': 'application/json',
+      'Content-Length': body.length,
       'Lambda-Runtime-Aws-Request-Id': p.requestId,
       'Lambda-Runtime-Deadline-Ms': String(started + p.timeoutMs),
       'Lambda-Runtime-Invoked-Function-Arn':
         this.options.functionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:ni-config-trace',
       'Lambda-Runtime-Trace-Id': `Root=1-${Math.floor(started / 1000).toString(16)}-${p.requestId.replaceAll('-', '').slice(0, 24)};Parent=0000000000000000;Sampled=0`,
     });
-    res.end(p.event);
+    res.end(body);
   }
 
   private finish(p: Pending, status: InvocationStatus, body: string, errorType?: string): void {
     if (p.timer) clearTimeout(p.timer);
     const durationMs = p.started === 0 ? 0 : Math.round((performance.now() - p.started) * 100) / 100;
-    p.settle({ requestId: p.requestId, status, durationMs, body, ...(errorType !== undefined ? { errorType } : {}) });
+    p.settle({
+      requestId: p.requestId,
+      status,
+      durationMs,
+      body,
+      ...(errorType !== undefined ? { errorType } : {}),
+      ...(status === 'crash' || status === 'timeout' ? { reason: body } : {}),
+    });
     this.dispatch();
   }
 
