@@ -10,9 +10,11 @@ import { pointerTokens, isBlocking } from '../model/findings.js';
 import { TextLocator, locatePointer } from '../model/json-text.js';
 import type { ConfigSet } from '../model/model.js';
 import type { EntryPointers } from '../model/parse/index.js';
-import { diffSets, unifiedView, type Change, type DiffResult, type Locate } from '../ops/diff.js';
+import { diffSets, unifiedView, type Attribute, type Change, type DiffResult, type Locate } from '../ops/diff.js';
+import { evidenceKeyOf } from '../ops/evidence/types.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
 import { readableSources, warnIfTooLarge } from './inputs.js';
+import { evidenceBeside } from './prune-plan.js';
 import { readProject } from './project.js';
 
 export interface DiffOptions extends GlobalOptions {
@@ -35,6 +37,8 @@ export interface DiffJson {
 interface Side {
   readonly label: string;
   readonly sources: Source[];
+  /** The paths on disk it was read from (undefined for a git revision). */
+  readonly paths?: readonly string[];
 }
 
 /** Reads both sides (files, directories, or git revisions) and compares them. */
@@ -75,7 +79,19 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
   const view = (side: Side, set: ConfigSet): ConfigSet =>
     side.sources.length === 1 && side.sources[0]!.kind === 'unified' ? set : unifiedView(set);
   const locate = pointers && locator(pointers, after.sources);
-  const diff = unified ? diffSets(view(before, a), view(after, b), locate) : diffSets(a, b, locate);
+  // the new side's evidence file (trace --attribute) says which event first needed each added entry
+  const beside = after.paths && (await evidenceBeside(after.paths, deps.cwd));
+  const attributions = beside?.attributions;
+  const attribute: Attribute | undefined =
+    attributions && attributions.size > 0
+      ? (item) => {
+          const key = evidenceKeyOf(item);
+          return key === undefined ? undefined : attributions.get(key);
+        }
+      : undefined;
+  const diff = unified
+    ? diffSets(view(before, a), view(after, b), locate, attribute)
+    : diffSets(a, b, locate, attribute);
   return { schemaVersion: 1, base: before.label, head: after.label, stat: diff.stat, changes: diff.changes };
 }
 
@@ -127,5 +143,6 @@ async function onDisk(
   return {
     label,
     sources: sources.map((s) => ({ ...s, file: s.file.startsWith(cwd) ? s.file.slice(cwd.length) : s.file })),
+    paths: paths.filter((p) => p !== '-'),
   };
 }

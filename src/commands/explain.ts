@@ -10,7 +10,8 @@ import { entryQuery, explainEntries, type Explanation } from '../ops/prune/expla
 import { pruneSettings, type PruneSettings } from '../ops/prune/plan.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
 import { inputPaths, readableInputs } from './inputs.js';
-import { evidenceBeside, resolvePrunePlan } from './prune-plan.js';
+import { evidenceBeside, readEvidenceWithAttributions, resolvePrunePlan } from './prune-plan.js';
+import type { Attribution } from '../ops/evidence/file.js';
 import { readProject } from './project.js';
 
 export interface ExplainOptions extends GlobalOptions, Partial<PruneSettings> {
@@ -26,7 +27,7 @@ export interface ExplainResult {
   readonly inputs: readonly string[];
   /** Where the evidence came from, when there was some. */
   readonly evidence: string | undefined;
-  readonly explanations: readonly Explanation[];
+  readonly explanations: readonly (Explanation & { readonly neededBy: Attribution | undefined })[];
   /** Queries that matched no entry. */
   readonly unmatched: readonly string[];
 }
@@ -45,13 +46,23 @@ export async function runExplain(options: ExplainOptions, deps: CommandDeps): Pr
   const beside = settings.evidence === undefined ? await evidenceBeside(inputs, deps.cwd) : undefined;
   const { plan } = await resolvePrunePlan(settings, config, deps, beside ? { evidence: beside.evidence } : {});
   const loaded = await readableInputs(inputs, config, deps);
-  const explanations: Explanation[] = [];
+  // trace --attribute: the event that first needed each entry, where the evidence file records it
+  const attributions =
+    beside?.attributions ??
+    (settings.evidence !== undefined
+      ? (await readEvidenceWithAttributions(settings.evidence, deps.cwd)).attributions
+      : new Map<string, Attribution>());
+  const explanations: (Explanation & { neededBy: Attribution | undefined })[] = [];
   const unmatched: string[] = [];
   for (const q of queries) {
     const found = explainEntries(loaded.set, plan, entryQuery(q));
     if (found.length === 0) unmatched.push(q);
     for (const x of found)
-      if (!explanations.some((y) => y.section === x.section && y.entry === x.entry)) explanations.push(x);
+      if (!explanations.some((y) => y.section === x.section && y.entry === x.entry))
+        explanations.push({
+          ...x,
+          neededBy: x.evidenceKey === undefined ? undefined : attributions.get(x.evidenceKey),
+        });
   }
   return {
     ok: unmatched.length === 0,

@@ -14,7 +14,7 @@ import { parseJsonText } from '../model/json-text.js';
 import type { ConfigSet } from '../model/model.js';
 import { loadSources, type SourceText } from '../ops/load.js';
 import { mergeSets } from '../ops/merge.js';
-import { EVIDENCE_FILE, mergeEvidence, readAnyEvidence } from '../ops/evidence/file.js';
+import { EVIDENCE_FILE, mergeEvidence, readAnyEvidence, type Attribution } from '../ops/evidence/file.js';
 import { PARTIAL_CONFIG_WITH_ORIGINS as CALL_TREE_FILE } from '../ops/evidence/origins.js';
 import type { LookupEvidence } from '../ops/evidence/types.js';
 import { classpathIndex, type ClasspathElement, type ClasspathIndex } from '../ops/prune/classpath.js';
@@ -142,6 +142,14 @@ async function ruleFile(file: string, cwd: string): Promise<Rule[]> {
 }
 
 async function readEvidence(file: string, cwd: string): Promise<LookupEvidence> {
+  return (await readEvidenceWithAttributions(file, cwd)).evidence;
+}
+
+/** An evidence file read whole: its lookups and, from trace --attribute, the event that first needed each entry. */
+export async function readEvidenceWithAttributions(
+  file: string,
+  cwd: string,
+): Promise<{ evidence: LookupEvidence; attributions: ReadonlyMap<string, Attribution> }> {
   const text = await readFile(resolve(cwd, file), 'utf8').catch((e: unknown) => {
     throw new InputError('cannot read the evidence', [
       finding('unreadable', file, '', describeIoError(e, 'cannot read it')),
@@ -149,9 +157,9 @@ async function readEvidence(file: string, cwd: string): Promise<LookupEvidence> 
   });
   const parsed = parseJsonText(text, file);
   if (!parsed.ok) throw new InputError('the evidence is not valid JSON', [parsed.finding], new Map([[file, text]]));
-  const { evidence, findings } = readAnyEvidence(parsed.value, file);
+  const { evidence, attributions, findings } = readAnyEvidence(parsed.value, file);
   if (findings.length > 0) throw new InputError('the evidence file is not valid', findings, new Map([[file, text]]));
-  return evidence;
+  return { evidence, attributions };
 }
 
 /** A library's shipped metadata: a jar's META-INF/native-image, or a directory or file. */
@@ -196,21 +204,21 @@ async function libraryConfig(path: string, cwd: string): Promise<ConfigSet> {
 export async function evidenceBeside(
   inputs: readonly string[],
   cwd: string,
-): Promise<{ file: string; evidence: LookupEvidence } | undefined> {
+): Promise<{ file: string; evidence: LookupEvidence; attributions: ReadonlyMap<string, Attribution> } | undefined> {
   for (const input of inputs) {
     if (input === '-') continue;
     const abs = resolve(cwd, input);
     const dir = (await stat(abs).catch(() => undefined))?.isDirectory() ? abs : dirname(abs);
     const shown = (f: string): string => relative(cwd, f) || f;
     const own = join(dir, EVIDENCE_FILE);
-    if (await isFile(own)) return { file: shown(own), evidence: await readEvidence(own, cwd) };
+    if (await isFile(own)) return { file: shown(own), ...(await readEvidenceWithAttributions(own, cwd)) };
     const trees = (
       await fg([CALL_TREE_FILE, `*/${CALL_TREE_FILE}`], { cwd: dir, absolute: true, onlyFiles: true })
     ).sort();
     if (trees.length === 0) continue;
     const all = await Promise.all(trees.map((f) => readEvidence(f, cwd)));
     const evidence = mergeEvidence(all);
-    if (evidence !== undefined) return { file: trees.map(shown).join(', '), evidence };
+    if (evidence !== undefined) return { file: trees.map(shown).join(', '), evidence, attributions: new Map() };
   }
   return undefined;
 }

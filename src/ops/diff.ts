@@ -23,6 +23,7 @@ import {
   type TypeRef,
 } from '../model/model.js';
 import { parseDocument } from '../model/parse/index.js';
+import type { Attribution } from './evidence/file.js';
 import {
   PART_NAMES,
   SECTION_NAMES,
@@ -63,6 +64,8 @@ export interface Change {
   readonly risks: readonly Risk[];
   /** Where the entry is in the new files, when the caller could tell. */
   readonly location?: { readonly file: string; readonly line: number };
+  /** For an added entry: the event that first needed it, when the new side's evidence records it (trace --attribute). */
+  readonly neededBy?: Attribution;
 }
 
 export type SectionStat = {
@@ -79,6 +82,8 @@ export interface DiffResult {
 
 /** Where an entry of the new side is; undefined when not known. */
 export type Locate = (part: Part, key: string) => { file: string; line: number } | undefined;
+/** The event that first needed an entry of the new side, when known. */
+export type Attribute = (item: Item) => Attribution | undefined;
 
 const SENSITIVE = [
   'java.lang.reflect.',
@@ -200,6 +205,7 @@ function diffPart<P extends Part>(
   before: ConfigSet,
   after: ConfigSet,
   locate: Locate | undefined,
+  attribute: Attribute | undefined,
   out: Change[],
 ): void {
   const differ = DIFFERS[p] as Differ<PartEntry<P>>;
@@ -210,6 +216,7 @@ function diffPart<P extends Part>(
   const facets = (e: PartEntry<P>): Map<string, string> => differ.facets?.(e) ?? new Map();
   const change = (kind: ChangeKind, item: Item, e: PartEntry<P>, details: string[], risks: Risk[]): void => {
     const location = kind === 'removed' ? undefined : locate?.(p, item.key);
+    const neededBy = kind === 'added' ? attribute?.(item) : undefined;
     out.push({
       section: item.section,
       kind,
@@ -219,6 +226,7 @@ function diffPart<P extends Part>(
       details,
       risks,
       ...(location ? { location } : {}),
+      ...(neededBy ? { neededBy } : {}),
     });
   };
   const compare = (a: PartEntry<P>, b: PartEntry<P>): { gained: Set<string>; details: string[] } => {
@@ -278,9 +286,9 @@ function diffPart<P extends Part>(
 }
 
 /** The differences from `before` to `after`; `locate` places the new side's entries for annotations. */
-export function diffSets(before: ConfigSet, after: ConfigSet, locate?: Locate): DiffResult {
+export function diffSets(before: ConfigSet, after: ConfigSet, locate?: Locate, attribute?: Attribute): DiffResult {
   const changes: Change[] = [];
-  for (const p of PART_NAMES) diffPart(p, before, after, locate, changes);
+  for (const p of PART_NAMES) diffPart(p, before, after, locate, attribute, changes);
   changes.sort(
     (a, b) =>
       Number(b.risks.length > 0) - Number(a.risks.length > 0) ||

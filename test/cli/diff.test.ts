@@ -1,6 +1,6 @@
 /** diff: semantic, format-independent, risk-aware; goldens on real pairs; git revisions; formats. */
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffOutput as validateDiffOutput } from '../../src/generated/settings.js';
@@ -174,6 +174,77 @@ describe('diff output formats and options', () => {
     expect((await run(['diff', 'old', 'new', '--stat'], dir)).stdout).toBe(
       '1 added, 0 removed, 0 changed, 0 moved\n  reflection: +1 -0 ~0\n',
     );
+  });
+
+  it("names the event that first needed each added entry when the new side's evidence records it", async () => {
+    await mkdir(join(dir, 'old'));
+    await mkdir(join(dir, 'new'));
+    await writeFile(join(dir, 'old', 'reflect-config.json'), '[{"name": "app.A"}]');
+    await writeFile(
+      join(dir, 'new', 'reflect-config.json'),
+      '[{"name": "app.A"}, {"name": "app.Order", "allDeclaredFields": true}, {"name": "app.Refund"}, {"name": "app.Kept"}]',
+    );
+    await writeFile(
+      join(dir, 'new', 'resource-config.json'),
+      '{"resources": {"includes": [{"pattern": "\\\\Qorders/schema.json\\\\E"}]}}',
+    );
+    // what trace --attribute writes: per entry the first event whose periodic write showed it
+    await writeFile(
+      join(dir, 'new', 'ni-config-evidence.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        precision: 'tree',
+        source: 'trace --attribute',
+        frames: [],
+        entries: [
+          { section: 'reflection', name: 'app.A', paths: [], firstNeededBy: { event: '(init)', run: 'run-1' } },
+          {
+            section: 'reflection',
+            name: 'app.Order',
+            paths: [],
+            firstNeededBy: { event: 'events/order-created.json', run: 'run-1' },
+          },
+          {
+            section: 'resources',
+            name: 'orders/schema.json',
+            paths: [],
+            firstNeededBy: { event: 'events/order-created.json', run: 'run-1' },
+          },
+          {
+            section: 'reflection',
+            name: 'app.Refund',
+            paths: [],
+            firstNeededBy: { event: 'events/refund.json', run: 'run-2' },
+          },
+        ],
+      }),
+    );
+    const json = JSON.parse((await run(['diff', 'old', 'new', '--format', 'json'], dir)).stdout) as DiffJson;
+    expect(validateDiffOutput(json)).toBe(true);
+    expect(Object.fromEntries(json.changes.map((c) => [c.entry, c.neededBy?.event]))).toEqual({
+      'app.Order': 'events/order-created.json',
+      'app.Refund': 'events/refund.json',
+      'app.Kept': undefined,
+      'orders/schema.json': 'events/order-created.json',
+    });
+    const text = (await run(['diff', 'old', 'new'], dir)).stdout;
+    expect(text).toContain('  + app.Refund  needed by events/refund.json (run-2)\n');
+    expect(text).toMatch(/^ {2}\+ app\.Kept$/m);
+    const markdown = (await run(['diff', 'old', 'new', '--format', 'markdown'], dir)).stdout;
+    expect(markdown).toContain(
+      [
+        '#### Added entries by the event that first needed them',
+        '',
+        '* `events/order-created.json (run-1)`: `app.Order` (reflection), `orders/schema.json` (resources)',
+        '* `events/refund.json (run-2)`: `app.Refund` (reflection)',
+        '* no event recorded: `app.Kept` (reflection)',
+      ].join('\n'),
+    );
+    expect(markdown).toContain('- added `app.Refund` · needed by `events/refund.json`');
+    // without the evidence file nothing is said of events, and nothing is guessed
+    await rm(join(dir, 'new', 'ni-config-evidence.json'));
+    const bare = await run(['diff', 'old', 'new', '--format', 'markdown'], dir);
+    expect(bare.stdout).not.toMatch(/needed by|by the event/);
   });
 
   it('github annotations point at the file and line in the new files', async () => {

@@ -224,4 +224,33 @@ describe('prune with the evidence a trace left beside its output', () => {
       /run {3}hello\.core\$handle#invokeStatic > .*\(loads a namespace while the function runs\)/,
     );
   });
+
+  it('says which event first needed an entry when the trace recorded it (trace --attribute)', async () => {
+    await writeFile(
+      join(dir, 'out', EVIDENCE_FILE),
+      JSON.stringify({
+        schemaVersion: 1,
+        precision: 'tree',
+        source: 'trace --attribute',
+        frames: [],
+        entries: [
+          {
+            section: 'reflection',
+            name: 'java.util.AbstractList',
+            paths: [],
+            firstNeededBy: { event: 'events/02.json', run: 'run-1' },
+          },
+        ],
+      }),
+    );
+    const r = await run(['explain', 'java.util.AbstractList', 'java.net.URI', 'out'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'reflection java.util.AbstractList: kept (no rule matches it)\n  first needed by events/02.json (run-1)\n',
+    );
+    // an entry the trace recorded no event for: nothing is said, nothing guessed
+    expect(r.stdout.split('reflection java.net.URI')[1]).not.toContain('first needed by');
+    const json = await explain(['java.util.AbstractList', 'out']);
+    expect(json.explanations[0]!.neededBy).toEqual({ event: 'events/02.json', run: 'run-1' });
+  });
 });

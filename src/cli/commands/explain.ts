@@ -43,6 +43,7 @@ export const explain = command({
       if (x.reason) lines.push(`  why: ${printable(x.reason)}`);
       for (const o of x.overruled)
         lines.push(`  overruled by the evidence: ${o.id} (${o.action}: ${printable(o.reason)})`);
+      if (x.neededBy) lines.push(`  first needed by ${printable(x.neededBy.event)} (${printable(x.neededBy.run)})`);
       if (x.pinnedBy) lines.push(`  pinned by ${printable(x.pinnedBy)}: never removed`);
       for (const s of x.shippedBy) lines.push(`  shipped by ${printable(s)}`);
       if (x.stale) lines.push('  stale: its class is neither on the class path nor in the JDK (N15)');

@@ -24,6 +24,11 @@ function sectionStat(d: DiffResult): string[] {
   });
 }
 
+/** `events/order.json (run-1)`: the event that first needed an entry, and the JVM run. */
+function neededBy(a: NonNullable<Change['neededBy']>): string {
+  return `${printable(a.event)} (${printable(a.run)})`;
+}
+
 function riskText(c: Change): string {
   return c.risks.map((r) => `[${r}] ${RISKS[r]}`).join('; ');
 }
@@ -36,7 +41,7 @@ export function renderText(d: DiffResult, style: Style, statOnly: boolean): stri
   const risky = d.changes.filter((c) => c.risks.length > 0);
   const color = (c: Change): string => (c.kind === 'added' ? '32' : c.kind === 'removed' ? '31' : '33');
   const entry = (c: Change): string[] => [
-    `  ${paint(style, color(c), `${SIGN[c.kind]} ${printable(c.entry)}`)}${c.risks.length > 0 ? `  ${paint(style, '33', riskText(c))}` : ''}`,
+    `  ${paint(style, color(c), `${SIGN[c.kind]} ${printable(c.entry)}`)}${c.risks.length > 0 ? `  ${paint(style, '33', riskText(c))}` : ''}${c.neededBy ? `  ${paint(style, '2', `needed by ${neededBy(c.neededBy)}`)}` : ''}`,
     ...c.details.map((x) => `      ${printable(x)}`),
   ];
   if (risky.length > 0) {
@@ -61,6 +66,23 @@ function md(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|]/g, '\\$&');
 }
 
+/**
+ * Added entries grouped by the event that first needed them (`event (run)`), in the order the
+ * events first appear; those with no event last. Empty when no added entry has one.
+ */
+function addedByEvent(d: DiffResult): [string | undefined, Change[]][] {
+  const added = d.changes.filter((c) => c.kind === 'added');
+  if (!added.some((c) => c.neededBy)) return [];
+  const groups = new Map<string | undefined, Change[]>();
+  for (const c of added) {
+    const key = c.neededBy ? `${c.neededBy.event} (${c.neededBy.run})` : undefined;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const unknown = groups.get(undefined);
+  groups.delete(undefined);
+  return [...groups, ...(unknown ? [[undefined, unknown] as [undefined, Change[]]] : [])];
+}
+
 /** A diff as a PR comment: a summary table and collapsible sections, kept under GitHub's limit. */
 export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean): string {
   const head = [`### ${md(title)}`, ''];
@@ -74,13 +96,23 @@ export function renderMarkdown(d: DiffResult, title: string, statOnly: boolean):
   head.push('');
   if (statOnly) return head.join('\n');
   const item = (c: Change, withSection: boolean): string[] => [
-    `- ${c.kind} \`${code(c.entry)}\`${withSection ? ` (${c.section})` : ''}${c.risks.length > 0 ? ` — ${md(c.risks.map((r) => RISKS[r]).join('; '))}` : ''}`,
+    `- ${c.kind} \`${code(c.entry)}\`${withSection ? ` (${c.section})` : ''}${c.risks.length > 0 ? ` — ${md(c.risks.map((r) => RISKS[r]).join('; '))}` : ''}${c.neededBy ? ` · needed by \`${code(c.neededBy.event)}\`` : ''}`,
     ...c.details.map((x) => `  - \`${code(x)}\``),
   ];
   const blocks: string[][] = [];
   const risky = d.changes.filter((c) => c.risks.length > 0);
   if (risky.length > 0)
     blocks.push([`#### ⚠️ Needs attention (${risky.length})`, '', ...risky.flatMap((c) => item(c, true)), '']);
+  const byEvent = addedByEvent(d);
+  if (byEvent.length > 0) {
+    const lines = ['#### Added entries by the event that first needed them', ''];
+    for (const [event, changes] of byEvent) {
+      const names = changes.slice(0, 20).map((c) => `\`${code(c.entry)}\` (${c.section})`);
+      if (changes.length > 20) names.push(`and ${changes.length - 20} more`);
+      lines.push(`* ${event === undefined ? 'no event recorded' : `\`${code(event)}\``}: ${names.join(', ')}`);
+    }
+    blocks.push([...lines, '']);
+  }
   for (const s of SECTION_NAMES) {
     const rest = d.changes.filter((c) => c.section === s && c.risks.length === 0);
     if (rest.length === 0) continue;

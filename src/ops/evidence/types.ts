@@ -40,6 +40,16 @@ export function evidenceKey(section: EvidenceSection, name: string): string {
   return `${section}\u0000${name}`;
 }
 
+/** The key the evidence has an entry under (the prune rules' view of it), or undefined for predefined classes. */
+export function evidenceKeyOf(item: {
+  readonly section: string;
+  readonly text: string | undefined;
+  readonly classNames: readonly string[];
+}): string | undefined {
+  if (!(EVIDENCE_SECTIONS as readonly string[]).includes(item.section)) return undefined;
+  return evidenceKey(item.section as EvidenceSection, item.text ?? item.classNames.join(','));
+}
+
 /** The section and name of a key made by {@link evidenceKey}. */
 export function splitEvidenceKey(key: string): { section: EvidenceSection; name: string } {
   const i = key.indexOf('\u0000');

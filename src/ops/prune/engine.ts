@@ -31,7 +31,7 @@ import {
   type EntryShape,
   type EvidenceVerdict,
 } from '../evidence/clojure.js';
-import { evidenceKey, type CallPath, type EvidenceSection, type LookupEvidence } from '../evidence/types.js';
+import { evidenceKeyOf, type CallPath, type LookupEvidence } from '../evidence/types.js';
 import { compiledNamespace, isStale, namespacePathOf, type ClasspathIndex } from './classpath.js';
 import type { PresetName } from './presets.js';
 import { compileRule, type CompiledRule, type EvidenceCondition, type Rule } from './rules.js';
@@ -130,9 +130,9 @@ export function candidate(p: Part, e: unknown): Candidate {
 
 /** The evidence of an entry: every call path of its lookups, or undefined when the trace has none. */
 function evidenceOf(c: Candidate, evidence: LookupEvidence | undefined): readonly CallPath[] | undefined {
-  if (evidence === undefined || c.section === 'predefined') return undefined;
-  const name = c.text ?? c.classNames.join(',');
-  const paths = evidence.paths.get(evidenceKey(c.section as EvidenceSection, name));
+  const key = evidence && evidenceKeyOf(c);
+  if (key === undefined) return undefined;
+  const paths = evidence!.paths.get(key);
   return paths !== undefined && paths.length > 0 ? paths : undefined;
 }
 

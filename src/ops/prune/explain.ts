@@ -6,7 +6,7 @@
 import type { ConfigSet } from '../../model/model.js';
 import { PART_NAMES, PARTS, itemOf, partEntries, type Item, type Section } from '../../model/sections.js';
 import { loadStart, namespaceLoading, pathSummary, type EvidenceVerdict } from '../evidence/clojure.js';
-import { evidenceKey, type EvidenceSection } from '../evidence/types.js';
+import { evidenceKeyOf } from '../evidence/types.js';
 import { isStale } from './classpath.js';
 import { Matcher, candidate, evidenceVerdict, prune, type PrunePlan } from './engine.js';
 
@@ -40,6 +40,8 @@ export interface Explanation {
   /** Libraries (jars, directories) that ship it, wholly or in part. */
   readonly shippedBy: readonly string[];
   readonly evidence: { readonly verdict: EvidenceVerdict; readonly lookups: readonly LookupJson[] };
+  /** Its key in the evidence (what an evidence file records it under); undefined for predefined classes. */
+  readonly evidenceKey: string | undefined;
   /** Names a class that neither the class path nor the JDK has (N15); undefined without a class path. */
   readonly stale: boolean | undefined;
 }
@@ -63,10 +65,8 @@ export function explainEntries(set: ConfigSet, plan: PrunePlan, wanted: (item: I
       const removals = result.removed.filter((r) => r.section === c.section && r.entry.startsWith(c.label));
       const whole = removals.find((r) => r.whole && r.entry === c.label);
       const trimmed = removals.find((r) => !r.whole);
-      const paths =
-        plan.evidence && c.section !== 'predefined'
-          ? plan.evidence.paths.get(evidenceKey(c.section as EvidenceSection, c.text ?? c.classNames.join(',')))
-          : undefined;
+      const key = evidenceKeyOf(c);
+      const paths = key === undefined ? undefined : plan.evidence?.paths.get(key);
       const lookups = (paths ?? [])
         .map((path) => ({
           frames: pathSummary(path),
@@ -88,6 +88,7 @@ export function explainEntries(set: ConfigSet, plan: PrunePlan, wanted: (item: I
         pinnedBy: pinned?.has(`${p}\u0000${c.key}`) ? plan.keep!.source : undefined,
         shippedBy: removals.filter((r) => r.rule.startsWith('library:')).map((r) => r.rule.slice('library:'.length)),
         evidence: { verdict: evidenceVerdict(c, plan.evidence), lookups: lookups.slice(0, SHOWN) },
+        evidenceKey: key,
         stale: plan.classpath?.jdk === undefined ? undefined : c.classNames.some((n) => isStale(n, plan.classpath!)),
       });
     }
