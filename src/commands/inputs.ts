@@ -59,7 +59,12 @@ export async function loadInputs(
   // texts place findings at line and column; the others need not stay in memory
   const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
   return {
-    ...loaded,
+    // built when asked for (validate never asks)
+    get set() {
+      return loaded.set;
+    },
+    files: loaded.files,
+    findings: loaded.findings,
     ioFindings,
     texts: new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, s.text])),
   };

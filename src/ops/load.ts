@@ -231,9 +231,23 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
   }
 }
 
-/** Loads and merges all sources. */
+/**
+ * Loads and merges all sources. The merged set is built when it is first asked for: validate,
+ * which only wants the findings, never sorts and freezes the model.
+ */
 export function loadSources(sources: readonly SourceText[], options: LoadOptions = {}): LoadResult {
-  const builder = new ConfigBuilder();
-  const files = sources.map((s) => loadSource(s, builder, options));
-  return { set: builder.build(), files, findings: files.flatMap((f) => f.findings) };
+  let builder: ConfigBuilder | undefined = new ConfigBuilder();
+  const files = sources.map((s) => loadSource(s, builder!, options));
+  let set: ConfigSet | undefined;
+  return {
+    get set(): ConfigSet {
+      if (set === undefined) {
+        set = builder!.build();
+        builder = undefined;
+      }
+      return set;
+    },
+    files,
+    findings: files.flatMap((f) => f.findings),
+  };
 }
