@@ -46,8 +46,13 @@ function jsonTypeOf(v: unknown): string {
   return typeof v;
 }
 
-function related(a: string, b: string): boolean {
-  return a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+/** The pointers above a JSON pointer, the root ('') first; not the pointer itself. */
+function ancestors(pointer: string): string[] {
+  const out: string[] = [];
+  if (pointer === '') return out;
+  out.push('');
+  for (let i = pointer.indexOf('/', 1); i > 0; i = pointer.indexOf('/', i + 1)) out.push(pointer.slice(0, i));
+  return out;
 }
 
 /** Validates one parsed document against its schema; `parserFindings` are those already reported for it. */
@@ -62,24 +67,31 @@ export function schemaFindings(
   // Invalid: run the build of the same schema that collects every error, to report them all.
   const validator = reporting[name];
   validator(value);
-  const explained = parserFindings.filter((f) => EXPLAINING_CODES.has(f.code)).map((f) => f.jsonPointer);
+  // A schema error at, above or below a place the parser already explained says nothing new.
+  // Sets of pointers and their ancestors keep this linear in the errors and findings.
+  const explained = new Set<string>();
+  const aboveExplained = new Set<string>();
+  for (const f of parserFindings) {
+    if (!EXPLAINING_CODES.has(f.code)) continue;
+    explained.add(f.jsonPointer);
+    for (const a of ancestors(f.jsonPointer)) aboveExplained.add(a);
+  }
   const byPlace = new Map<string, SchemaError[]>();
   for (const e of validator.errors ?? []) {
     const target = errorTarget(e);
-    if (explained.some((p) => related(p, target))) continue;
+    if (explained.has(target) || aboveExplained.has(target) || ancestors(target).some((a) => explained.has(a)))
+      continue;
     let list = byPlace.get(target);
     if (list === undefined) byPlace.set(target, (list = []));
     list.push(e);
   }
+  const failedAsWhole = new Set(
+    [...byPlace].filter(([, errors]) => errors.some(isAlternative)).map(([place]) => place),
+  );
   const out: Finding[] = [];
   for (const [place, errors] of byPlace) {
     // Errors below a place that failed as a whole (oneOf) are the branches' noise.
-    if (
-      [...byPlace.keys()].some(
-        (other) => other !== place && place.startsWith(other + '/') && byPlace.get(other)!.some(isAlternative),
-      )
-    )
-      continue;
+    if (ancestors(place).some((a) => failedAsWhole.has(a))) continue;
     out.push(describe(place, errors, value, file, schemaFile));
   }
   return out;
