@@ -26,17 +26,31 @@ mkdir -p "$ctx/bin" "$ctx/var/task" "$ctx/tmp"
 cp "$(command -v busybox)" "$ctx/bin/busybox"
 javac -d "$ctx/var/task" "$repo"/test/fixtures-java/hello/src/example/*.java
 cp -r "$repo/test/fixtures-java/hello/resources/templates" "$ctx/var/task/"
-# the Clojure fixture function (FUNCTION=clojure), with Debian's clojure 1.11 and the jars its
-# manifest names, at the same paths
+# the Clojure fixture function (FUNCTION=clojure), AOT-compiled here on the host by its build.sh
+# as a native-image build would have it (gen-class and clojure.core/compile into classes), run from
+# those classes and clojure's own __init classes: Debian's clojure 1.11 and the jars its manifest
+# names, at the same paths, then /var/clj/classes and /var/clj/resources
+clj_cp=
 if [ -f /usr/share/java/clojure.jar ]; then
-  mkdir -p "$ctx/usr/share/java" "$ctx/var/clj"
-  cp -L /usr/share/java/clojure.jar "$ctx/usr/share/java/clojure.jar"
-  # Class-Path and its continuation lines (which start with one space), joined
-  for jar in $(unzip -p /usr/share/java/clojure.jar META-INF/MANIFEST.MF | tr -d '\r' | awk '/^Class-Path:/ {on=1; printf "%s", substr($0, 13); next} on && /^ / {printf "%s", substr($0, 2); next} {on=0}' | tr ' ' '\n' | grep '\.jar$'); do
-    mkdir -p "$ctx$(dirname "$jar")"
-    cp -L "$jar" "$ctx$jar"
+  aot=$(mktemp -d)
+  trap 'rm -rf "$ctx" "$aot"' EXIT
+  run=$(bash "$repo/test/fixtures-clojure/hello/build.sh" "$aot/out" 2>"$aot/build.log") || {
+    cat "$aot/build.log" >&2
+    exit 1
+  }
+  mkdir -p "$ctx/var/clj"
+  cp -r "$aot/out/classes" "$aot/out/resources" "$ctx/var/clj/"
+  # build.sh prints `java -cp JAR:...:OUT/classes:OUT/resources hello.core`: the jars stay where they are
+  for item in $(printf '%s' "${run#java -cp }" | sed 's/ hello\.core$//' | tr ':' '\n'); do
+    case "$item" in
+      *.jar)
+        mkdir -p "$ctx$(dirname "$item")"
+        cp -L "$item" "$ctx$item"
+        clj_cp="$clj_cp$item:"
+        ;;
+    esac
   done
-  cp -r "$repo/test/fixtures-clojure/hello/src" "$repo/test/fixtures-clojure/hello/resources" "$ctx/var/clj/"
+  clj_cp="${clj_cp}/var/clj/classes:/var/clj/resources"
 fi
 # a stand-in for aws-lambda-rie (FakeRie.java says what it keeps of the real one's behaviour);
 # its own JVM is not traced: the agent options go to the runtime it starts. It handles SIGTERM
@@ -52,18 +66,20 @@ fi
 exec /jre/bin/java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp /rie FakeRie "$@"
 RIE
 chmod +x "$ctx/rie/aws-lambda-rie"
-cat > "$ctx/lambda-bootstrap.sh" <<'BOOT'
+cat > "$ctx/lambda-bootstrap.sh" <<BOOT
 #!/bin/sh
 # Runs the function; without AWS_LAMBDA_RUNTIME_API, under the Runtime Interface Emulator.
-if [ -z "${AWS_LAMBDA_RUNTIME_API:-}" ]; then
-  if [ -x /rie/aws-lambda-rie ]; then exec /rie/aws-lambda-rie "$0"; fi
+# FUNCTION=clojure runs the AOT-compiled Clojure function; MAIN_CLASS names the Java one's main
+# class (a wrong one is how the tests make a JVM that cannot start).
+if [ -z "\${AWS_LAMBDA_RUNTIME_API:-}" ]; then
+  if [ -x /rie/aws-lambda-rie ]; then exec /rie/aws-lambda-rie "\$0"; fi
   echo "no AWS_LAMBDA_RUNTIME_API and no /rie/aws-lambda-rie" >&2
   exit 2
 fi
-if [ "${FUNCTION:-java}" = clojure ]; then
-  cd /var/clj && exec /jre/bin/java -cp /usr/share/java/clojure.jar:src:resources clojure.main -m hello.core
+if [ "\${FUNCTION:-java}" = clojure ]; then
+  cd /var/clj && exec /jre/bin/java -cp $clj_cp hello.core
 fi
-exec /jre/bin/java -cp /var/task example.Bootstrap
+exec /jre/bin/java -cp /var/task "\${MAIN_CLASS:-example.Bootstrap}"
 BOOT
 chmod +x "$ctx/lambda-bootstrap.sh"
 cat > "$ctx/Containerfile" <<'FILE'

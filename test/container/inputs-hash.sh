@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints one hash of everything the test image is built from: this script, build-image.sh, the
-# stand-in emulator, the Java and Clojure fixture functions (sources and resources), and what is
+# stand-in emulator, the Java and Clojure fixture functions (sources, resources, and the build.sh
+# that AOT-compiles the Clojure one), and what is
 # copied from the host (the JDK that jlink and javac come from, busybox, Debian's clojure jars).
 # build-image.sh labels the image with it (ni-config-test-inputs) and the tests rebuild an image
 # whose label differs, so that a stale image is never reused.
@@ -12,7 +13,7 @@ repo=$(cd "$here/../.." && pwd)
   # the repository's files, by path and content (sorted, so the order of find does not count)
   find test/container/inputs-hash.sh test/container/build-image.sh test/container/rie \
     test/fixtures-java/hello/src test/fixtures-java/hello/resources \
-    test/fixtures-clojure/hello/src test/fixtures-clojure/hello/resources \
+    test/fixtures-clojure/hello/src test/fixtures-clojure/hello/resources test/fixtures-clojure/hello/build.sh \
     -type f 2>/dev/null | LC_ALL=C sort | while read -r f; do
     printf '%s %s\n' "$(sha256sum <"$f" | cut -d' ' -f1)" "$f"
   done
