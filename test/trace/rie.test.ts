@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INVOKE_PATH, classifyRieAnswer, invokeRie, waitForRie } from '../../src/trace/rie.js';
+import { EmulatorGone, INVOKE_PATH, RieClient, classifyRieAnswer, invokeRie, waitForRie } from '../../src/trace/rie.js';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
@@ -85,9 +85,108 @@ describe('the RIE client', () => {
   });
 
   it('classifies by status and body shape', () => {
-    expect(classifyRieAnswer(200, '[1,2]')).toEqual({ status: 'success' });
-    expect(classifyRieAnswer(200, 'not json')).toEqual({ status: 'success' });
-    expect(classifyRieAnswer(200, '{"errorMessage":"x"}')).toEqual({ status: 'function-error' });
-    expect(classifyRieAnswer(500, '')).toEqual({ status: 'crash' });
+    expect(classifyRieAnswer(200, '[1,2]')).toMatchObject({ status: 'success' });
+    expect(classifyRieAnswer(200, 'not json')).toMatchObject({ status: 'success' });
+    expect(classifyRieAnswer(200, '{"errorMessage":"x"}')).toMatchObject({ status: 'function-error' });
+    expect(classifyRieAnswer(500, '')).toMatchObject({ status: 'crash', reason: 'the emulator answered 500' });
+  });
+
+  it("tells the emulator's 502s apart (FakeRie.java's header: what the real one answers when)", () => {
+    const exit = classifyRieAnswer(
+      502,
+      '{"errorType":"Runtime.ExitError","errorMessage":"RequestId: 9c1e Error: Runtime exited with error: exit status 3"}',
+      { answered: true },
+    );
+    expect(exit).toEqual({
+      status: 'crash',
+      errorType: 'Runtime.ExitError',
+      reason: 'the runtime exited: Runtime exited with error: exit status 3',
+      answered: false,
+    });
+    // nothing answered before: the runtime's /init/error payload
+    const init = '{"errorMessage":"example.Missing","errorType":"java.lang.ClassNotFoundException"}';
+    expect(classifyRieAnswer(502, init)).toEqual({
+      status: 'crash',
+      errorType: 'java.lang.ClassNotFoundException',
+      reason: "the function's init failed",
+      initError: true,
+      answered: false,
+    });
+    // and the same payload again later: the emulator answers every failure after a failed init with it
+    expect(classifyRieAnswer(502, init, { answered: false, initErrorBody: init }).reason).toMatch(
+      /answers every failure after a failed init with that init's error/,
+    );
+    // after a timeout (or a crash) before the runtime's first /next
+    expect(classifyRieAnswer(502, '')).toMatchObject({ status: 'crash', reason: expect.stringMatching(/no body/) });
+    // the function answered, then exited before asking for the next event
+    expect(classifyRieAnswer(502, '{"answered":true}', { answered: true })).toMatchObject({
+      status: 'crash',
+      reason: expect.stringMatching(/^the function answered, then exited/),
+      answered: true,
+    });
+    expect(
+      classifyRieAnswer(
+        502,
+        '{"errorType":"Runtime.InvalidEntrypoint","errorMessage":"RequestId: x Error: fork/exec /nope: no such file or directory"}',
+      ),
+    ).toMatchObject({
+      errorType: 'Runtime.InvalidEntrypoint',
+      reason: 'the emulator could not start the runtime: fork/exec /nope: no such file or directory',
+    });
+    expect(
+      classifyRieAnswer(
+        200,
+        '{"errorType":"Function.ResponseSizeTooLarge","errorMessage":"Response payload size (6291557 bytes) exceeded maximum allowed payload size (6291556 bytes)."}',
+      ),
+    ).toMatchObject({
+      status: 'function-error',
+      errorType: 'Function.ResponseSizeTooLarge',
+      reason: expect.stringMatching(/^the function's response is larger than Lambda allows \(Response payload size/),
+    });
+    expect(classifyRieAnswer(200, 'Task timed out after 5.00 seconds')).toMatchObject({
+      status: 'timeout',
+      reason: expect.stringMatching(/the lazy JVM start included/),
+    });
+  });
+
+  it('keeps the init error it saw, and no request id (the emulator sends none)', async () => {
+    const init = '{"errorMessage":"example.Missing","errorType":"java.lang.ClassNotFoundException"}';
+    const { base } = await emulator([
+      { status: 502, body: init },
+      { status: 502, body: init },
+    ]);
+    const client = new RieClient(base);
+    const first = await client.invoke('{}', 5000);
+    expect(first).toMatchObject({ requestId: '', status: 'crash', errorType: 'java.lang.ClassNotFoundException' });
+    expect(client.initFailure).toEqual({ errorType: 'java.lang.ClassNotFoundException', body: init });
+    expect((await client.invoke('{}', 5000)).reason).toMatch(/that init's error/);
+  });
+
+  it('a connection accepted and closed before the emulator listens (docker-proxy) is retried at once, not waited out', async () => {
+    // a port forwarder's accept-then-close, then the emulator after a second
+    const { createServer: net } = await import('node:net');
+    let accepted = 0;
+    const proxy = net((socket) => {
+      accepted++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+    const port = (proxy.address() as AddressInfo).port;
+    const started = Date.now();
+    await expect(waitForRie(`http://127.0.0.1:${port}`, 1500)).rejects.toThrow(/did not answer within 2 s/);
+    proxy.close();
+    // each probe ended at once: many in the time a fetch would have waited out one
+    expect(accepted).toBeGreaterThan(5);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('stops waiting at once when the container is gone', async () => {
+    const gone = new AbortController();
+    setTimeout(() => gone.abort(new Error('the container exited (code 1)')), 300);
+    const started = Date.now();
+    const e = await waitForRie('http://127.0.0.1:9', 60_000, gone.signal).catch((e: unknown) => e);
+    expect(e).toBeInstanceOf(EmulatorGone);
+    expect((e as Error).message).toBe('the container exited (code 1)');
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
