@@ -55,12 +55,23 @@ export class EngineError extends ReportedError {
     readonly exitCode: number | null = null,
     /** The last lines of its stderr. */
     readonly stderrTail = '',
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      /** What else went wrong on the way out (a container that could not be removed, with the command that removes it). */
+      readonly warnings?: readonly string[];
+    },
   ) {
     super(message, options);
+    this.warnings = options?.warnings ?? [];
   }
+  readonly warnings: readonly string[];
   json(): ErrorJson {
-    return { type: 'engine', argv: this.argv, exitCode: this.exitCode, stderr: this.stderrTail };
+    return {
+      type: 'engine',
+      argv: this.argv,
+      exitCode: this.exitCode,
+      stderr: this.stderrTail,
+      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
+    };
   }
 }
 

@@ -18,12 +18,27 @@ import type { RunResult } from '../trace/drive.js';
 import type { InvocationStatus } from '../trace/runtime-api.js';
 import type { WriteResult } from './write.js';
 
+/** One event as the report gives it. */
+export interface EventReport {
+  readonly event: string;
+  readonly status: InvocationStatus;
+  readonly durationMs: number;
+  readonly errorType?: string;
+  /** For a crash or a timeout (and an answer the emulator turned into an error): what happened. */
+  readonly reason?: string;
+  /** For a crash: the function's own last lines of output (stderr and stdout as they came). */
+  readonly output?: readonly string[];
+}
+
 /** The result of trace and invoke: their `--json` output. */
 export interface TraceResult {
   readonly ok: boolean;
-  readonly events: readonly { event: string; status: InvocationStatus; durationMs: number; errorType?: string }[];
+  readonly events: readonly EventReport[];
   readonly counts: Record<InvocationStatus, number>;
-  readonly initError?: { readonly errorType: string; readonly body: string };
+  /** The runtime's init error, and the function's last lines of output before it. */
+  readonly initError?: { readonly errorType: string; readonly body: string; readonly output?: readonly string[] };
+  /** The processes asked to end at the end (SIGTERM): exactly those that held an agent lock. */
+  readonly stopped?: readonly { readonly pid: number; readonly command: string }[];
   readonly flushMs: number;
   /** Run directories whose agent did not finish its last write. */
   readonly staleLocks: readonly string[];
@@ -56,9 +71,12 @@ export function eventSummary(run: RunResult, allowErrors: boolean): TraceResult 
       status: r.result.status,
       durationMs: r.result.durationMs,
       ...(r.result.errorType ? { errorType: r.result.errorType } : {}),
+      ...(r.result.status !== 'success' && r.result.reason ? { reason: r.result.reason } : {}),
+      ...(r.result.output && r.result.output.length > 0 ? { output: r.result.output } : {}),
     })),
     counts,
     ...(run.initError ? { initError: run.initError } : {}),
+    ...(run.stopped && run.stopped.length > 0 ? { stopped: run.stopped } : {}),
     flushMs: run.flushMs,
     staleLocks: [],
     warnings: run.warnings,
@@ -67,12 +85,37 @@ export function eventSummary(run: RunResult, allowErrors: boolean): TraceResult 
   };
 }
 
+/** What the JVM says when it cannot load an agent library (printed on stdout, before anything else). */
+const AGENT_REFUSED =
+  /Could not find agent library|Could not load agent|native-image-agent: Error|agent library failed|Error occurred during initialization of VM/i;
+
+/**
+ * Why the agent wrote nothing, in the function's own words: a function that could not start is
+ * named as such, a failed VM start or agent load as that, and a JVM that crashed on every event
+ * with what it said last; the agent library is suspected only when the JVM's output points at it.
+ */
 function nothingWritten(run: RunResult, agentPath: string | undefined): InputError {
-  const said = run.stderrTail.trim().split('\n').slice(-3).join(' | ') || '(nothing)';
+  const lines = run.stderrTail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  // the lines that explain, not the `Picked up JAVA_TOOL_OPTIONS` each JVM start prints first,
+  // and each once (every JVM started for an event says the same)
+  const telling = lines.filter((l) => !/^Picked up (JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS):/.test(l));
+  const distinct = [...new Set((telling.length > 0 ? telling : lines).reverse())].reverse();
+  const said = distinct.slice(-4).join(' | ') || '(nothing)';
+  if (run.startFailure !== undefined)
+    return new InputError(`the function could not start, so the agent wrote nothing: ${run.startFailure}`);
+  if (run.warnings.length > 0) return new InputError(`the agent wrote no configuration: ${run.warnings.join('; ')}`);
+  if (AGENT_REFUSED.test(run.stderrTail))
+    return new InputError(
+      `the agent wrote no configuration: the JVM did not start with ${agentPath ?? 'native-image-agent (-agentlib: a GraalVM JDK has it; else give --agent-path)'}. It said: ${said}`,
+    );
+  const answered = run.results.some((r) => r.result.status === 'success' || r.result.status === 'function-error');
   return new InputError(
-    run.warnings.length > 0
-      ? `the agent wrote no configuration: ${run.warnings.join('; ')}`
-      : `the agent wrote no configuration. Is ${agentPath ?? 'native-image-agent (-agentlib)'} loadable by this JVM? The process said: ${said}`,
+    answered
+      ? `the agent wrote no configuration although the function answered. Is ${agentPath ?? 'native-image-agent (-agentlib)'} loadable by this JVM? The process said: ${said}`
+      : `the agent wrote no configuration: the function never answered an event. It said: ${said}`,
   );
 }
 

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { detectEngine, type EngineName } from '../trace/engines/index.js';
 import { loadEvents, splitCommand } from '../trace/events.js';
+import { findProgram, pathKind } from '../trace/host.js';
 import type { Format } from '../model/kinds.js';
 import type { TraceSection } from '../ops/settings.js';
 import type { FunctionSpec } from '../trace/run.js';
@@ -83,6 +84,17 @@ function pairs(list: readonly string[], flag: string): Record<string, string> {
   return out;
 }
 
+/**
+ * A file a flag names, checked before anything runs: an engine would mount a missing one as an
+ * empty directory (docker creates it on the host) and the function would fail far from the cause.
+ */
+function hostFile(path: string, flag: string): string {
+  const kind = pathKind(path);
+  if (kind === 'missing') throw new UsageError(`${flag} ${path}: no such file`);
+  if (kind !== 'file') throw new UsageError(`${flag} ${path}: not a file (a ${kind})`);
+  return path;
+}
+
 /** The function to run, checked; `withAgent` false for invoke. */
 export async function functionSpec(
   options: TargetOptions & { readonly wantsEvidence?: boolean },
@@ -102,11 +114,13 @@ export async function functionSpec(
   const loaded = await loadEvents(options.events ?? [], options.event ?? [], deps.cwd);
   if (loaded.findings.length > 0) throw new InputError('the events are not valid', loaded.findings, loaded.texts);
   if (loaded.events.length === 0) throw new UsageError('no events: give --events GLOB or --event JSON');
+  const library =
+    withAgent && options.agentPath ? hostFile(resolve(deps.cwd, options.agentPath), '--agent-path') : undefined;
   const agent = withAgent
     ? {
         periodSeconds: period,
         evidence: options.recordEvidence ?? Boolean(options.wantsEvidence),
-        ...(options.agentPath ? { library: resolve(deps.cwd, options.agentPath) } : {}),
+        ...(library ? { library } : {}),
       }
     : undefined;
   const common = { events: loaded.events, timeoutMs: timeout * 1000, ...(agent ? { agent } : {}) };
@@ -118,8 +132,16 @@ export async function functionSpec(
       throw new UsageError(`--cmd: ${(e as Error).message}`);
     }
     if (argv.length === 0) throw new UsageError('--cmd is empty');
-    return { ...common, target: { kind: 'local', argv, cwd: deps.cwd, env: { ...deps.env, ...env } } };
+    const processEnv = { ...deps.env, ...env };
+    if (findProgram(argv[0]!, processEnv, deps.cwd) === undefined)
+      throw new UsageError(
+        argv[0]!.includes('/')
+          ? `--cmd: there is no program ${argv[0]} (no executable file at ${resolve(deps.cwd, argv[0]!)})`
+          : `--cmd: there is no program ${argv[0]} on PATH`,
+      );
+    return { ...common, target: { kind: 'local', argv, cwd: deps.cwd, env: processEnv } };
   }
+  const rie = options.rie ? hostFile(resolve(deps.cwd, options.rie), '--rie') : undefined;
   return {
     ...common,
     target: {
@@ -127,7 +149,7 @@ export async function functionSpec(
       image: options.container!,
       engine: await (deps.engine ?? detectEngine)(options.engine),
       mode: options.runtimeApi ? 'runtime-api' : 'rie',
-      ...(options.rie ? { rie: resolve(deps.cwd, options.rie) } : {}),
+      ...(rie ? { rie } : {}),
       env,
       labels,
     },

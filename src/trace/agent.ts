@@ -84,6 +84,31 @@ export async function waitForLocks(dir: string, timeoutMs: number, checkLiveness
   }
 }
 
+/**
+ * The live processes that hold an agent lock below `dir` (each `.lock` holds its JVM's pid), with
+ * their command lines: the JVMs to signal so that the agent writes at exit, whatever runs in front
+ * of them (a script that did not `exec`, a wrapper). Where /proc tells a process's environment, a
+ * pid counts only if its JAVA_TOOL_OPTIONS points into `dir`: a pid reused since is not ours.
+ */
+export async function lockHolders(dir: string): Promise<{ pid: number; command: string }[]> {
+  const out: { pid: number; command: string }[] = [];
+  for (const run of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    const pid = Number((await readFile(join(dir, run, '.lock'), 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => undefined);
+    if (environ !== undefined && !environ.includes(dir)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    out.push({
+      pid,
+      command: cmdline
+        .split('\0')
+        .filter((a) => a !== '')
+        .join(' '),
+    });
+  }
+  return out;
+}
+
 /** A run's call tree (the agent's call-tree mode). */
 export interface CallTreeFile {
   /** The run directory's name. */

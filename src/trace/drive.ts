@@ -6,21 +6,39 @@
 import type { TraceEvent } from './events.js';
 import type { InvocationResult } from './runtime-api.js';
 
+/** A process ni-config asked to end so that the agent writes at exit: it held an agent lock. */
+export interface StoppedProcess {
+  readonly pid: number;
+  /** Its command line, as far as it could be read. */
+  readonly command: string;
+}
+
+/** The runtime's init error, and what the function printed last before it. */
+export interface InitError {
+  readonly errorType: string;
+  readonly body: string;
+  readonly output?: readonly string[];
+}
+
 /** How a run of the function went. */
 export interface RunResult {
   readonly results: readonly { readonly event: string; readonly result: InvocationResult }[];
-  readonly initError: { errorType: string; body: string } | undefined;
+  readonly initError: InitError | undefined;
   readonly exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** Milliseconds from the last answer until the agent's config was complete on disk. */
   readonly flushMs: number;
   /** Locks still present when the wait ended: the last periodic write is all there is. */
   readonly staleLocks: readonly string[];
-  /** The process's stderr, last 4 KB, for error messages. */
+  /** The function's output (stderr and stdout as they came, never an emulator's lines), last 4 KB, for error messages. */
   readonly stderrTail: string;
   /** What went wrong around the function without failing the run (cleanup, a fallback taken). */
   readonly warnings: readonly string[];
   /** The traced JVM's class path as files on this machine, and its java command, when it could be told. */
   readonly classpath?: { readonly paths: readonly string[]; readonly java?: string };
+  /** The processes that got SIGTERM at the end: exactly those that held an agent lock. */
+  readonly stopped?: readonly StoppedProcess[];
+  /** Why the function could not run at all (a program that is not there, a container that did not start). */
+  readonly startFailure?: string;
 }
 
 /** The function, however it runs: a local process or a container. */
@@ -33,6 +51,8 @@ export interface FunctionRuntime {
   readonly exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   /** The function could not be started at all: no retry helps. */
   readonly startFailed: boolean;
+  /** Why it cannot run (again), when it cannot: said instead of "not running" for the events left. */
+  readonly why?: string | undefined;
   /** Asks the JVM to end (SIGTERM), so that the agent writes at exit. */
   terminate(): Promise<void>;
   /** Ends it at once. */
@@ -47,6 +67,8 @@ export interface FunctionRuntime {
   readonly restartsItself?: boolean;
   /** Called after each answered event, while the JVM that answered it still runs. */
   afterAnswer?(): Promise<void>;
+  /** The function's own last lines of output (stderr and stdout) since `since` (epoch ms), for a failed event. */
+  output?(since: number): Promise<readonly string[]>;
 }
 
 /** Where events go: ni-config's Runtime API server, or the emulator's invoke endpoint. */
@@ -72,7 +94,8 @@ function delay(ms: number): Promise<void> {
 
 /**
  * Sends the events one at a time, starting the runtime again after a crash or a timeout as
- * Lambda does, then ends it so that the agent writes at exit.
+ * Lambda does, then ends it so that the agent writes at exit. A crash keeps what the function
+ * printed last (since the event before it ended), and so does an init failure.
  */
 export async function drive(
   server: Invoker,
@@ -82,6 +105,8 @@ export async function drive(
   let starts = 1;
   await runtime.start();
   const results: { event: string; result: InvocationResult }[] = [];
+  let initOutput: readonly string[] | undefined;
+  let since = Date.now();
   for (const e of options.events) {
     if (
       runtime.exit !== undefined &&
@@ -91,28 +116,33 @@ export async function drive(
     ) {
       await runtime.exited;
       starts++;
+      since = Date.now();
       await runtime.start();
     }
     if (runtime.exit !== undefined) {
-      results.push({
-        event: e.name,
-        result: {
-          requestId: '',
-          status: 'crash',
-          durationMs: 0,
-          body: server.initFailure ? 'the function failed to initialise' : 'the function is not running',
-        },
-      });
+      const body = server.initFailure
+        ? 'the function failed to initialise'
+        : (runtime.why ?? 'the function is not running');
+      const result: InvocationResult = { requestId: '', status: 'crash', durationMs: 0, body, reason: body };
+      results.push({ event: e.name, result });
+      options.onEvent?.(results.length, options.events.length, e.name, result);
       continue;
     }
-    const result = await server.invoke(e.body, options.timeoutMs);
-    results.push({ event: e.name, result });
+    const initBefore = server.initFailure;
+    let result = await server.invoke(e.body, options.timeoutMs);
     if (result.status === 'success' || result.status === 'function-error') await runtime.afterAnswer?.();
-    options.onEvent?.(results.length, options.events.length, e.name, result);
     if (!runtime.restartsItself) {
       if (result.status === 'timeout') await runtime.kill();
       if (result.status === 'timeout' || result.status === 'crash') await runtime.exited;
     }
+    if (result.status === 'crash' && runtime.output) {
+      const output = await runtime.output(since);
+      if (output.length > 0) result = { ...result, output };
+      if (initBefore === undefined && server.initFailure !== undefined) initOutput = output;
+    }
+    results.push({ event: e.name, result });
+    options.onEvent?.(results.length, options.events.length, e.name, result);
+    since = Date.now();
   }
   const answered = Date.now();
   if (runtime.exit === undefined) await runtime.terminate();
@@ -122,9 +152,10 @@ export async function drive(
     await runtime.kill();
     await runtime.exited;
   }
+  const init = server.initFailure;
   return {
     results,
-    initError: server.initFailure,
+    initError: init && (initOutput && initOutput.length > 0 ? { ...init, output: initOutput } : init),
     exit: runtime.exit,
     flushMs: Date.now() - answered,
     stderrTail: runtime.stderrTail,

@@ -9,12 +9,14 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EngineError } from '../../src/errors.js';
 import { CONTAINER_AGENT_DIR, runContainer } from '../../src/trace/container.js';
 import type {
   ContainerEngine,
   ContainerState,
   EngineResult,
   ImageConfig,
+  LogLine,
   RunSpec,
   Waiter,
 } from '../../src/trace/engines/engine.js';
@@ -32,8 +34,16 @@ class ProcessEngine implements ContainerEngine {
   readonly specs: RunSpec[] = [];
   private proc: ChildProcess | undefined;
   private exited: Promise<number> = Promise.resolve(0);
-  /** Results to give instead of the real behaviour, by method. */
-  readonly fail: Partial<Record<'copyOut' | 'remove' | 'run', EngineResult>> = {};
+  /** Results to give instead of the real behaviour, by method: always, or (a list) one per call, then the real behaviour. */
+  readonly fail: Partial<Record<'copyOut' | 'remove' | 'run', EngineResult | EngineResult[]>> = {};
+  /** `wait` fails at once with this, and `inspect` too when `stateFails`. */
+  waitFails: string | undefined;
+  stateFails: string | undefined;
+  /** `run` takes this long to return (the container exists from the start). */
+  runDelayMs = 0;
+  /** What the "container" printed: its log. */
+  readonly log: LogLine[] = [];
+  private removed = false;
 
   constructor(private readonly root: string) {}
 
@@ -42,10 +52,16 @@ class ProcessEngine implements ContainerEngine {
     return { entrypoint: ['/lambda-bootstrap.sh'], cmd: [], env: { JAVA_TOOL_OPTIONS: '-Xshare:auto' } };
   }
 
+  private failure(method: 'copyOut' | 'remove' | 'run'): EngineResult | undefined {
+    const f = this.fail[method];
+    return Array.isArray(f) ? f.shift() : f;
+  }
+
   async run(spec: RunSpec): Promise<EngineResult> {
     this.calls.push(`run ${spec.name}`);
     this.specs.push(spec);
-    if (this.fail.run) return this.fail.run;
+    const failed = this.failure('run');
+    if (failed) return failed;
     // the container's /tmp/ni-config-agent is this engine's root
     const env = { ...process.env, ...spec.env };
     const options = spec.env.JAVA_TOOL_OPTIONS;
@@ -53,6 +69,8 @@ class ProcessEngine implements ContainerEngine {
     const proc = spawn(process.execPath, [FAKE, AGENT_OUTPUT], { env, stdio: 'ignore' });
     this.proc = proc;
     this.exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve(code ?? (signal ? 137 : 0))));
+    if (this.runDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.runDelayMs));
+    this.calls.push(`run returned`);
     return OK;
   }
 
@@ -67,20 +85,31 @@ class ProcessEngine implements ContainerEngine {
 
   async exec(name: string, argv: readonly string[]): Promise<EngineResult> {
     const script = argv.at(-1) ?? '';
-    const what = script.includes('kill -TERM') ? 'terminate' : script.includes('@@argv') ? 'describe' : argv[0];
+    const what = script.includes('kill -TERM')
+      ? 'terminate'
+      : script.includes('@@argv')
+        ? 'describe'
+        : script.includes('kill -0')
+          ? 'locks'
+          : argv[0];
     this.calls.push(`exec ${name} ${what}`);
-    // the SIGTERM script: the JVM is the one process
-    if (what === 'terminate') this.proc?.kill('SIGTERM');
+    // the SIGTERM script: the JVM is the one process, and it holds the lock
+    if (what === 'terminate' && this.proc && this.proc.exitCode === null) {
+      this.proc.kill('SIGTERM');
+      return { ...OK, stdout: `@@stopped ${this.proc.pid} node fake-runtime.mjs\n` };
+    }
     return OK;
   }
 
   wait(name: string): Waiter {
     this.calls.push(`wait ${name}`);
+    if (this.waitFails !== undefined)
+      return { done: Promise.resolve({ error: this.waitFails }), cancel: () => undefined };
     return { done: this.exited.then((code) => ({ code })), cancel: () => undefined };
   }
 
-  async logs(): Promise<string> {
-    return '';
+  async logs(): Promise<readonly LogLine[]> {
+    return this.log;
   }
 
   async signal(name: string, signal: 'TERM' | 'KILL'): Promise<EngineResult> {
@@ -91,19 +120,28 @@ class ProcessEngine implements ContainerEngine {
 
   async copyOut(name: string, path: string, dest: string): Promise<EngineResult> {
     this.calls.push(`cp ${name}:${path}`);
-    if (this.fail.copyOut) return this.fail.copyOut;
+    const failed = this.failure('copyOut');
+    if (failed) return failed;
     cpSync(this.root, dest, { recursive: true });
     return OK;
   }
 
   async remove(name: string): Promise<EngineResult> {
     this.calls.push(`rm ${name}`);
+    const failed = this.failure('remove');
+    if (failed) return failed;
     this.proc?.kill('SIGKILL');
-    return this.fail.remove ?? OK;
+    this.removed = true;
+    return { ...OK, stdout: `${name}\n` };
   }
 
-  async state(): Promise<ContainerState | undefined> {
-    return undefined;
+  async state(): Promise<ContainerState | { error: string }> {
+    if (this.stateFails !== undefined) return { error: this.stateFails };
+    if (this.removed || this.proc === undefined) return { status: 'removed', running: false, exitCode: null };
+    const code = this.proc.exitCode ?? (this.proc.signalCode ? 137 : null);
+    return code === null
+      ? { status: 'running', running: true, exitCode: 0 }
+      : { status: 'exited', running: false, exitCode: code };
   }
 }
 
@@ -139,16 +177,20 @@ describe('runContainer over a ContainerEngine', () => {
     expect(spec.env.JAVA_TOOL_OPTIONS).toBe(
       `-Xshare:auto -agentpath:/ni-config-agent-lib/libnative-image-agent.so=config-output-dir=${CONTAINER_AGENT_DIR}/run-{pid}-{datetime},config-write-period-secs=3`,
     );
-    // after the first answer the JVM's class path is asked for; at the end the JVM is signalled
+    // after the first answer the JVM's class path is asked for; at the end the JVM that holds the
+    // lock is signalled, and the output copied out once no live lock is left
     expect(engine.calls.map((c) => c.replace(/ ni-config-trace-\S+/, ''))).toEqual([
       'inspect fn:latest',
       'run',
+      'run returned',
       'wait',
       'exec describe',
       'exec terminate',
+      'exec locks',
       'cp',
       'rm',
     ]);
+    expect(run.stopped).toEqual([{ pid: expect.any(Number), command: 'node fake-runtime.mjs' }]);
     const copied = join(work, 'out');
     expect(existsSync(copied)).toBe(true);
     expect(readFileSync(join(copied, readdirSync(copied)[0]!, 'reflect-config.json'), 'utf8').length).toBeGreaterThan(
@@ -188,5 +230,93 @@ describe('runContainer over a ContainerEngine', () => {
     const run = await runContainer({ engine, mode: 'runtime-api', image: 'fn', events, timeoutMs: 10_000, env: {} });
     expect(run.results.map((r) => r.result.status)).toEqual(['crash']);
     expect(engine.calls.filter((c) => c.startsWith('rm '))).toHaveLength(1);
+  });
+
+  it('when cp fails and rm fails too, the error carries the command that removes the container', async () => {
+    const engine = new ProcessEngine(join(work, 'root'));
+    engine.fail.copyOut = { stdout: '', stderr: 'Error: engine is gone', code: 125 };
+    engine.fail.remove = { stdout: '', stderr: 'Error: engine is gone', code: 125 };
+    const e = await runContainer({
+      engine,
+      mode: 'runtime-api',
+      image: 'fn',
+      events,
+      timeoutMs: 10_000,
+      env: {},
+      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
+    }).catch((e: unknown) => e);
+    expect(e).toBeInstanceOf(EngineError);
+    const name = engine.specs[0]!.name;
+    expect((e as EngineError).message).toMatch(/copying the agent's output out of the container failed/);
+    expect((e as EngineError).message).toContain(`remove it with: fake-engine rm -f ${name}`);
+    expect((e as EngineError).json().warnings).toEqual([expect.stringContaining(`fake-engine rm -f ${name}`)]);
+  });
+
+  it('retries cp once the container has settled: a cp refused while it is torn down is not "no output"', async () => {
+    const engine = new ProcessEngine(join(work, 'root'));
+    engine.fail.copyOut = [
+      { stdout: '', stderr: 'Error: open /proc/4242/ns/mnt: no such file or directory', code: 125 },
+    ];
+    const run = await runContainer({
+      engine,
+      mode: 'runtime-api',
+      image: 'fn',
+      events,
+      timeoutMs: 10_000,
+      env: {},
+      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
+    });
+    expect(engine.calls.filter((c) => c.startsWith('cp '))).toHaveLength(2);
+    expect(run.results.map((r) => r.result.status)).toEqual(['success']);
+    expect(existsSync(join(work, 'out'))).toBe(true);
+  });
+
+  it('waits for a run still in flight before removing (Ctrl-C during run -d), so the container cannot appear after the rm', async () => {
+    const engine = new ProcessEngine(join(work, 'root'));
+    engine.runDelayMs = 800;
+    const { runCleanups } = await import('../../src/io/cleanup.js');
+    const running = runContainer({ engine, mode: 'runtime-api', image: 'fn', events, timeoutMs: 10_000, env: {} });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(engine.calls.map((c) => c.replace(/ ni-config-trace-\S+/, ''))).toEqual(['inspect fn', 'run']);
+    await runCleanups();
+    const calls = engine.calls.map((c) => c.replace(/ ni-config-trace-\S+/, ''));
+    expect(calls.indexOf('rm')).toBeGreaterThan(calls.indexOf('run returned'));
+    await running.catch(() => undefined);
+  });
+
+  it('a failing wait is not an exit: the container is watched by its state, and the run goes on', async () => {
+    const engine = new ProcessEngine(join(work, 'root'));
+    engine.waitFails = 'fake-engine wait was ended by SIGKILL';
+    const run = await runContainer({
+      engine,
+      mode: 'runtime-api',
+      image: 'fn',
+      events: [...events, { name: 'two', body: '{}' }],
+      timeoutMs: 10_000,
+      env: {},
+      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
+    });
+    expect(run.results.map((r) => r.result.status)).toEqual(['success', 'success']);
+    expect(run.warnings).toEqual([]);
+  });
+
+  it('a failing wait while the engine cannot tell the state either: the engine is named, never the agent', async () => {
+    const engine = new ProcessEngine(join(work, 'root'));
+    engine.waitFails = 'fake-engine wait exited with 125: Cannot connect to Podman';
+    engine.stateFails = 'fake-engine container inspect exited with 125: Cannot connect to Podman';
+    engine.fail.copyOut = { stdout: '', stderr: 'Cannot connect to Podman', code: 125 };
+    const e = await runContainer({
+      engine,
+      mode: 'runtime-api',
+      image: 'fn',
+      events: [...events, { name: 'two', body: '{}' }],
+      timeoutMs: 10_000,
+      env: {},
+      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
+    }).catch((e: unknown) => e);
+    expect(e).toBeInstanceOf(EngineError);
+    expect((e as Error).message).toMatch(
+      /^fake-engine stopped answering while the container ran \(fake-engine wait exited with 125: Cannot connect to Podman; fake-engine container inspect exited with 125: Cannot connect to Podman\), so whether it still runs is not known; copying the agent's output out of the container failed/,
+    );
   });
 });

@@ -109,10 +109,13 @@ async function render(r: TraceResult, o: TraceOptions, out: Output): Promise<num
   const lines = [
     `${plural(r.events.length, 'event')}: ${c.success} succeeded, ${c['function-error']} function errors, ${c.timeout} timeouts, ${c.crash} crashes`,
   ];
-  if (r.initError)
+  if (r.initError) {
     lines.push(
       `the function's init failed: ${printable(`${r.initError.errorType} ${r.initError.body.slice(0, 300)}`)}`,
     );
+    lines.push(...saidLines(r.initError.output));
+  }
+  lines.push(...failureLines(r));
   if (!o.invokeOnly) {
     if (r.layout) lines.push(...writeLines(r.layout));
     else if (r.entries && r.format && r.output !== undefined)
@@ -123,11 +126,38 @@ async function render(r: TraceResult, o: TraceOptions, out: Output): Promise<num
       lines.push(
         `warning: the agent did not finish its last write (lock left in ${r.staleLocks.map((l) => l.replace(/\/\.lock$/, '')).join(', ')}); what it wrote periodically is used`,
       );
-    lines.push(`collected ${plural(r.runs, 'agent run')}, ${r.flushMs} ms after the last answer`);
+    const stopped =
+      r.stopped && r.stopped.length > 0
+        ? ` (SIGTERM to ${r.stopped.map((p) => `pid ${p.pid}${p.command ? `: ${printable(p.command.slice(0, 120))}` : ''}`).join('; ')})`
+        : '';
+    lines.push(`collected ${plural(r.runs, 'agent run')}, ${r.flushMs} ms after the last answer${stopped}`);
   }
   for (const w of r.warnings) lines.push(`warning: ${printable(w)}`);
   await writeOut(ctx.stderr, lines.join('\n') + '\n');
   return r.ok ? EXIT.ok : EXIT.findings;
+}
+
+/** What the function printed last, indented under the line it explains. */
+function saidLines(output: readonly string[] | undefined): string[] {
+  if (output === undefined || output.length === 0) return [];
+  return ['  the function printed last:', ...output.map((l) => `    ${printable(l.slice(0, 400))}`)];
+}
+
+/** Each crash with why, and what the function printed last (once for a run of events that printed the same). */
+function failureLines(r: TraceResult): string[] {
+  const lines: string[] = [];
+  let previous: string | undefined;
+  for (const e of r.events) {
+    if (e.status !== 'crash') continue;
+    const said = e.output?.join('\n');
+    lines.push(
+      `${printable(e.event)}: crash${e.errorType ? ` (${printable(e.errorType)})` : ''}: ${printable((e.reason ?? '').slice(0, 300))}`,
+    );
+    if (said !== undefined && said === previous) lines.push('  (it printed the same last lines)');
+    else lines.push(...saidLines(e.output));
+    if (said !== undefined) previous = said;
+  }
+  return lines;
 }
 
 export const trace = command({

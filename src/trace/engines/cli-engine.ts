@@ -10,9 +10,18 @@ import type {
   EngineName,
   EngineResult,
   ImageConfig,
+  LogLine,
   RunSpec,
   Waiter,
 } from './engine.js';
+
+/** What docker and podman say when their daemon or service cannot be reached (lambda-rie.md §4, §8). */
+const UNREACHABLE =
+  /cannot connect to (the docker daemon|podman)|is the docker daemon running|error during connect|unable to connect to podman|dial unix .*: connect:/i;
+/** What they say of an image that is not there. */
+const NO_IMAGE = /no such image|image not known|failed to find image|image .* not found/i;
+/** What they say of a container that is not there. */
+export const NO_CONTAINER = /no such container|no container with name or id/i;
 
 /** Runs an engine command; resolves with what it printed and its exit code (an EngineError only when it cannot run at all). */
 export function engineRun(bin: string, args: readonly string[], timeoutMs = 120_000): Promise<EngineResult> {
@@ -67,6 +76,22 @@ export function runArgv(spec: RunSpec): string[] {
   return argv;
 }
 
+/** Lines of `logs --timestamps` output: each starts with an RFC 3339 time (nanoseconds, Z or an offset). */
+export function logLines(text: string, stream: LogLine['stream']): LogLine[] {
+  const out: LogLine[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d) ?(.*)$/.exec(line);
+    if (!m) {
+      out.push({ stream, time: 0, text: line });
+      continue;
+    }
+    const ms = Date.parse(`${m[1]}${(m[2] ?? '').slice(0, 4)}${m[3]}`);
+    out.push({ stream, time: Number.isFinite(ms) ? ms : 0, text: m[4]! });
+  }
+  return out;
+}
+
 /** A container engine over its command-line tool. */
 export class CliEngine implements ContainerEngine {
   constructor(
@@ -80,7 +105,7 @@ export class CliEngine implements ContainerEngine {
 
   async inspectImage(image: string): Promise<ImageConfig> {
     const r = await this.command(['image', 'inspect', image]);
-    if (r.code !== 0) throw this.imageError(image, r);
+    if (r.code !== 0) throw await this.imageError(image, r);
     const parsed = JSON.parse(r.stdout) as {
       Config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null };
     }[];
@@ -93,15 +118,28 @@ export class CliEngine implements ContainerEngine {
     return { entrypoint: config.Entrypoint ?? [], cmd: config.Cmd ?? [], env };
   }
 
-  /** Why `image inspect` failed: the image is missing, or the engine cannot be reached. */
-  protected imageError(image: string, r: EngineResult): EngineError {
-    const last = r.stderr.trim().split('\n').at(-1) ?? '';
+  /**
+   * Why `image inspect` failed: the engine cannot be reached (its words say so, or `info` fails
+   * too), or the image is missing.
+   */
+  protected async imageError(image: string, r: EngineResult): Promise<EngineError> {
+    const argv = [this.bin, 'image', 'inspect', image];
+    const said = stderrTail(r, 2);
+    let unreachable = UNREACHABLE.test(r.stderr);
+    if (!unreachable && !NO_IMAGE.test(r.stderr)) unreachable = (await this.command(['info'], 20_000)).code !== 0;
+    if (unreachable)
+      return new EngineError(`${this.unreachableMessage()} (${this.bin} image inspect: ${said})`, argv, r.code, said);
     return new EngineError(
-      `image ${image} not found locally (${this.name} image inspect failed: ${last}); build or pull it first`,
-      [this.bin, 'image', 'inspect', image],
+      `image ${image} not found locally (${this.name} image inspect failed: ${said}); build or pull it first`,
+      argv,
       r.code,
-      stderrTail(r),
+      said,
     );
+  }
+
+  /** The engine does not answer: what to check. */
+  protected unreachableMessage(): string {
+    return `the ${this.name} engine is not reachable: is it running and does this environment point at it?`;
   }
 
   run(spec: RunSpec): Promise<EngineResult> {
@@ -148,9 +186,10 @@ export class CliEngine implements ContainerEngine {
     return { done, cancel: () => void w.kill() };
   }
 
-  async logs(name: string, tail: number): Promise<string> {
-    const r = await this.command(['logs', '--tail', String(tail), name]);
-    return r.stdout + r.stderr;
+  async logs(name: string, tail: number): Promise<readonly LogLine[]> {
+    const r = await this.command(['logs', '--timestamps', '--tail', String(tail), name]);
+    if (r.code !== 0) return [];
+    return [...logLines(r.stdout, 'stdout'), ...logLines(r.stderr, 'stderr')].sort((a, b) => a.time - b.time);
   }
 
   signal(name: string, signal: 'TERM' | 'KILL'): Promise<EngineResult> {
@@ -165,15 +204,13 @@ export class CliEngine implements ContainerEngine {
     return this.command(['rm', '-f', name]);
   }
 
-  async state(name: string): Promise<ContainerState | undefined> {
-    const r = await this.command([
-      'container',
-      'inspect',
-      '--format',
-      '{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}',
-      name,
-    ]);
-    if (r.code !== 0) return undefined;
+  async state(name: string): Promise<ContainerState | { readonly error: string }> {
+    const r = await this.command(
+      ['container', 'inspect', '--format', '{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}', name],
+      20_000,
+    );
+    if (r.code !== 0 && NO_CONTAINER.test(r.stderr)) return { status: 'removed', running: false, exitCode: null };
+    if (r.code !== 0) return { error: `${this.bin} container inspect exited with ${r.code}: ${stderrTail(r, 1)}` };
     const [status = '', running, code] = r.stdout.trim().split(/\s+/);
     const exitCode = Number.parseInt(code ?? '', 10);
     return { status, running: running === 'true', exitCode: Number.isInteger(exitCode) ? exitCode : null };

@@ -15,4 +15,10 @@ export class DockerEngine extends CliEngine {
       return { addresses: [], result: { ...r.result, code: 0 } };
     return r;
   }
+
+  /** The CLI talks to a daemon: DOCKER_HOST (or the default socket) names it. */
+  protected override unreachableMessage(): string {
+    const host = process.env.DOCKER_HOST;
+    return `the Docker daemon is not reachable (${host ? `DOCKER_HOST=${host}` : 'DOCKER_HOST is not set, so the default socket'}): start it, point DOCKER_HOST at it, or use --engine podman`;
+  }
 }

@@ -41,11 +41,19 @@ export interface RunSpec {
   readonly args: readonly string[];
 }
 
-/** The container's state as `inspect` tells it. */
+/** The container's state as `inspect` tells it; status `removed` when the engine knows no such container. */
 export interface ContainerState {
   readonly status: string;
   readonly running: boolean;
   readonly exitCode: number | null;
+}
+
+/** One line of a container's log, with its time (`logs --timestamps`) and the stream it came on. */
+export interface LogLine {
+  readonly stream: 'stdout' | 'stderr';
+  /** Epoch milliseconds; 0 when the engine gave no time. */
+  readonly time: number;
+  readonly text: string;
 }
 
 /** A running `wait`: resolves with the container's exit code when its main process ends. */
@@ -72,12 +80,14 @@ export interface ContainerEngine {
   ): Promise<{ readonly addresses: readonly string[]; readonly result: EngineResult }>;
   exec(name: string, argv: readonly string[]): Promise<EngineResult>;
   wait(name: string): Waiter;
-  logs(name: string, tail: number): Promise<string>;
+  /** The last `tail` lines of each stream, in time order. */
+  logs(name: string, tail: number): Promise<readonly LogLine[]>;
   /** Sends a signal to the container's main process. */
   signal(name: string, signal: 'TERM' | 'KILL'): Promise<EngineResult>;
   /** Copies a path out of the container (`cp`), so ownership and SELinux labels are no issue. */
   copyOut(name: string, path: string, dest: string): Promise<EngineResult>;
   /** Removes the container, killing it if it runs (`rm -f`). */
   remove(name: string): Promise<EngineResult>;
-  state(name: string): Promise<ContainerState | undefined>;
+  /** The container's state, or why the engine could not tell it. */
+  state(name: string): Promise<ContainerState | { readonly error: string }>;
 }
