@@ -2,13 +2,16 @@
  * The apply step merge, convert, prune and trace share: choose the output format, emit, and
  * write atomically (or print, or only say what would be written).
  */
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { emitLegacy, emitUnified, toJsonText, type EmitNote } from '../model/emit/index.js';
 import { FILE_KINDS, kindOfFileName, type FileKind, type Format } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
+import { isBlocking } from '../model/findings.js';
+import { countEntries } from '../model/sections.js';
+import { loadSources } from '../ops/load.js';
 import type { ProjectConfig } from '../ops/settings.js';
 import type { CommandDeps } from './deps.js';
 
@@ -84,4 +87,33 @@ async function strayFiles(dir: string, files: ReadonlyMap<string, string>): Prom
       (name) =>
         `${join(dir, name)} is not part of this output but native-image will read it too; remove it if it is stale`,
     );
+}
+
+/**
+ * The metadata files already at `out` that an output in `format` would replace, and how many
+ * entries they hold together; undefined when there are none (or they cannot be read: then
+ * nothing worth keeping is lost by replacing them).
+ */
+export async function existingOutput(
+  format: Format,
+  out: string,
+  deps: Pick<CommandDeps, 'cwd'>,
+): Promise<{ files: string[]; entries: number } | undefined> {
+  if (out === '-') return undefined;
+  const path = resolve(deps.cwd, out);
+  const names = (Object.keys(FILE_KINDS) as FileKind[])
+    .filter((k) => FILE_KINDS[k].format === format)
+    .map((k) => FILE_KINDS[k].fileName);
+  const candidates = extname(path) === '.json' && format === 'unified' ? [path] : names.map((name) => join(path, name));
+  const sources: { file: string; text: string; kind: FileKind | undefined }[] = [];
+  for (const file of candidates) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text !== undefined)
+      sources.push({ file, text, kind: format === 'unified' ? 'unified' : kindOfFileName(basename(file)) });
+  }
+  if (sources.length === 0) return undefined;
+  const loaded = loadSources(sources);
+  if (loaded.findings.some(isBlocking)) return undefined;
+  const entries = Object.values(countEntries(loaded.set)).reduce((a, b) => a + b, 0);
+  return { files: sources.map((s) => s.file), entries };
 }

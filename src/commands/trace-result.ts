@@ -53,6 +53,11 @@ export interface TraceResult {
   readonly written: readonly string[];
   /** Files that already held exactly this output. */
   readonly unchanged?: readonly string[];
+  /**
+   * Files of an earlier output left as they were instead of being replaced: the trace collected
+   * nothing, or had failed events and fewer entries than they hold (without --allow-errors or --force).
+   */
+  readonly kept?: readonly string[];
   /** With --write: what the layout write did. */
   readonly layout?: WriteResult;
   /** The evidence file written beside the output (trace --evidence). */

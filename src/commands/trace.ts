@@ -13,7 +13,7 @@ import { runFunction } from '../trace/run.js';
 import { openSession } from '../trace/session.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
 import { readableInputs } from './inputs.js';
-import { emitAndWrite } from './output.js';
+import { emitAndWrite, existingOutput } from './output.js';
 import { checkPresets, resolvePrunePlan } from './prune-plan.js';
 import { readProject } from './project.js';
 import { eventSummary, evidencePath, readAgentOutput, writeEvidence, type TraceResult } from './trace-result.js';
@@ -26,6 +26,8 @@ export interface TraceOptions extends GlobalOptions, TargetOptions, Partial<Prun
   readonly out?: string | undefined;
   readonly format?: Format | undefined;
   readonly allowErrors?: boolean | undefined;
+  /** Replace an earlier output even when events failed and the trace collected fewer entries than it holds. */
+  readonly force?: boolean | undefined;
   /** Merge the collected metadata into this existing config (its entries are never lost). */
   readonly mergeInto?: string | undefined;
   /** Prune, validate and write the META-INF layout per ni-config.jsonc instead of -o. */
@@ -33,6 +35,36 @@ export interface TraceOptions extends GlobalOptions, TargetOptions, Partial<Prun
 }
 
 export type { TraceResult } from './trace-result.js';
+
+/**
+ * Whether an earlier output at -o must stay as it is: a trace that collected nothing never
+ * replaces anything, and one with failed events never replaces more entries with fewer, unless
+ * --allow-errors or --force says so.
+ */
+async function keepEarlier(
+  set: Parameters<typeof countEntries>[0],
+  format: Format,
+  options: TraceOptions,
+  traced: Pick<TraceResult, 'counts' | 'events' | 'initError'>,
+  deps: Pick<CommandDeps, 'cwd'>,
+): Promise<{ files: string[]; why: string } | undefined> {
+  const existing = await existingOutput(format, options.out!, deps);
+  if (existing === undefined) return undefined;
+  const entries = Object.values(countEntries(set)).reduce((a, b) => a + b, 0);
+  const failed = traced.events.length - traced.counts.success + (traced.initError ? 1 : 0);
+  const files = existing.files.join(', ');
+  if (entries === 0)
+    return {
+      files: existing.files,
+      why: `the trace collected nothing${failed > 0 ? ` (${failed} of ${traced.events.length} events failed)` : ''}, so ${files} was kept as it was (an empty collection never replaces an earlier output)`,
+    };
+  if (failed > 0 && entries < existing.entries && !options.allowErrors && !options.force)
+    return {
+      files: existing.files,
+      why: `${failed} of ${traced.events.length} events failed and the trace collected ${entries} entries, fewer than the ${existing.entries} in ${files}, so it was kept as it was; give --force (or --allow-errors) to replace it`,
+    };
+  return undefined;
+}
 
 /** Runs the function, then (trace) collects, prunes, validates and writes. */
 export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<TraceResult> {
@@ -86,6 +118,17 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
       return { ...traced, format: layout.format, written: layout.written, layout };
     }
     const format = options.format ?? config.format ?? 'unified';
+    const kept = await keepEarlier(pruned.set, format, options, traced, deps);
+    if (kept)
+      return {
+        ...traced,
+        format,
+        output: options.out!,
+        written: [],
+        unchanged: [],
+        kept: kept.files,
+        warnings: [kept.why, ...traced.warnings],
+      };
     const written = await emitAndWrite(pruned.set, format, options.out!, false, deps);
     return {
       ...traced,

@@ -79,6 +79,11 @@ const agentFlags = {
     flags: '--write',
     help: 'prune, validate and write the META-INF layout as ni-config.jsonc says (like ni-config write), instead of -o',
   },
+  force: {
+    type: 'boolean',
+    flags: '--force',
+    help: 'replace an earlier output at -o even when events failed and the trace collected fewer entries than it holds (an empty collection never replaces anything)',
+  },
   mergeInto: {
     type: 'string',
     flags: '--merge-into <path>',
@@ -187,6 +192,7 @@ export const trace = command({
     agentPath: f.agentPath,
     period: f.period,
     out: f.out,
+    ...(f.force ? { force: true } : {}),
     write: f.write,
     mergeInto: f.mergeInto,
     format: f.format,
