@@ -1,51 +1,54 @@
 /**
- * trace --container with podman (set up by test/container/setup-podman.sh, image built by
- * test/container/build-image.sh; .ci/run does both): Runtime API mode, the stand-in agent
- * mounted read-only, failure paths, and nothing left behind.
+ * trace --container in Runtime API mode, on every engine here (podman; docker with DOCKER_HOST,
+ * test/container/setup-docker.sh): the test image (test/container/build-image.sh) traced with
+ * the stand-in agent mounted read-only, a restart after a crash, the engine's own failures
+ * (image missing, engine not installed, engine not reachable), and Ctrl-C — also while `run -d`
+ * is still in flight. Every trace carries this run's label, so that what is left is counted for
+ * this run only; the CLIs get the suite's own TMPDIR.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResult as TraceJson } from '../../src/commands/trace.js';
-import { REPO } from '../helpers.js';
-import { IMAGE, containersLeft, ensureTestImage } from './container.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
+import { IMAGE, cleanupRun, containersLeft, engines, ensureTestImage } from './engines.js';
+import {
+  GREET,
+  engineShim,
+  pathWith,
+  shimCalls,
+  suiteDir,
+  tempDirsLeft,
+  trace as traceOn,
+  withDecoy,
+  type CliOptions,
+} from './trace-suite.js';
 
-const BIN = join(REPO, 'bin', 'ni-config.js');
-const FN = join(REPO, 'test', 'fixtures-java', 'hello');
-const work = mkdtempSync(join(tmpdir(), 'ni-config-container-e2e-'));
 let agent: string;
-
 beforeAll(() => {
   agent = buildAgent() as string;
-  ensureTestImage();
-}, 180_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+}, 120_000);
 
-function trace(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(
-    process.execPath,
-    [BIN, 'trace', '--engine', 'podman', '--runtime-api', '--agent-path', agent, ...args],
-    { cwd: FN, encoding: 'utf8', env: { ...env, NO_COLOR: '1' }, timeout: 120_000 },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+describe.each(engines)('trace --container on $name, Runtime API mode', (engine) => {
+  const tmp = suiteDir(`container-${engine.name}`);
+  const trace = (args: string[], o: Partial<CliOptions> = {}) =>
+    traceOn(engine, ['--runtime-api', '--agent-path', agent, ...args], { tmp, ...o });
 
-const tempDirsLeft = (): string[] =>
-  readdirSync(tmpdir()).filter((d) => d.startsWith('ni-config-trace-') && !d.includes('e2e'));
+  beforeAll(() => ensureTestImage(engine), 300_000);
+  withDecoy(engine);
+  afterEach(() => cleanupRun(engine));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('trace --container (podman, Runtime API mode)', () => {
-  it('traces the image, copies the agent output out and removes the container', () => {
-    const out = join(work, 'out1');
-    const before = tempDirsLeft();
-    const r = trace(['--container', IMAGE, '--events', 'events/*.json', '-o', out, '--json']);
+  it('traces the image, copies the agent output out and removes the container', async () => {
+    const out = join(tmp, 'out1');
+    const r = await trace(['--container', IMAGE, '--events', 'events/*.json', '-o', out, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as TraceJson;
     expect(report.counts.success).toBe(2);
     expect(report.runs).toBe(1);
+    // the JVM is the container's process 1 (lambda-bootstrap.sh execs it), and it holds the lock
+    expect(report.stopped).toEqual([{ pid: 1, command: '/jre/bin/java -cp /var/task example.Bootstrap' }]);
     const metadata = JSON.parse(readFileSync(join(out, 'reachability-metadata.json'), 'utf8'));
     expect(metadata.reflection).toContainEqual({
       type: 'example.Greeting',
@@ -54,13 +57,13 @@ describe('trace --container (podman, Runtime API mode)', () => {
         { name: 'text', parameterTypes: [] },
       ],
     });
-    expect(containersLeft()).toBe('');
-    expect(tempDirsLeft()).toEqual(before);
+    expect(containersLeft(engine)).toEqual([]);
+    expect(tempDirsLeft(tmp)).toEqual([]);
   });
 
-  it('merges the run of the JVM restarted after a crash in the container', () => {
-    const out = join(work, 'out2');
-    const r = trace([
+  it('merges the run of the JVM restarted after a crash in the container', async () => {
+    const out = join(tmp, 'out2');
+    const r = await trace([
       '--container',
       IMAGE,
       '--event',
@@ -68,105 +71,129 @@ describe('trace --container (podman, Runtime API mode)', () => {
       '--event',
       '{"action":"crash"}',
       '--event',
-      '{"action":"greet","model":"Greeting","name":"Ada"}',
+      GREET,
       '--period',
       '1',
       '-o',
       out,
       '--json',
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as TraceJson;
     expect(report.events.map((e) => e.status)).toEqual(['success', 'crash', 'success']);
+    expect(report.events[1]!.reason).toBe('the container exited (code 3) during the invocation');
     expect(report.runs).toBe(2);
-    expect(containersLeft()).toBe('');
+    expect(containersLeft(engine)).toEqual([]);
+    expect(tempDirsLeft(tmp)).toEqual([]);
   });
 
-  it('traces the Clojure function in the same image and prunes its namespace noise', () => {
-    const out = join(work, 'clj');
-    const r = spawnSync(
-      process.execPath,
-      [
-        BIN,
-        'trace',
-        '--engine',
-        'podman',
-        '--runtime-api',
-        '--agent-path',
-        agent,
-        '--container',
-        IMAGE,
-        '-e',
-        'FUNCTION=clojure',
-        '--events',
-        'events/*.json',
-        '--preset',
-        'clojure',
-        'default',
-        '--format',
-        'legacy',
-        '-o',
-        out,
-      ],
-      { cwd: join(REPO, 'test', 'fixtures-clojure', 'hello'), encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(r.status).toBe(0);
-    const names = (JSON.parse(readFileSync(join(out, 'reflect-config.json'), 'utf8')) as { name: string }[]).map(
-      (e) => e.name,
-    );
-    expect(names.length).toBeGreaterThan(10);
-    expect(names.filter((n) => n.endsWith('__init') || /\$(eval|fn__)\d+/.test(n))).toEqual([]);
-    expect(readFileSync(join(out, 'resource-config.json'), 'utf8')).toContain('hello/config.edn');
-    expect(containersLeft()).toBe('');
-  });
-
-  it('says clearly when the image is missing or the engine is not installed', () => {
-    const missing = trace([
+  it('says clearly when the image is missing or the engine is not installed', async () => {
+    const missing = await trace([
       '--container',
       'localhost/ni-config-test/no-such-image:1',
       '--events',
       'events/*.json',
       '-o',
-      join(work, 'out3'),
+      join(tmp, 'out3'),
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/image localhost\/ni-config-test\/no-such-image:1 not found locally/);
-    const noEngine = trace(['--container', IMAGE, '--events', 'events/*.json', '-o', join(work, 'out4')], {
-      ...process.env,
-      PATH: work,
+    const noEngine = await trace(['--container', IMAGE, '--events', 'events/*.json', '-o', join(tmp, 'out4')], {
+      env: { PATH: join(tmp, 'no-bin') },
     });
     expect(noEngine.code).toBe(2);
-    expect(noEngine.stderr).toMatch(/podman is not installed/);
+    expect(noEngine.stderr).toContain(`${engine.name} is not installed`);
+    expect(tempDirsLeft(tmp)).toEqual([]);
+  });
+
+  it('says the engine is not reachable when its daemon or service is down, not that the image is missing', async () => {
+    // a socket nobody listens on: docker's DOCKER_HOST; podman's CONTAINER_HOST (which makes it remote)
+    const env: Record<string, string> =
+      engine.name === 'docker'
+        ? { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }
+        : { CONTAINER_HOST: 'unix:///nonexistent/podman.sock' };
+    const r = await trace(['--container', IMAGE, '--event', GREET, '-o', join(tmp, 'down')], { env });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      engine.name === 'docker'
+        ? /the Docker daemon is not reachable \(DOCKER_HOST=unix:\/\/\/nonexistent\/docker\.sock\)/
+        : /podman cannot reach its service \(CONTAINER_HOST=unix:\/\/\/nonexistent\/podman\.sock\)/,
+    );
+    expect(r.stderr).not.toMatch(/not found locally|build or pull/);
+    expect(existsSync(join(tmp, 'down'))).toBe(false);
   });
 
   it('removes the container and its temp directory on Ctrl-C', async () => {
-    const before = tempDirsLeft();
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'trace',
-        '--engine',
-        'podman',
-        '--runtime-api',
-        '--agent-path',
-        agent,
-        '--container',
-        IMAGE,
-        '--event',
-        '{"action":"sleep","ms":"60000"}',
-        '-o',
-        join(work, 'out5'),
-      ],
-      { cwd: FN, stdio: 'ignore' },
+    let sent = false;
+    const r = await trace(
+      ['--container', IMAGE, '--event', '{"action":"sleep","ms":"60000"}', '-o', join(tmp, 'out5')],
+      {
+        onStart: (child) => {
+          void (async () => {
+            for (let i = 0; i < 200 && containersLeft(engine).length === 0; i++)
+              await new Promise((r) => setTimeout(r, 100));
+            await new Promise((r) => setTimeout(r, 1500));
+            sent = child.kill('SIGINT');
+          })();
+        },
+      },
     );
-    for (let i = 0; i < 100 && containersLeft() === ''; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(containersLeft()).not.toBe('');
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(code).toBe(130);
-    expect(containersLeft()).toBe('');
-    expect(tempDirsLeft()).toEqual(before);
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(containersLeft(engine)).toEqual([]);
+    expect(tempDirsLeft(tmp)).toEqual([]);
+  });
+
+  it('removes the container on Ctrl-C while run -d is still in flight (the engine finishes it after the signal)', async () => {
+    // `run` that takes 2 s and does not stop on the Ctrl-C (as a daemon finishes a create it was sent)
+    const shim = engineShim(
+      engine,
+      join(tmp, 'slow-run'),
+      `if [ "$1" = run ]; then trap '' INT; touch "$HERE/run-started"; sleep 2; fi`,
+    );
+    let sent = false;
+    const r = await trace(['--container', IMAGE, '--event', GREET, '-o', join(tmp, 'out6')], {
+      env: { PATH: pathWith(shim) },
+      group: true,
+      onStart: (child) => {
+        void (async () => {
+          for (let i = 0; i < 300 && !existsSync(join(shim, 'run-started')); i++)
+            await new Promise((r) => setTimeout(r, 50));
+          await new Promise((r) => setTimeout(r, 300));
+          // a terminal's Ctrl-C: the whole process group, the engine's CLI too
+          process.kill(-child.pid!, 'SIGINT');
+          sent = true;
+        })();
+      },
+    });
+    expect(sent).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(shimCalls(shim).some((c) => c.startsWith('run '))).toBe(true);
+    expect(containersLeft(engine)).toEqual([]);
+    expect(tempDirsLeft(tmp)).toEqual([]);
+  });
+
+  it('--agent-path that does not exist: a usage error naming it, before anything runs (docker would create it as a directory)', async () => {
+    const shim = engineShim(engine, join(tmp, 'no-agent'), '');
+    const missing = join(tmp, 'no-such-graalvm', 'lib', 'libnative-image-agent.so');
+    const r = await traceOn(
+      engine,
+      ['--runtime-api', '--agent-path', missing, '--container', IMAGE, '--event', GREET, '-o', join(tmp, 'out7')],
+      { tmp, env: { PATH: pathWith(shim) } },
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`--agent-path ${missing}: no such file`);
+    expect(existsSync(join(tmp, 'no-such-graalvm'))).toBe(false);
+    expect(shimCalls(shim).filter((c) => c.startsWith('run '))).toEqual([]);
+    // a directory is no library either
+    const dir = await traceOn(
+      engine,
+      ['--runtime-api', '--agent-path', tmp, '--container', IMAGE, '--event', GREET, '-o', join(tmp, 'out7')],
+      { tmp, env: { PATH: pathWith(shim) } },
+    );
+    expect(dir.code, dir.stderr).toBe(2);
+    expect(dir.stderr).toContain(`--agent-path ${tmp}: not a file (a directory)`);
+    expect(shimCalls(shim).filter((c) => c.startsWith('run '))).toEqual([]);
+    expect(containersLeft(engine)).toEqual([]);
   });
 });

@@ -1,36 +1,24 @@
 /**
- * trace under faults: an agent that leaves a broken file or a stale lock, an output filesystem
- * that is full or read-only, a container engine that dies mid-command, a container killed from
- * outside, two traces at once. Each ends with a clear message, no container and no temp
- * directory left, and an earlier good config untouched. (A JVM restarted twice, after a crash
- * and after a timeout, is in trace-local.test.ts; a connection reset mid-response in
- * test/trace/rie.test.ts.)
+ * trace --cmd under faults: an agent that leaves a broken file or a stale lock, an output
+ * filesystem that is full or read-only, a function that cannot start (no such program, a wrong
+ * main class, no agent library), a script in front of the JVM, a trace whose events all crash
+ * over a good earlier output. Each ends with a clear message, no process and no temp directory
+ * left (in the CLIs' own TMPDIR), and an earlier good config untouched unless replacing it is
+ * asked for. (The container faults are in trace-container-faults.test.ts; a JVM restarted twice,
+ * after a crash and after a timeout, is in trace-local.test.ts; a connection reset mid-response
+ * in test/trace/rie.test.ts.)
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResult as TraceJson } from '../../src/commands/trace.js';
-import { REPO } from '../helpers.js';
-import { IMAGE, containersLeft, ensureTestImage } from './container.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
+import { GREET, JAVA_FN as FN, cli, suiteDir, tempDirsLeft, type Run } from './trace-suite.js';
 
-const BIN = join(REPO, 'bin', 'ni-config.js');
-const FN = join(REPO, 'test', 'fixtures-java', 'hello');
-const work = mkdtempSync(join(tmpdir(), 'ni-config-faults-e2e-'));
+const work = suiteDir('faults-local');
 const classes = join(work, 'classes');
 const root = process.getuid?.() === 0;
-const GREET = '{"action":"greet","model":"Greeting","name":"Ada"}';
 const GOOD = '{\n  "reflection": [\n    {\n      "type": "example.Earlier"\n    }\n  ]\n}\n';
 let agent: string;
 
@@ -40,30 +28,12 @@ beforeAll(() => {
   const sources = readdirSync(join(FN, 'src', 'example')).map((f) => join(FN, 'src', 'example', f));
   execFileSync('javac', ['-d', classes, ...sources]);
   execFileSync('cp', ['-r', join(FN, 'resources', 'templates'), classes]);
-  ensureTestImage();
 }, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs trace asynchronously (several may run at once); `env` adds to the environment. */
-function trace(args: string[], env: Record<string, string> = {}, onStart?: () => void): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'trace', '--agent-path', agent, ...args], {
-      cwd: FN,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    onStart?.();
-  });
+/** Runs trace with the stand-in agent (several may run at once); `env` adds to the environment. */
+function trace(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return cli(['trace', '--agent-path', agent, ...args], { tmp: work, env });
 }
 
 /** A function command: a shell script that prepares the agent's output directory, then runs the Java fixture under the agent. */
@@ -77,7 +47,8 @@ function fnScript(name: string, prepare: string): string {
   return path;
 }
 
-const tempDirsLeft = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith('ni-config-trace-'));
+/** The JVMs of this suite's fixture that still run. */
+const javaLeft = (): string => spawnSync('pgrep', ['-f', `-cp ${classes} example`], { encoding: 'utf8' }).stdout.trim();
 
 /** An output directory holding a good config from an earlier run. */
 function earlier(dir: string): string {
@@ -89,7 +60,6 @@ function earlier(dir: string): string {
 describe('trace under faults: the agent', () => {
   it('left a file that is not JSON: named by run and place, nothing written, the earlier config untouched', async () => {
     const out = earlier(join(work, 'bad-json'));
-    const before = tempDirsLeft();
     const script = fnScript(
       'bad-json',
       `mkdir -p "$dir/run-bad" && printf '[\\n  {"name": "a.B",\\n' > "$dir/run-bad/reflect-config.json"`,
@@ -103,7 +73,7 @@ describe('trace under faults: the agent', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(out)).toEqual(['reachability-metadata.json']);
     expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toBe(GOOD);
-    expect(tempDirsLeft()).toEqual(before);
+    expect(tempDirsLeft(work)).toEqual([]);
   });
 
   it('left a stale .lock from an earlier, killed run: reported by run, and what that run wrote is still merged', async () => {
@@ -175,171 +145,128 @@ describe.runIf(root)('trace under faults: the output filesystem (a small tmpfs)'
   });
 });
 
-describe('trace under faults: the container', () => {
-  /** A `podman` first on PATH that dies (SIGKILL) when it is asked to run NI_FAULT_AT. */
-  function dyingEngine(): string {
-    const dir = join(work, 'dying-engine');
-    mkdirSync(dir, { recursive: true });
-    const real = execFileSync('sh', ['-c', 'command -v podman'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(dir, 'podman'), `#!/bin/sh\n[ "$1" = "$NI_FAULT_AT" ] && kill -KILL $$\nexec ${real} "$@"\n`);
-    chmodSync(join(dir, 'podman'), 0o755);
-    return dir;
-  }
-
-  it('engine dies mid-command (copying the output out): a clear message, the container and temp dirs gone, the earlier config untouched', async () => {
-    const out = earlier(join(work, 'engine-dies'));
-    const before = tempDirsLeft();
-    const r = await trace(['--engine', 'podman', '--container', IMAGE, '--event', GREET, '-o', out], {
-      PATH: `${dyingEngine()}:${process.env.PATH ?? ''}`,
-      NI_FAULT_AT: 'cp',
-    });
+describe('trace under faults: the function', () => {
+  it('a program that is not there is named as such, before anything runs', async () => {
+    const r = await trace(['--cmd', `jav -cp ${classes} example.Bootstrap`, '--event', GREET, '-o', join(work, 'jav')]);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(
-      /copying the agent's output out of the container failed: .*podman cp was killed by SIGKILL/,
+    expect(r.stderr).toBe('ni-config: --cmd: there is no program jav on PATH\n');
+    const path = await trace(['--cmd', './bin/nope', '--event', GREET, '-o', join(work, 'nope')]);
+    expect(path.stderr).toContain(
+      `--cmd: there is no program ./bin/nope (no executable file at ${join(FN, 'bin', 'nope')})`,
     );
-    expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toBe(GOOD);
-    expect(containersLeft()).toBe('');
-    expect(tempDirsLeft()).toEqual(before);
+    expect(tempDirsLeft(work)).toEqual([]);
   });
 
-  it.each([
-    ['run', 2, /the container did not start: podman run was killed by SIGKILL/],
-    ['port', 2, /the container publishes no port 8080 \(podman port was killed by SIGKILL\)/],
-    [
-      'exec',
-      2,
-      /the agent wrote no configuration: the JVM could not be signalled inside the container \(podman exec: .*SIGKILL\); the container was stopped instead/,
-    ],
-  ] as const)(
-    'engine dies at "%s": exit %i with a message that says so, no container and no temp dir left',
-    async (at, code, message) => {
-      const before = tempDirsLeft();
-      // no periodic write in the run (--period 600): what is collected depends only on the ending
-      const r = await trace(
-        [
-          '--engine',
-          'podman',
-          '--container',
-          IMAGE,
-          '--event',
-          GREET,
-          '--period',
-          '600',
-          '-o',
-          join(work, `engine-dies-${at}`),
-        ],
-        { PATH: `${dyingEngine()}:${process.env.PATH ?? ''}`, NI_FAULT_AT: at },
-      );
-      expect(r.code, r.stderr).toBe(code);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-      expect(containersLeft()).toBe('');
-      expect(tempDirsLeft()).toEqual(before);
-    },
-  );
-
-  it('engine dies removing the container: the output is written, a warning names the container and the command that removes it', async () => {
-    const out = join(work, 'engine-dies-rm');
-    const r = await trace(['--engine', 'podman', '--container', IMAGE, '--event', GREET, '-o', out], {
-      PATH: `${dyingEngine()}:${process.env.PATH ?? ''}`,
-      NI_FAULT_AT: 'rm',
-    });
-    const left = containersLeft();
-    spawnSync('podman', ['rm', '-f', left]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(
-      `warning: the container ${left} could not be removed (podman rm was killed by SIGKILL); remove it with: podman rm -f ${left}`,
-    );
-    expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toContain('example.Greeting');
-  });
-
-  it('is killed from outside mid-event: the event is a crash, what the agent wrote before is kept, nothing left behind', async () => {
-    const out = join(work, 'killed');
-    const before = tempDirsLeft();
-    let killed = '';
-    const r = await trace(
+  it('a wrong main class: each crash shows what the JVM said, in the report and in --json', async () => {
+    const cmd = `java -cp ${classes} example.NoSuch`;
+    const json = await trace(['--cmd', cmd, '--events', 'events/*.json', '-o', join(work, 'no-main'), '--json']);
+    expect(json.code, json.stderr).toBe(1);
+    const report = JSON.parse(json.stdout) as TraceJson;
+    expect(report.events.map((e) => e.output)).toEqual([
       [
-        '--engine',
-        'podman',
-        '--container',
-        IMAGE,
-        '--event',
-        GREET,
-        '--event',
-        '{"action":"sleep","ms":"60000"}',
-        '--period',
-        '1',
-        '--timeout',
-        '90',
-        '-o',
-        out,
-        '--json',
+        'Error: Could not find or load main class example.NoSuch',
+        'Caused by: java.lang.ClassNotFoundException: example.NoSuch',
       ],
-      {},
-      () => {
-        void (async () => {
-          // once the first event has been answered and a periodic write has landed
-          for (let i = 0; i < 300 && killed === ''; i++) {
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            const name = containersLeft();
-            if (name === '') continue;
-            const written = spawnSync(
-              'podman',
-              ['exec', name, 'sh', '-c', 'cat /tmp/ni-config-agent/*/reflect-config.json 2>/dev/null'],
-              { encoding: 'utf8' },
-            ).stdout;
-            if (written.includes('example.Greeting')) {
-              await new Promise((resolve) => setTimeout(resolve, 500));
-              spawnSync('podman', ['kill', name]);
-              killed = name;
-            }
-          }
-        })();
+      [
+        'Error: Could not find or load main class example.NoSuch',
+        'Caused by: java.lang.ClassNotFoundException: example.NoSuch',
+      ],
+    ]);
+    const text = await trace(['--cmd', cmd, '--events', 'events/*.json', '-o', join(work, 'no-main-text')]);
+    expect(text.stderr).toContain(
+      'events/01-greet.json: crash: the process exited (code 1) during the invocation\n  the function printed last:\n    Error: Could not find or load main class example.NoSuch\n    Caused by: java.lang.ClassNotFoundException: example.NoSuch\nevents/02-greet-again.json: crash: the process exited (code 1) during the invocation\n  (it printed the same last lines)\n',
+    );
+  });
+
+  it("no agent library (no GraalVM, no --agent-path): the JVM's own reason, which it prints on stdout, is shown whole", async () => {
+    const r = await cli(
+      ['trace', '--cmd', `java -cp ${classes} example.Bootstrap`, '--event', GREET, '-o', join(work, 'no-agent')],
+      {
+        tmp: work,
       },
     );
-    expect(killed).not.toBe('');
-    expect(r.code, r.stderr).toBe(1);
-    const report = JSON.parse(r.stdout) as TraceJson;
-    expect(report.events.map((e) => e.status)).toEqual(['success', 'crash']);
-    const types = (
-      JSON.parse(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')) as { reflection: { type: string }[] }
-    ).reflection.map((e) => e.type);
-    expect(types).toContain('example.Greeting');
-    expect(containersLeft()).toBe('');
-    expect(tempDirsLeft()).toEqual(before);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      'the agent wrote no configuration: the JVM did not start with native-image-agent (-agentlib: a GraalVM JDK has it; else give --agent-path). It said: Error occurred during initialization of VM | Could not find agent library native-image-agent on the library path',
+    );
+    expect(tempDirsLeft(work)).toEqual([]);
   });
-});
 
-describe('two traces at once on one machine', () => {
-  it('do not collide: containers, ports, agent dirs and outputs are their own', async () => {
-    const before = tempDirsLeft();
-    const outs = ['a', 'b', 'c'].map((x) => join(work, `together-${x}`));
-    const [a, b, c] = await Promise.all([
-      trace(['--engine', 'podman', '--container', IMAGE, '--events', 'events/*.json', '-o', outs[0]!, '--json']),
-      trace([
-        '--engine',
-        'podman',
-        '--container',
-        IMAGE,
-        '--event',
-        '{"action":"greet","model":"Greeting","name":"Bo"}',
-        '-o',
-        outs[1]!,
-        '--json',
-      ]),
-      trace(['--cmd', fnScript('plain', ''), '--events', 'events/*.json', '-o', outs[2]!, '--json']),
+  it('a script that runs java without exec: the JVM that holds the lock gets SIGTERM (not the script), writes at exit, and none is left', async () => {
+    const script = join(work, 'no-exec.sh');
+    writeFileSync(script, `#!/bin/sh\njava -cp ${classes} example.Bootstrap\necho "the JVM ended: $?" >&2\n`);
+    chmodSync(script, 0o755);
+    // no periodic write after the first (--period 600): the exit-time write must happen
+    const r = await trace([
+      '--cmd',
+      script,
+      '--event',
+      GREET,
+      '--period',
+      '600',
+      '-o',
+      join(work, 'no-exec'),
+      '--json',
     ]);
-    for (const [r, out] of [
-      [a, outs[0]],
-      [b, outs[1]],
-      [c, outs[2]],
-    ] as const) {
-      expect(r.code, r.stderr).toBe(0);
-      expect((JSON.parse(r.stdout) as TraceJson).runs).toBe(1);
-      expect(existsSync(join(out!, 'reachability-metadata.json'))).toBe(true);
-      expect(readFileSync(join(out!, 'reachability-metadata.json'), 'utf8')).toContain('example.Greeting');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as TraceJson;
+    expect(report.stopped).toEqual([{ pid: expect.any(Number), command: `java -cp ${classes} example.Bootstrap` }]);
+    expect(report.staleLocks).toEqual([]);
+    expect(report.flushMs).toBeLessThan(10_000);
+    expect(readFileSync(join(work, 'no-exec', 'reachability-metadata.json'), 'utf8')).toContain('example.Greeting');
+    expect(javaLeft()).toBe('');
+    expect(tempDirsLeft(work)).toEqual([]);
+  });
+
+  it('every event crashes: a good earlier output is not replaced by nothing, even with --force', async () => {
+    const out = earlier(join(work, 'all-crash'));
+    // a JVM that cannot start: the agent loads, records nothing and writes empty files at exit
+    const crash = ['--cmd', `java -cp ${classes} example.NoSuch`, '--event', GREET];
+    for (const extra of [[], ['--force'], ['--allow-errors']]) {
+      const r = await trace([...crash, ...extra, '-o', out, '--json']);
+      const report = JSON.parse(r.stdout) as TraceJson;
+      expect(report.written).toEqual([]);
+      expect(report.kept).toEqual([join(out, 'reachability-metadata.json')]);
+      expect(report.warnings[0]).toMatch(
+        /^the trace collected nothing \(1 of 1 events failed\), so .* was kept as it was/,
+      );
+      expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toBe(GOOD);
     }
-    expect(containersLeft()).toBe('');
-    expect(tempDirsLeft()).toEqual(before);
+  });
+
+  it('events failed and fewer entries were collected: the earlier output stays unless --force or --allow-errors', async () => {
+    // an earlier output with more entries than this trace finds
+    const big = `{\n  "reflection": [\n${Array.from({ length: 30 }, (_, i) => `    {\n      "type": "example.Earlier${i}"\n    }`).join(',\n')}\n  ]\n}\n`;
+    const out = join(work, 'fewer');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'reachability-metadata.json'), big);
+    const args = [
+      '--cmd',
+      `java -cp ${classes} example.Bootstrap`,
+      '--event',
+      GREET,
+      '--event',
+      '{"action":"throw"}',
+      '-o',
+      out,
+    ];
+    const kept = await trace(args);
+    expect(kept.code, kept.stderr).toBe(1);
+    expect(kept.stderr).toMatch(
+      /1 of 2 events failed and the trace collected \d+ entries, fewer than the 30 in .*, so it was kept as it was; give --force \(or --allow-errors\) to replace it/,
+    );
+    expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toBe(big);
+    const forced = await trace([...args, '--force']);
+    expect(forced.code, forced.stderr).toBe(1);
+    expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toContain('example.Greeting');
+    writeFileSync(join(out, 'reachability-metadata.json'), big);
+    const allowed = await trace([...args, '--allow-errors']);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toContain('example.Greeting');
+    // with every event succeeding, the new trace is the truth: it replaces a larger one
+    writeFileSync(join(out, 'reachability-metadata.json'), big);
+    const ok = await trace(['--cmd', `java -cp ${classes} example.Bootstrap`, '--event', GREET, '-o', out]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(join(out, 'reachability-metadata.json'), 'utf8')).toContain('example.Greeting');
   });
 });

@@ -4,17 +4,19 @@
  * GRAALVM_HOME names a GraalVM.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResult as TraceJson } from '../../src/commands/trace.js';
 import { REPO } from '../helpers.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
+import { suiteDir, tempDirsLeft as sessionsIn } from './trace-suite.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const FN = join(REPO, 'test', 'fixtures-java', 'hello');
-const work = mkdtempSync(join(tmpdir(), 'ni-config-trace-e2e-'));
+// the spawned CLIs' TMPDIR too: their session directories are looked for there only
+const work = suiteDir('local');
+const env = { ...process.env, NO_COLOR: '1', TMPDIR: work };
 const classes = join(work, 'classes');
 const graal = process.env.GRAALVM_HOME;
 let agent: string;
@@ -35,20 +37,17 @@ function trace(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, 'trace', '--cmd', cmd, '--agent-path', agent, ...args], {
     cwd: FN,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env,
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function tempDirsLeft(): string[] {
-  return readdirSync(tmpdir()).filter((d) => d.startsWith('ni-config-trace-') && !d.startsWith('ni-config-trace-e2e-'));
-}
+const tempDirsLeft = (): string[] => sessionsIn(work);
 
 describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
   it('drives the events, collects what the agent recorded and writes it', () => {
     const out = join(work, 'out1');
-    const before = tempDirsLeft();
     const r = trace(['--events', 'events/*.json', '-o', out, '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as TraceJson;
@@ -67,7 +66,7 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
       ],
     });
     expect(metadata.resources).toContainEqual({ glob: 'templates/greeting.txt' });
-    expect(tempDirsLeft()).toEqual(before);
+    expect(tempDirsLeft()).toEqual([]);
   });
 
   it('reports a function error, a timeout and a crash, and merges the run of the JVM that replaced the crashed one', () => {
@@ -140,7 +139,7 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
         'pinned',
         '--write',
       ],
-      { cwd: project, encoding: 'utf8', timeout: 60_000 },
+      { cwd: project, encoding: 'utf8', env, timeout: 60_000 },
     );
     expect(r.status).toBe(0);
     const dir = join(project, 'src/main/resources/META-INF/native-image/com.example/hello');
@@ -169,7 +168,6 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
   });
 
   it('leaves no process and no temp directory behind on Ctrl-C', async () => {
-    const before = tempDirsLeft();
     const child = spawn(
       process.execPath,
       [
@@ -184,14 +182,14 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
         '-o',
         join(work, 'out6'),
       ],
-      { cwd: FN, stdio: 'ignore' },
+      { cwd: FN, stdio: 'ignore', env },
     );
     await new Promise((r) => setTimeout(r, 2500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(130);
     await new Promise((r) => setTimeout(r, 300));
-    expect(tempDirsLeft()).toEqual(before);
+    expect(tempDirsLeft()).toEqual([]);
     const javaLeft = spawnSync('pgrep', ['-f', `-cp ${classes} example.Bootstrap`], { encoding: 'utf8' }).stdout.trim();
     expect(javaLeft).toBe('');
   });
@@ -202,6 +200,7 @@ describe('invoke --cmd', () => {
     const r = spawnSync(process.execPath, [BIN, 'invoke', '--cmd', cmd, '--events', 'events/*.json', '--json'], {
       cwd: FN,
       encoding: 'utf8',
+      env,
       timeout: 60_000,
     });
     expect(r.status).toBe(0);
