@@ -1,13 +1,17 @@
-// Runs every benchmark script in bench/ in turn. Figures, not pass/fail: read the ratios.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// `npm run bench`: one table, every row a ratio to a baseline measured in the same run (paired
+// runs, medians of at least 5; NI_CONFIG_BENCH_RUNS for more). The rows come from corpus.mjs
+// (merge, validate), diff.mjs, start.mjs (cold start), trace.mjs (Runtime API overhead, tail
+// latency) and scale.mjs (200 MB inputs; NI_CONFIG_SCALE_MB, 0 leaves them out); each also runs
+// alone. prune.mjs (recall on the holy-lambda pairs) is a separate report.
+import { cpus } from 'node:os';
+import { printTable } from './lib.mjs';
 
-const dir = import.meta.dirname;
-for (const script of readdirSync(dir)
-  .filter((f) => f.endsWith('.mjs') && f !== 'run-all.mjs')
-  .sort()) {
-  console.log(`\n# ${script}`);
-  const r = spawnSync(process.execPath, [join(dir, script)], { stdio: 'inherit' });
-  if (r.status !== 0) process.exitCode = 1;
+const parts = ['corpus', 'diff', 'start', 'trace', ...(process.env.NI_CONFIG_SCALE_MB === '0' ? [] : ['scale'])];
+const rows = [];
+for (const part of parts) {
+  process.stderr.write(`bench: ${part}…\n`);
+  const mod = await import(`./${part}.mjs`);
+  rows.push(...(await mod.rows()));
 }
+console.log(`\n${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}\n`);
+printTable(rows);
