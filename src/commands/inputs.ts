@@ -97,11 +97,11 @@ export function readableSources(sources: readonly SourceText[], what: string, po
 }
 
 /**
- * Peak memory is roughly this many times the JSON read (bench/scale.mjs: 11× to merge two
- * files, 15× one 200 MB file, up to 19× to diff). Node.js ends a process that outgrows its
- * heap with a fatal error nothing can catch, so say beforehand what to do about it.
+ * Peak memory is at most about this many times the JSON read (npm run bench, a 200 MB synthetic
+ * config: validate 5×, merge 9.6×, a diff of two of them 5× of both). Node.js ends a process
+ * that outgrows its heap with a fatal error nothing can catch, so say beforehand what to do.
  */
-const MEMORY_PER_INPUT_BYTE = 16;
+const MEMORY_PER_INPUT_BYTE = 10;
 
 /** Warns when `chars` of JSON (everything one command reads) may not fit in this heap. */
 export function warnIfTooLarge(chars: number, deps: Pick<CommandDeps, 'notify'>): void {
