@@ -149,7 +149,7 @@ describe.each(engines)('trace --container on $name, Runtime API mode', (engine) 
     const shim = engineShim(
       engine,
       join(tmp, 'slow-run'),
-      `if [ "$1" = run ]; then trap '' INT; touch "$HERE/run-started"; sleep 2; fi`,
+      `if [ "$1" = run ]; then trap '' INT; touch "$HERE/run-started"; sleep 2; "$REAL" "$@"; s=$?; touch "$HERE/run-done"; exit $s; fi`,
     );
     let sent = false;
     const r = await trace(['--container', IMAGE, '--event', GREET, '-o', join(tmp, 'out6')], {
@@ -168,6 +168,9 @@ describe.each(engines)('trace --container on $name, Runtime API mode', (engine) 
     });
     expect(sent).toBe(true);
     expect(r.code, r.stderr).toBe(130);
+    // the container `run` creates after the Ctrl-C must be gone too, once that run has returned
+    for (let i = 0; i < 100 && !existsSync(join(shim, 'run-done')); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(join(shim, 'run-done'))).toBe(true);
     expect(shimCalls(shim).some((c) => c.startsWith('run '))).toBe(true);
     expect(containersLeft(engine)).toEqual([]);
     expect(tempDirsLeft(tmp)).toEqual([]);

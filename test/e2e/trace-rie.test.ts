@@ -13,7 +13,7 @@ import type { TraceResult as TraceJson } from '../../src/commands/trace.js';
 import { TERMINATE_AGENT_JVMS } from '../../src/trace/container.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
 import { IMAGE, cleanupRun, containersLeft, engineSync, engines, ensureTestImage, runLabel } from './engines.js';
-import { GREET, suiteDir, tempDirsLeft, trace as traceOn, withDecoy } from './trace-suite.js';
+import { GREET, engineShim, pathWith, suiteDir, tempDirsLeft, trace as traceOn, withDecoy } from './trace-suite.js';
 
 const realRie = process.env.NI_CONFIG_RIE;
 let agent: string;
@@ -222,6 +222,12 @@ describe.each(engines)(
       writeFileSync(wrapper, '#!/bin/sh\n/rie/aws-lambda-rie "$@"\n');
       chmodSync(wrapper, 0o755);
       const out = join(tmp, 'no-exec');
+      // the container's log, kept just before it is removed: it says whether the emulator got a signal
+      const shim = engineShim(
+        engine,
+        join(tmp, 'shim-no-exec'),
+        'if [ "$1" = rm ]; then for last; do :; done; "$REAL" logs "$last" > "$HERE/logs" 2>&1; fi',
+      );
       // no periodic write (--period 600): what is collected is the JVM's exit-time write only
       const r = await traceOn(
         engine,
@@ -240,9 +246,13 @@ describe.each(engines)(
           out,
           '--json',
         ],
-        { tmp },
+        { tmp, env: { PATH: pathWith(shim) } },
       );
       expect(r.code, r.stderr).toBe(0);
+      // the emulator never got the signal (it would have SIGKILLed the JVM's process group)
+      const logs = readFileSync(join(shim, 'logs'), 'utf8');
+      expect(logs).toContain('INVOKE START');
+      expect(logs).not.toMatch(/Received signal|Sending SIGKILL/);
       const report = JSON.parse(r.stdout) as TraceJson;
       expect(report.stopped).toEqual([
         { pid: expect.any(Number), command: '/jre/bin/java -cp /var/task example.Bootstrap' },
