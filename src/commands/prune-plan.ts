@@ -11,6 +11,7 @@ import { collectSources, describeIoError } from '../io/inputs.js';
 import { readJarMetadata } from '../io/jar.js';
 import { finding, isBlocking } from '../model/findings.js';
 import { parseJsonText } from '../model/json-text.js';
+import { didYouMean } from '../model/suggest.js';
 import type { ConfigSet } from '../model/model.js';
 import { loadSources, type SourceText } from '../ops/load.js';
 import { mergeSets } from '../ops/merge.js';
@@ -33,7 +34,7 @@ export function checkPresets(settings: Pick<PruneSettings, 'presets'>): void {
   const unknown = presetPart({ presets: settings.presets, aggressive: false }).unknown;
   if (unknown.length > 0)
     throw new UsageError(
-      `unknown preset ${unknown.map((u) => `'${u}'`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`,
+      `unknown preset ${unknown.map((u) => `'${u}'${didYouMean(u, PRESET_NAMES).replace(/^; (.*)\?$/, ' ($1?)')}`).join(', ')}; the presets are ${PRESET_NAMES.join(', ')}`,
     );
 }
 

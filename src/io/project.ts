@@ -50,6 +50,7 @@ export async function loadProject(explicit: string | undefined, cwd = process.cw
       validateProject.errors ?? [],
       path,
       (key) => `unknown setting '${key}' (see schemas/ni-config.schema.json)`,
+      parsed.value,
     );
     return { path, text, config: {}, findings };
   }

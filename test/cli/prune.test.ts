@@ -101,11 +101,31 @@ describe('prune', () => {
     expect(r.stderr).toMatch(/warning: clojure\.core__init: kept by keep\.json, although rule clojure\/N1 removes it/);
   });
 
-  it('refuses an unknown preset, naming the valid ones', async () => {
+  it('refuses an unknown preset, naming the one it most likely meant and the valid ones', async () => {
     const r = await run(['prune', 'raw', '--preset', 'clojur', '-o', 'out'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /unknown preset 'clojur'; the presets are clojure, launcher, hidden-classes, class-resources, lambda-runtime, libraries, default/,
+      /unknown preset 'clojur' \(did you mean 'clojure'\?\); the presets are clojure, launcher, hidden-classes, class-resources, lambda-runtime, libraries, default/,
+    );
+    const json = await run(['--json', 'prune', 'raw', '--preset', 'nothing-like-it', '-o', 'out'], dir);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, type: 'usage' });
+    expect(json.stdout).not.toContain('did you mean');
+  });
+
+  it('names the key or value a typo in the project file or a metadata file meant', async () => {
+    await writeFile(join(dir, 'ni-config.jsonc'), '{"prune": {"presetz": ["clojure"]}, "format": "unifed"}');
+    const project = await run(['validate', 'raw'], dir);
+    expect(project.code).toBe(2);
+    const said = project.stdout + project.stderr;
+    expect(said).toContain(
+      "unknown setting 'presetz' (see schemas/ni-config.schema.json); did you mean 'presets'?",
+    );
+    expect(said).toContain('expected one of "unified", "legacy", found "unifed"; did you mean \'unified\'?');
+    await writeFile(join(dir, 'ni-config.jsonc'), '{}');
+    await writeFile(join(dir, 'typo.json'), '[{"name": "a.B", "allDeclaredFeilds": true}]');
+    const metadata = await run(['validate', 'typo.json'], dir);
+    expect(metadata.stdout).toContain(
+      "unknown key 'allDeclaredFeilds' in a reflect-config.json entry; native-image ignores it; did you mean 'allDeclaredFields'?",
     );
   });
 

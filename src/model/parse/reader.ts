@@ -3,6 +3,7 @@
  * its entries go into, and the primitives (typed reads, keys, names, conditions, type
  * descriptors, members) that report instead of throwing.
  */
+import { didYouMean } from '../suggest.js';
 import { finding, pointerAppend, type Finding, type FindingCode } from '../findings.js';
 import type { Format } from '../kinds.js';
 import {
@@ -139,7 +140,11 @@ export class Reader {
     const set = allowed instanceof Set ? (allowed as ReadonlySet<string>) : undefined;
     for (const k in o) {
       if (set !== undefined ? !set.has(k) : !(allowed as readonly string[]).includes(k)) {
-        this.report('ignored-key', pointerAppend(ptr, k), `unknown key '${k}' in ${what}; native-image ignores it`);
+        this.report(
+          'ignored-key',
+          pointerAppend(ptr, k),
+          `unknown key '${k}' in ${what}; native-image ignores it${didYouMean(k, allowed)}`,
+        );
       }
     }
   }

@@ -40,6 +40,7 @@ export function parseRuleFile(value: unknown, file: string): { rules: Rule[]; fi
         file,
         (key) =>
           `unknown key '${key}'; expected one of ${MATCH_KEYS.join(', ')}, sections, shape, condition, reason (schemas/ni-config-rules.schema.json)`,
+        value,
       ),
     );
     return { rules: [], findings };
