@@ -106,7 +106,7 @@ describe('the ni-config binary', () => {
   it('warns before reading more than its heap can hold, and says how to give it more', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ni-config-heap-'));
     try {
-      const entries = Array.from({ length: 140_000 }, (_, i) => ({
+      const entries = Array.from({ length: 200_000 }, (_, i) => ({
         type: `com.example.C${i}`,
         methods: [{ name: 'get', parameterTypes: ['java.lang.String'] }],
       }));
