@@ -23,13 +23,12 @@ if (!has('gcc')) missing.push('gcc');
 if (!has('podman', ['info']) && !has('docker', ['info'])) missing.push('a working podman or docker');
 if (!existsSync('/usr/share/java/clojure.jar')) missing.push("Debian's clojure");
 if (!existsSync('/usr/share/java/scala-library.jar') || !has('scalac', ['-version'])) missing.push("Debian's scala");
-if (!has('unzip', ['-v'])) missing.push('unzip');
 if (!has('busybox', ['--help'])) missing.push('busybox-static');
 if (!has('python3')) missing.push('python3');
 
 if (missing.length > 0) {
   console.error(
-    `npm test needs ${missing.join(', ')}. On Debian: see README "Tests" (bash .ci/run installs them all); npm run test:fast runs the suites that need none of it.`,
+    `npm test needs ${missing.join(', ')}. On Debian: see the README, Development, Tests (bash .ci/run installs them all); npm run test:fast runs the suites that need none of it.`,
   );
   process.exit(1);
 }
