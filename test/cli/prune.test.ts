@@ -117,9 +117,7 @@ describe('prune', () => {
     const project = await run(['validate', 'raw'], dir);
     expect(project.code).toBe(2);
     const said = project.stdout + project.stderr;
-    expect(said).toContain(
-      "unknown setting 'presetz' (see schemas/ni-config.schema.json); did you mean 'presets'?",
-    );
+    expect(said).toContain("unknown setting 'presetz' (see schemas/ni-config.schema.json); did you mean 'presets'?");
     expect(said).toContain('expected one of "unified", "legacy", found "unifed"; did you mean \'unified\'?');
     await writeFile(join(dir, 'ni-config.jsonc'), '{}');
     await writeFile(join(dir, 'typo.json'), '[{"name": "a.B", "allDeclaredFeilds": true}]');

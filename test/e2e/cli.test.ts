@@ -87,9 +87,7 @@ describe('the ni-config binary', () => {
     chmodSync(file, 0o000);
     const r = cli(['validate', dir], { asUser: true });
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(
-      /locked\/reflect-config\.json: error \[unreadable\] cannot read it: permission denied/,
-    );
+    expect(r.stdout).toMatch(/locked\/reflect-config\.json: error \[unreadable\] cannot read it: permission denied/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
