@@ -6,10 +6,10 @@ import type { ConfigSet } from '../model/model.js';
 import type { Section } from '../model/sections.js';
 import { loadSources } from '../ops/load.js';
 import { parseJsonText } from '../model/json-text.js';
-import { EVIDENCE_FILE, evidenceFileJson, mergeEvidence } from '../ops/evidence/file.js';
+import { EVIDENCE_FILE, evidenceFileJson, mergeEvidence, type Attribution } from '../ops/evidence/file.js';
 import { fragmentSources } from '../ops/evidence/fragments.js';
 import { partialConfigEvidence } from '../ops/evidence/origins.js';
-import type { LookupEvidence } from '../ops/evidence/types.js';
+import { EvidenceBuilder, evidenceKeyOf, type LookupEvidence } from '../ops/evidence/types.js';
 import { CALL_TREE_FILE, collectAgentOutput } from '../trace/agent.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { toJsonText } from '../model/emit/index.js';
@@ -17,6 +17,9 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { RunResult } from '../trace/drive.js';
 import type { InvocationStatus } from '../trace/runtime-api.js';
 import type { WriteResult } from './write.js';
+import type { CommandDeps } from './deps.js';
+import { existingOutput } from './output.js';
+import { PART_NAMES, countEntries, itemOf, partEntries } from '../model/sections.js';
 
 /** One event as the report gives it. */
 export interface EventReport {
@@ -60,8 +63,10 @@ export interface TraceResult {
   readonly kept?: readonly string[];
   /** With --write: what the layout write did. */
   readonly layout?: WriteResult;
-  /** The evidence file written beside the output (trace --evidence). */
+  /** The evidence file written beside the output (call trees, and with --attribute the events). */
   readonly evidence?: string;
+  /** trace --attribute: how many entries of the output have the event that first needed them. */
+  readonly attributed?: number;
 }
 
 /** What any run reports: the events and how they went. */
@@ -183,9 +188,65 @@ export function evidencePath(options: { readonly out?: string | undefined }, cwd
   return join(extname(out) === '.json' ? dirname(out) : out, EVIDENCE_FILE);
 }
 
-/** Writes the evidence file (atomically, as every output); returns its path. */
-export async function writeEvidence(evidence: LookupEvidence, path: string): Promise<string> {
-  const json = evidenceFileJson(evidence, `${CALL_TREE_FILE} (the agent's experimental-conditional-config-part)`);
+/**
+ * Writes the evidence file (atomically, as every output): the call trees' lookups, and with
+ * --attribute the event that first needed each entry; returns its path.
+ */
+export async function writeEvidence(
+  evidence: LookupEvidence | undefined,
+  attributions: ReadonlyMap<string, Attribution> | undefined,
+  path: string,
+): Promise<string> {
+  const source = [
+    ...(evidence ? [`${CALL_TREE_FILE} (the agent's experimental-conditional-config-part)`] : []),
+    ...(attributions ? ["trace --attribute (the agent's writes after each event)"] : []),
+  ].join('; ');
+  const json = evidenceFileJson(evidence ?? new EvidenceBuilder('tree').build(), source, attributions);
   await writeFilesAtomically(dirname(path), new Map([[basename(path), toJsonText(json)]]));
   return path;
+}
+
+/**
+ * Whether an earlier output at -o must stay as it is: a trace that collected nothing never
+ * replaces anything, and one with failed events never replaces more entries with fewer, unless
+ * --allow-errors or --force says so.
+ */
+export async function keepEarlier(
+  set: Parameters<typeof countEntries>[0],
+  format: Format,
+  options: {
+    readonly out?: string | undefined;
+    readonly allowErrors?: boolean | undefined;
+    readonly force?: boolean | undefined;
+  },
+  traced: Pick<TraceResult, 'counts' | 'events' | 'initError'>,
+  deps: Pick<CommandDeps, 'cwd'>,
+): Promise<{ files: string[]; why: string } | undefined> {
+  const existing = await existingOutput(format, options.out!, deps);
+  if (existing === undefined) return undefined;
+  const entries = Object.values(countEntries(set)).reduce((a, b) => a + b, 0);
+  const failed = traced.events.length - traced.counts.success + (traced.initError ? 1 : 0);
+  const files = existing.files.join(', ');
+  if (entries === 0)
+    return {
+      files: existing.files,
+      why: `the trace collected nothing${failed > 0 ? ` (${failed} of ${traced.events.length} events failed)` : ''}, so ${files} was kept as it was (an empty collection never replaces an earlier output)`,
+    };
+  if (failed > 0 && entries < existing.entries && !options.allowErrors && !options.force)
+    return {
+      files: existing.files,
+      why: `${failed} of ${traced.events.length} events failed and the trace collected ${entries} entries, fewer than the ${existing.entries} in ${files}, so it was kept as it was; give --force (or --allow-errors) to replace it`,
+    };
+  return undefined;
+}
+
+/** How many entries of `set` have an event on record (trace --attribute). */
+export function attributedCount(set: ConfigSet, attributions: ReadonlyMap<string, Attribution>): number {
+  let n = 0;
+  for (const p of PART_NAMES)
+    for (const e of partEntries(set, p)) {
+      const key = evidenceKeyOf(itemOf(p, e as never));
+      if (key !== undefined && attributions.has(key)) n++;
+    }
+  return n;
 }

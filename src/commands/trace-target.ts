@@ -46,14 +46,20 @@ export interface TargetOptions {
 export function withProjectTrace<O extends TargetOptions & { readonly out?: string | undefined }>(
   options: O,
   section: TraceSection = {},
-): O & { write?: boolean; mergeInto?: string; format?: Format; allowErrors?: boolean } {
+): O & { write?: boolean; mergeInto?: string; format?: Format; allowErrors?: boolean; attribute?: boolean } {
   const targetGiven = options.cmd !== undefined || options.container !== undefined;
   const eventsGiven = options.events !== undefined || options.event !== undefined;
   const asPairs = (o: Readonly<Record<string, string>> | undefined): string[] =>
     Object.entries(o ?? {}).map(([k, v]) => `${k}=${v}`);
   const pick = <K extends keyof TraceSection>(key: K, flag: unknown): Pick<TraceSection, K> | object =>
     flag === undefined && section[key] !== undefined ? { [key]: section[key] } : {};
-  const o = options as O & { write?: boolean; mergeInto?: string; format?: Format; allowErrors?: boolean };
+  const o = options as O & {
+    write?: boolean;
+    mergeInto?: string;
+    format?: Format;
+    allowErrors?: boolean;
+    attribute?: boolean;
+  };
   return {
     ...options,
     ...(targetGiven ? {} : { ...pick('cmd', undefined), ...pick('container', undefined) }),
@@ -69,6 +75,7 @@ export function withProjectTrace<O extends TargetOptions & { readonly out?: stri
     ...pick('mergeInto', o.mergeInto),
     ...pick('format', o.format),
     ...(o.allowErrors ? {} : pick('allowErrors', undefined)),
+    ...(o.attribute ? {} : pick('attribute', undefined)),
     env: [...asPairs(section.env), ...(options.env ?? [])],
     labels: [...asPairs(section.labels), ...(options.labels ?? [])],
   };

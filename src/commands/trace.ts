@@ -3,22 +3,21 @@
  * drive the events, and (trace) collect what the native-image agent recorded, prune it with
  * the prune plan `prune` uses, and write it.
  */
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Format } from '../model/kinds.js';
 import { countEntries } from '../model/sections.js';
 import { prune } from '../ops/prune/engine.js';
 import { presetPart, pruneSettings, type PruneSettings } from '../ops/prune/plan.js';
-import { emittedErrors } from '../ops/schema.js';
-import { runFunction } from '../trace/run.js';
 import { openSession } from '../trace/session.js';
+import type { RunHooks } from '../trace/run.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
 import { readableInputs } from './inputs.js';
-import { emitAndWrite, existingOutput } from './output.js';
 import { checkPresets, resolvePrunePlan } from './prune-plan.js';
 import { readProject } from './project.js';
-import { eventSummary, evidencePath, readAgentOutput, writeEvidence, type TraceResult } from './trace-result.js';
+import { eventSummary, readAgentOutput, type TraceResult } from './trace-result.js';
+import { writeTraceOutput } from './trace-output.js';
+import { traceRuns } from './trace-runs.js';
 import { functionSpec, withProjectTrace, type TargetOptions } from './trace-target.js';
-import { writeLayout } from './write.js';
 
 export interface TraceOptions extends GlobalOptions, TargetOptions, Partial<PruneSettings> {
   /** Drive the events only: no agent, nothing collected (`invoke`). */
@@ -32,39 +31,11 @@ export interface TraceOptions extends GlobalOptions, TargetOptions, Partial<Prun
   readonly mergeInto?: string | undefined;
   /** Prune, validate and write the META-INF layout per ni-config.jsonc instead of -o. */
   readonly write?: boolean | undefined;
+  /** Record which event first needed each entry (the agent writing every second, a look after each event). */
+  readonly attribute?: boolean | undefined;
 }
 
 export type { TraceResult } from './trace-result.js';
-
-/**
- * Whether an earlier output at -o must stay as it is: a trace that collected nothing never
- * replaces anything, and one with failed events never replaces more entries with fewer, unless
- * --allow-errors or --force says so.
- */
-async function keepEarlier(
-  set: Parameters<typeof countEntries>[0],
-  format: Format,
-  options: TraceOptions,
-  traced: Pick<TraceResult, 'counts' | 'events' | 'initError'>,
-  deps: Pick<CommandDeps, 'cwd'>,
-): Promise<{ files: string[]; why: string } | undefined> {
-  const existing = await existingOutput(format, options.out!, deps);
-  if (existing === undefined) return undefined;
-  const entries = Object.values(countEntries(set)).reduce((a, b) => a + b, 0);
-  const failed = traced.events.length - traced.counts.success + (traced.initError ? 1 : 0);
-  const files = existing.files.join(', ');
-  if (entries === 0)
-    return {
-      files: existing.files,
-      why: `the trace collected nothing${failed > 0 ? ` (${failed} of ${traced.events.length} events failed)` : ''}, so ${files} was kept as it was (an empty collection never replaces an earlier output)`,
-    };
-  if (failed > 0 && entries < existing.entries && !options.allowErrors && !options.force)
-    return {
-      files: existing.files,
-      why: `${failed} of ${traced.events.length} events failed and the trace collected ${entries} entries, fewer than the ${existing.entries} in ${files}, so it was kept as it was; give --force (or --allow-errors) to replace it`,
-    };
-  return undefined;
-}
 
 /** Runs the function, then (trace) collects, prunes, validates and writes. */
 export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<TraceResult> {
@@ -82,11 +53,14 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
   const spec = await functionSpec({ ...options, wantsEvidence }, !options.invokeOnly, deps);
   const session = await openSession();
   try {
-    const run = await runFunction(spec, session, {
+    const hooks = {
       countWrites: deps.terminal,
-      onEvent: (done, total, name, result, agentWrites) =>
+      onEvent: (...[done, total, name, result, agentWrites]: Parameters<NonNullable<RunHooks['onEvent']>>) =>
         deps.notify({ kind: 'event', done, total, name, result, agentWrites }),
-    });
+    };
+    const say = (message: string): void => deps.notify({ kind: 'warning', message });
+    const runs = await traceRuns(spec, session, Boolean(options.attribute) && !options.invokeOnly, hooks, say);
+    const run = runs.run;
     const base = eventSummary(run, Boolean(options.allowErrors));
     if (options.invokeOnly) return base;
     const output = await readAgentOutput(session.agentDir, run, options.agentPath);
@@ -107,37 +81,10 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
       staleLocks,
       entries: countEntries(pruned.set),
       pruned: pruned.removed.length,
-      warnings: [...notes, ...output.warnings, ...base.warnings],
-      ...(output.evidence ? { evidence: await writeEvidence(output.evidence, evidencePath(options, deps.cwd)) } : {}),
+      warnings: [...notes, ...output.warnings, ...base.warnings, ...runs.warnings],
     };
-    if (options.write) {
-      const problems = emittedErrors(pruned.set);
-      if (problems.length > 0)
-        throw new InputError('the traced metadata does not validate; nothing was written', problems);
-      const layout = await writeLayout(pruned.set, { format: options.format }, config, deps);
-      return { ...traced, format: layout.format, written: layout.written, layout };
-    }
-    const format = options.format ?? config.format ?? 'unified';
-    const kept = await keepEarlier(pruned.set, format, options, traced, deps);
-    if (kept)
-      return {
-        ...traced,
-        format,
-        output: options.out!,
-        written: [],
-        unchanged: [],
-        kept: kept.files,
-        warnings: [kept.why, ...traced.warnings],
-      };
-    const written = await emitAndWrite(pruned.set, format, options.out!, false, deps);
-    return {
-      ...traced,
-      format,
-      output: options.out!,
-      written: written.written,
-      unchanged: written.unchanged,
-      warnings: [...written.warnings, ...traced.warnings],
-    };
+    const found = { evidence: output.evidence, attributions: runs.attributions };
+    return await writeTraceOutput(pruned.set, traced, found, options, config, deps);
   } finally {
     await session.close();
   }

@@ -47,6 +47,8 @@ export interface TraceSection {
   readonly mergeInto?: string;
   readonly format?: Format;
   readonly allowErrors?: boolean;
+  /** Record which event first needed each entry (trace --attribute). */
+  readonly attribute?: boolean;
 }
 
 export interface ProjectConfig {

@@ -18,6 +18,7 @@ import { onInterrupt } from '../io/cleanup.js';
 import { agentOption, appendToolOption, waitForLocks, type AgentOutput } from './agent.js';
 import {
   drive,
+  type EventWatch,
   type FunctionRuntime,
   type Invoker,
   type OnEvent,
@@ -56,6 +57,7 @@ export interface ContainerRunOptions {
   };
   readonly flushTimeoutMs?: number;
   readonly onEvent?: OnEvent;
+  readonly watch?: EventWatch;
 }
 
 /** Where the agent writes inside the container. */
@@ -166,6 +168,11 @@ class ContainerFunction implements FunctionRuntime {
 
   get wasCreated(): boolean {
     return this.created;
+  }
+
+  /** What the agent has written so far, copied out (trace --attribute looks at it after each event). */
+  async agentSnapshot(dest: string): Promise<boolean> {
+    return (await this.engine.copyOut(this.name, CONTAINER_AGENT_DIR, dest)).code === 0;
   }
 
   /**
@@ -612,6 +619,7 @@ function wrapStarted(fn: ContainerFunction): FunctionRuntime {
     flushed: () => fn.flushed(),
     afterAnswer: () => fn.afterAnswer(),
     output: (since) => fn.output(since),
+    agentSnapshot: (dest) => fn.agentSnapshot(dest),
     restartsItself: true,
   };
 }

@@ -69,12 +69,30 @@ export interface FunctionRuntime {
   afterAnswer?(): Promise<void>;
   /** The function's own last lines of output (stderr and stdout) since `since` (epoch ms), for a failed event. */
   output?(since: number): Promise<readonly string[]>;
+  /**
+   * Copies what the agent has written so far to `dest` (a path that does not exist yet), for a
+   * runtime whose agent output is not on this machine (a container); false when it could not.
+   */
+  agentSnapshot?(dest: string): Promise<boolean>;
 }
 
 /** Where events go: ni-config's Runtime API server, or the emulator's invoke endpoint. */
 export interface Invoker {
   invoke(event: string, timeoutMs: number): Promise<InvocationResult>;
   readonly initFailure: { errorType: string; body: string } | undefined;
+  /**
+   * Resolves once the runtime has finished its init and asks for its first event (ni-config's own
+   * Runtime API can tell; an emulator, which starts the runtime at the first invoke, cannot).
+   */
+  runtimeReady?(): Promise<void>;
+}
+
+/** Looks at the agent's output after each event (trace --attribute). */
+export interface EventWatch {
+  /** After the event's answer (or its crash or timeout), before the next event goes. */
+  afterEvent(event: string, answeredAt: number, runtime: FunctionRuntime): Promise<void>;
+  /** Once the runtime waits for its first event, when the invoker can tell: what its init recorded. */
+  afterInit?(readyAt: number, runtime: FunctionRuntime): Promise<void>;
 }
 
 /** Called after each event with its result. */
@@ -86,6 +104,7 @@ export interface DriveOptions {
   /** How long to wait for the JVM to end and the agent to finish writing. */
   readonly flushTimeoutMs?: number;
   readonly onEvent?: OnEvent;
+  readonly watch?: EventWatch;
 }
 
 function delay(ms: number): Promise<void> {
@@ -129,7 +148,13 @@ export async function drive(
       continue;
     }
     const initBefore = server.initFailure;
+    if (results.length === 0 && options.watch?.afterInit && server.runtimeReady) {
+      // what the function's init recorded, apart from what its first event needs
+      const ready = await Promise.race([server.runtimeReady().then(() => true), runtime.exited.then(() => false)]);
+      if (ready) await options.watch.afterInit(Date.now(), runtime);
+    }
     let result = await server.invoke(e.body, options.timeoutMs);
+    const answeredAt = Date.now();
     if (result.status === 'success' || result.status === 'function-error') await runtime.afterAnswer?.();
     if (!runtime.restartsItself) {
       if (result.status === 'timeout') await runtime.kill();
@@ -142,6 +167,7 @@ export async function drive(
     }
     results.push({ event: e.name, result });
     options.onEvent?.(results.length, options.events.length, e.name, result);
+    await options.watch?.afterEvent(e.name, answeredAt, runtime);
     since = Date.now();
   }
   const answered = Date.now();

@@ -8,7 +8,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { onInterrupt } from '../io/cleanup.js';
 import { appendToolOption, lockHolders, waitForLocks } from './agent.js';
-import { drive, type FunctionRuntime, type OnEvent, type RunResult, type StoppedProcess } from './drive.js';
+import {
+  drive,
+  type FunctionRuntime,
+  type EventWatch,
+  type OnEvent,
+  type RunResult,
+  type StoppedProcess,
+} from './drive.js';
 import type { TraceEvent } from './events.js';
 import { RuntimeApiServer } from './runtime-api.js';
 
@@ -24,6 +31,7 @@ export interface LocalRunOptions {
   /** How long to wait for the JVM to end and the agent to remove its lock. */
   readonly flushTimeoutMs?: number;
   readonly onEvent?: OnEvent;
+  readonly watch?: EventWatch;
 }
 
 /** How many lines of the function's output a crash carries. */

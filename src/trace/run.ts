@@ -6,7 +6,8 @@
 import { expandClasspath, javaClasspath } from '../io/classpath.js';
 import { agentOption, countWrites } from './agent.js';
 import { runContainer } from './container.js';
-import type { OnEvent, RunResult } from './drive.js';
+import { ATTRIBUTE_PERIOD_SECONDS, INIT_EVENT, type Attributor } from './attribution.js';
+import type { EventWatch, OnEvent, RunResult } from './drive.js';
 import type { ContainerEngine } from './engines/engine.js';
 import type { TraceEvent } from './events.js';
 import { runLocal } from './local.js';
@@ -49,6 +50,14 @@ export interface RunHooks {
   ) => void;
   /** Count the agent's writes as they land (local runs only: the output is on this machine). */
   readonly countWrites?: boolean;
+  /** trace --attribute: after each event, what the agent wrote since the look before is that event's. */
+  readonly attributor?: Attributor;
+}
+
+/** The agent as the run needs it: under --attribute it writes every second, and records no call trees. */
+function agentFor(spec: FunctionSpec, hooks: RunHooks): FunctionSpec['agent'] {
+  if (!spec.agent || !hooks.attributor) return spec.agent;
+  return { ...spec.agent, periodSeconds: ATTRIBUTE_PERIOD_SECONDS, evidence: false };
 }
 
 /** Runs the function in the session; the agent's output ends up in `session.agentDir`. */
@@ -61,13 +70,19 @@ export async function runFunction(spec: FunctionSpec, session: Session, hooks: R
       : undefined;
   const onEvent: OnEvent = (done, total, name, result) =>
     hooks.onEvent?.(done, total, name, result, watch ? writes.size : undefined);
+  const a = hooks.attributor;
+  const eventWatch: EventWatch | undefined = a && {
+    afterEvent: (event, answeredAt, runtime) => a.look(event, answeredAt, runtime),
+    afterInit: (readyAt, runtime) => a.look(INIT_EVENT, readyAt, runtime),
+  };
+  const agentSpec = agentFor(spec, hooks);
   try {
     if (t.kind === 'local') {
-      const classpath = spec.agent ? localClasspath(t.argv, t.env, t.cwd) : undefined;
-      const agent = spec.agent && {
+      const classpath = agentSpec ? localClasspath(t.argv, t.env, t.cwd) : undefined;
+      const agent = agentSpec && {
         option: agentOption(
-          { dir: session.agentDir, periodSeconds: spec.agent.periodSeconds, evidence: Boolean(spec.agent.evidence) },
-          spec.agent.library,
+          { dir: session.agentDir, periodSeconds: agentSpec.periodSeconds, evidence: Boolean(agentSpec.evidence) },
+          agentSpec.library,
         ),
         dir: session.agentDir,
       };
@@ -78,6 +93,7 @@ export async function runFunction(spec: FunctionSpec, session: Session, hooks: R
         events: spec.events,
         timeoutMs: spec.timeoutMs,
         onEvent,
+        ...(eventWatch ? { watch: eventWatch } : {}),
         ...(agent ? { agent } : {}),
       });
       return classpath ? { ...run, classpath } : run;
@@ -91,8 +107,9 @@ export async function runFunction(spec: FunctionSpec, session: Session, hooks: R
       timeoutMs: spec.timeoutMs,
       env: t.env,
       labels: t.labels,
-      ...(spec.agent ? { agent: { ...spec.agent, collectTo: session.agentDir } } : {}),
+      ...(agentSpec ? { agent: { ...agentSpec, collectTo: session.agentDir } } : {}),
       onEvent,
+      ...(eventWatch ? { watch: eventWatch } : {}),
     });
   } finally {
     if (watch) clearInterval(watch);

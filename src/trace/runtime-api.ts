@@ -50,6 +50,7 @@ export class RuntimeApiServer {
   private initError: { errorType: string; body: string } | undefined;
   /** Each call of `/next`: how often the runtime asked for work. */
   nextCalls = 0;
+  private readyWaiters: (() => void)[] = [];
 
   constructor(private readonly options: RuntimeApiOptions = {}) {}
 
@@ -64,6 +65,12 @@ export class RuntimeApiServer {
     });
     const address = server.address() as AddressInfo;
     return `${host}:${address.port}`;
+  }
+
+  /** Resolves when the runtime asks for an event and none is in flight: its init is done (at once when it waits already). */
+  runtimeReady(): Promise<void> {
+    if (this.waiting !== undefined && this.current === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   /** The error the runtime reported from its init, if it did. */
@@ -153,6 +160,7 @@ export class RuntimeApiServer {
       res.on('close', () => {
         if (this.waiting === res) this.waiting = undefined;
       });
+      if (this.current === undefined) for (const ready of this.readyWaiters.splice(0)) ready();
       this.dispatch();
       return;
     }

@@ -95,6 +95,11 @@ const agentFlags = {
     help: "record each lookup's call tree (the agent's experimental-conditional-config-part), prune by it and write ni-config-evidence.json beside the output; the default with --preset clojure or --aggressive. The agent then writes only when the JVM exits normally",
     negatedHelp: 'no call trees: the agent writes every --period seconds, prune guesses from names',
   },
+  attribute: {
+    type: 'boolean',
+    flags: '--attribute',
+    help: 'record in ni-config-evidence.json which event first needed each entry (explain and diff show it): the agent writes every second and ni-config looks after each event, about a second per event; with call trees the events run a second time for it',
+  },
   ...tracePruneFlags,
   format: {
     type: 'choice',
@@ -136,6 +141,12 @@ async function render(r: TraceResult, o: TraceOptions, out: Output): Promise<num
         ? ` (SIGTERM to ${r.stopped.map((p) => `pid ${p.pid}${p.command ? `: ${printable(p.command.slice(0, 120))}` : ''}`).join('; ')})`
         : '';
     lines.push(`collected ${plural(r.runs, 'agent run')}, ${r.flushMs} ms after the last answer${stopped}`);
+    if (r.evidence !== undefined)
+      lines.push(
+        r.attributed !== undefined
+          ? `the events that first needed ${plural(r.attributed, 'entry')} are in ${printable(r.evidence)} (ni-config explain ENTRY, ni-config diff)`
+          : `lookup evidence in ${printable(r.evidence)}`,
+      );
   }
   for (const w of r.warnings) lines.push(`warning: ${printable(w)}`);
   await writeOut(ctx.stderr, lines.join('\n') + '\n');
@@ -193,6 +204,7 @@ export const trace = command({
     period: f.period,
     out: f.out,
     ...(f.force ? { force: true } : {}),
+    ...(f.attribute ? { attribute: true } : {}),
     write: f.write,
     mergeInto: f.mergeInto,
     format: f.format,

@@ -70,7 +70,10 @@ export function evidenceFileJson(
   attributions: ReadonlyMap<string, Attribution> = new Map(),
 ): EvidenceFileJson {
   const frames = new Map<string, number>();
-  const entries = [...evidence.paths]
+  // entries with lookups, and those only attributed to an event (a run without call trees)
+  const keys = new Map<string, readonly CallPath[]>(evidence.paths);
+  for (const key of attributions.keys()) if (!keys.has(key)) keys.set(key, []);
+  const entries = [...keys]
     .map(([key, paths]) => {
       const { section, name } = splitEvidenceKey(key);
       const short = new Map<string, CallPath>();

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A Lambda function with its own small Runtime API client (java.net.http), used by the trace
  * tests. It polls AWS_LAMBDA_RUNTIME_API for events and answers each with Handler's result.
- * Events steer it: {"action":"greet"|"throw"|"sleep"|"crash", ...} (Handler lists the others).
+ * Events steer it: {"action":"greet"|"throw"|"sleep"|"crash"|"lookup", ...} (Handler lists the others).
  * An answer the Runtime API refuses is reported on stderr ("fixture: ... answered 413 ...").
  * Env switches: HANDLER (a class that is not there fails the init), NI_FIXTURE_FIRST_START_DELAY_MS.
  */

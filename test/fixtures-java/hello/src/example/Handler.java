@@ -13,6 +13,9 @@ public class Handler {
       case "crash":
         Runtime.getRuntime().halt(3);
         return "";
+      case "lookup":
+        // a class the function looks up by name: one reflection entry that only this event needs
+        return "{\"found\":\"" + Class.forName(field(event, "class")).getName() + "\"}";
       // the actions below are for the emulator's own tests (test/e2e/stand-in-rie.test.ts)
       case "answer-then-exit":
         // Bootstrap exits with this status once the answer is posted, before asking for the next event
