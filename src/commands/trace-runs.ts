@@ -44,7 +44,7 @@ export async function traceRuns(
     } else run = await runFunction(spec, session, { ...hooks, attributor });
     if (attributor.late.length > 0)
       warnings.push(
-        `no agent write came in time after ${attributor.late.join(', ')}: what they needed is attributed to the events after them`,
+        `no agent write came in time after ${attributor.late.join(', ')}: what they and the event after each needed has no event on record`,
       );
     return { run, attributions: attributor.firstNeededBy, warnings };
   } finally {

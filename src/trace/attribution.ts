@@ -4,7 +4,8 @@
  * the entries that appeared since the look before are that event's. The agent writes at a fixed
  * rate (`scheduleAtFixedRate`), so one write period and a margin after the answer such a write is
  * on disk: that is the cost, about a second per event. Nothing is guessed: an entry seen in no
- * look (recorded after the last one) gets no event.
+ * look (recorded after the last one) gets no event, nor does one that first shows after a look
+ * that saw no write made after its answer (it may be that event's or the next one's).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,6 +51,10 @@ export class Attributor {
   readonly late: string[] = [];
   private looks = 0;
   private scratch: string | undefined;
+  /** Every key some look showed, with an event or (after a late look) without. */
+  private readonly seen = new Set<string>();
+  /** The last look saw no write made after its answer: what appears next may be that event's or the next one's. */
+  private lastLate = false;
 
   /**
    * @param agentDir where the agent writes, on this machine (a local run), or where a container's
@@ -65,6 +70,7 @@ export class Attributor {
     await delay(Math.max(0, answeredAt + this.times.periodMs + this.times.writeMarginMs - Date.now()));
     const deadline = Date.now() + this.times.lateMs;
     let collected: Awaited<ReturnType<typeof collectAgentOutput>>;
+    let late = false;
     for (;;) {
       const dir = await this.snapshot(runtime);
       collected = await collectAgentOutput(dir);
@@ -72,12 +78,15 @@ export class Attributor {
       if ((await newestWrite(collected.sources)) >= answeredAt) break;
       // the JVM is gone (a crash, a timeout): what it wrote is all there is
       if (runtime.exit !== undefined || Date.now() >= deadline) {
-        if (runtime.exit === undefined) this.late.push(event);
+        if (runtime.exit === undefined) late = true;
         break;
       }
       await delay(200);
     }
-    this.record(event, collected.sources);
+    // after a late look the new entries may be the late event's or this one's: they get neither
+    this.record(this.lastLate ? undefined : event, collected.sources);
+    if (late) this.late.push(event);
+    this.lastLate = late;
   }
 
   /** Removes the copies made for the looks. */
@@ -94,8 +103,8 @@ export class Attributor {
     return (await runtime.agentSnapshot(dest)) ? dest : this.agentDir;
   }
 
-  /** The entries of each run directory that no earlier look showed: this event's. */
-  private record(event: string, sources: readonly Source[]): void {
+  /** The entries of each run directory that no earlier look showed: this event's (none: no event's). */
+  private record(event: string | undefined, sources: readonly Source[]): void {
     const byRun = new Map<string, Source[]>();
     for (const s of sources) {
       const run = /(?:^|\/)(run-[^/]+)\//.exec(s.file)?.[1] ?? '';
@@ -107,7 +116,9 @@ export class Attributor {
       for (const p of PART_NAMES)
         for (const e of partEntries(set, p)) {
           const key = evidenceKeyOf(itemOf(p, e as never));
-          if (key !== undefined && !this.firstNeededBy.has(key)) this.firstNeededBy.set(key, { event, run });
+          if (key === undefined || this.seen.has(key)) continue;
+          this.seen.add(key);
+          if (event !== undefined) this.firstNeededBy.set(key, { event, run });
         }
     }
   }

@@ -70,6 +70,15 @@ describe('trace --attribute looks', () => {
     await a.look('events/b.json', Date.now(), runtime());
     expect(a.late).toEqual(['events/b.json']);
     expect(a.firstNeededBy.get('reflection\u0000app.Stale')?.event).toBe('events/b.json');
+    // what shows next may be b's (written after b's look gave up) or c's: neither is recorded
+    await agentWrites('run-1', ['app.Before', 'app.After', 'app.Stale', 'app.Either']);
+    await a.look('events/c.json', Date.now() - 5, runtime());
+    expect(a.firstNeededBy.has('reflection\u0000app.Either')).toBe(false);
+    // and the look after that one attributes again
+    await agentWrites('run-1', ['app.Before', 'app.After', 'app.Stale', 'app.Either', 'app.D']);
+    await a.look('events/d.json', Date.now() - 5, runtime());
+    expect(a.firstNeededBy.get('reflection\u0000app.D')?.event).toBe('events/d.json');
+    expect(a.firstNeededBy.has('reflection\u0000app.Either')).toBe(false);
   });
 
   it('does not wait for a JVM that is gone: what it wrote is all there is', async () => {
