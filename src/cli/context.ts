@@ -43,10 +43,18 @@ export function processContext(): CommandContext {
   };
 }
 
-/** One progress line per event: status, duration, the start of an error, and the agent's writes when counted. */
+/**
+ * One progress line per event: status, duration, the start of an error, and the agent's writes
+ * when counted. A crash or a timeout says what happened in the words the report uses (its
+ * reason), since its body may be empty (an emulator's 502 after a failed init) or say nothing.
+ */
 export function eventLine(n: Extract<Notice, { kind: 'event' }>): string {
   const r = n.result;
-  const error = r.status === 'success' ? '' : ` ${printable(`${r.errorType ?? ''} ${r.body.slice(0, 200)}`)}`.trimEnd();
+  const said = r.status === 'crash' || r.status === 'timeout' ? (r.reason ?? r.body) : r.body;
+  const error =
+    r.status === 'success'
+      ? ''
+      : ` ${printable([r.errorType ?? '', said.slice(0, 300)].filter((s) => s !== '').join(' '))}`.trimEnd();
   const writes =
     n.agentWrites === undefined
       ? ''
