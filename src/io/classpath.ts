@@ -57,7 +57,7 @@ export function expandClasspath(items: readonly string[], cwd: string): { paths:
     if (/[*?[\]{}]/.test(pattern)) {
       const matched = fg.sync(pattern, { cwd: base, absolute: true, onlyFiles: false }).sort();
       if (matched.length === 0)
-        findings.push(finding('no-metadata', item, '', `no file matches the class path glob ${item}`));
+        findings.push(finding('no-match', item, '', `no file matches the class path glob ${item}`));
       paths.push(...matched);
       return;
     }

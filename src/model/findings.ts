@@ -76,6 +76,7 @@ export const FINDING_CODES = {
   },
   'unknown-file': { severity: 'error', blocking: true, summary: 'a file whose metadata kind cannot be told' },
   'no-metadata': { severity: 'error', blocking: true, summary: 'no metadata file was found' },
+  'no-match': { severity: 'error', blocking: true, summary: 'a glob matched no file' },
   unreadable: { severity: 'error', blocking: true, summary: 'the file cannot be read' },
   'too-large': { severity: 'error', blocking: true, summary: 'the file is larger than the configured limit' },
   deprecated: { severity: 'info', blocking: false, summary: 'a form that still works but is deprecated' },

@@ -24,7 +24,7 @@ export async function loadEvents(
   const texts = new Map<string, string>();
   for (const g of globs) {
     const files = (await fg(g, { cwd, onlyFiles: true, dot: false })).sort();
-    if (files.length === 0) findings.push(finding('no-metadata', g, '', `no event file matches ${g}`));
+    if (files.length === 0) findings.push(finding('no-match', g, '', `no event file matches ${g}`));
     for (const file of files) {
       try {
         const info = await stat(resolve(cwd, file));

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers.js';
 import { run, tempDir } from './harness.js';
 
 let dir: string;
@@ -126,6 +127,18 @@ describe('bad input', () => {
       /empty: error \[no-metadata\] found no metadata files in this directory; expected one of reflect-config\.json/,
     );
     expect(await convertFails('empty')).toMatch(/no-metadata/);
+  });
+
+  it('an event glob that matches nothing: a glob matched no file, not "no metadata"', async () => {
+    const fake = `${process.execPath} ${join(REPO, 'test', 'cli', 'fixtures', 'fake-runtime.mjs')}`;
+    const r = await run(['invoke', '--cmd', fake, '--events', 'nosuch/*.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/nosuch\/\*\.json: error \[no-match\] no event file matches nosuch\/\*\.json/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const j = await run(['invoke', '--cmd', fake, '--events', 'nosuch/*.json', '--json'], dir);
+    expect(j.code).toBe(2);
+    const out = JSON.parse(j.stdout) as { findings: { code: string; file: string }[] };
+    expect(out.findings).toEqual([expect.objectContaining({ code: 'no-match', file: 'nosuch/*.json' })]);
   });
 
   it('a path that does not exist', async () => {
