@@ -26,6 +26,7 @@ export interface ParsedArg {
   readonly value?: string;
 }
 
+/** One Args option split into its form, name, sign and value (`-H:+Foo=bar`, `--foo=bar`). */
 export function parseArg(raw: string): ParsedArg {
   const hosted = /^-H:([+-])?([A-Za-z0-9_]+)(?:=(.*))?$/s.exec(raw);
   if (hosted) {
