@@ -52,7 +52,7 @@ export interface PresetPart {
 export function presetPart(settings: Pick<PruneSettings, 'presets' | 'aggressive'>): PresetPart {
   const unknown = settings.presets.filter((p) => !isPresetName(p));
   const presets = expandPresets(settings.presets.filter(isPresetName));
-  const rules: Rule[] = presets.flatMap((p) => PRESETS[p].rules);
+  const rules: Rule[] = presets.flatMap((p): readonly Rule[] => PRESETS[p].rules);
   if (settings.aggressive) rules.push(...AGGRESSIVE_RULES);
   const wants = new Set(presets.map((p) => (PRESETS[p] as Preset).subtract));
   const subtract = wants.has('classpath') ? 'classpath' : wants.has('lambda-runtime') ? 'lambda-runtime' : 'none';
