@@ -5,7 +5,7 @@
  */
 import fg from 'fast-glob';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, JarError, UsageError } from '../errors.js';
 import { collectSources, describeIoError } from '../io/inputs.js';
 import { readJarMetadata } from '../io/jar.js';
@@ -210,7 +210,11 @@ export async function evidenceBeside(
     if (input === '-') continue;
     const abs = resolve(cwd, input);
     const dir = (await stat(abs).catch(() => undefined))?.isDirectory() ? abs : dirname(abs);
-    const shown = (f: string): string => relative(cwd, f) || f;
+    // under the working directory as the user would type it, elsewhere as it is
+    const shown = (f: string): string => {
+      const rel = relative(cwd, f);
+      return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : f;
+    };
     const own = join(dir, EVIDENCE_FILE);
     if (await isFile(own)) return { file: shown(own), ...(await readEvidenceWithAttributions(own, cwd)) };
     const trees = (
