@@ -43,25 +43,46 @@ export function processContext(): CommandContext {
   };
 }
 
+/** How much of an answer a progress line shows: the start of its first line. */
+export const ANSWER_SHOWN = 200;
+
 /**
- * One progress line per event: status, duration, the start of an error, and the agent's writes
- * when counted. A crash or a timeout says what happened in the words the report uses (its
- * reason), since its body may be empty (an emulator's 502 after a failed init) or say nothing.
+ * The start of the function's answer on one printable line: all of it when it is one line of at
+ * most {@link ANSWER_SHOWN} characters, else the start of its first line and its size in bytes
+ * (the whole answer is in --json, as `events[].answer`).
+ */
+export function answerStart(answer: string): string {
+  if (answer === '') return '(empty answer)';
+  const eol = answer.search(/\r?\n/);
+  const first = eol < 0 ? answer : answer.slice(0, eol);
+  if (eol < 0 && first.length <= ANSWER_SHOWN) return printable(answer);
+  let cut = Math.min(first.length, ANSWER_SHOWN);
+  // never half a surrogate pair
+  if (cut < first.length && /[\ud800-\udbff]/.test(first.charAt(cut - 1))) cut--;
+  return `${printable(first.slice(0, cut))}… (${Buffer.byteLength(answer, 'utf8')} bytes)`;
+}
+
+/**
+ * One progress line per event: status, duration, the function's answer (its start: see
+ * {@link answerStart}) or what happened, and the agent's writes when counted. A crash or a
+ * timeout says what happened in the words the report uses (its reason), since its body may be
+ * empty (an emulator's 502 after a failed init) or say nothing.
  */
 export function eventLine(n: Extract<Notice, { kind: 'event' }>): string {
   const r = n.result;
-  const said = r.status === 'crash' || r.status === 'timeout' ? (r.reason ?? r.body) : r.body;
-  const error =
-    r.status === 'success'
-      ? ''
-      : ` ${printable([r.errorType ?? '', said.slice(0, 300)].filter((s) => s !== '').join(' '))}`.trimEnd();
+  const what =
+    r.status === 'crash' || r.status === 'timeout'
+      ? printable((r.reason ?? r.body).slice(0, 300))
+      : answerStart(r.answer ?? r.body);
+  const said = [r.errorType ? printable(r.errorType) : '', what].filter((s) => s !== '').join(' ');
+  const shown = said === '' ? '' : ` ${said}`;
   const writes =
     n.agentWrites === undefined
       ? ''
       : n.agentWrites === 0
         ? ' · waiting for the first agent write'
         : ` · agent writes seen: ${n.agentWrites}`;
-  return `[${n.done}/${n.total}] ${n.name}: ${r.status} (${r.durationMs} ms)${error}${writes}\n`;
+  return `[${n.done}/${n.total}] ${n.name}: ${r.status} (${r.durationMs} ms)${shown}${writes}\n`;
 }
 
 /** The use cases' dependencies: warnings and progress go to stderr (progress not with --json). */

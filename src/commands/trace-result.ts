@@ -31,6 +31,11 @@ export interface EventReport {
   readonly reason?: string;
   /** For a crash: the function's own last lines of output (stderr and stdout as they came). */
   readonly output?: readonly string[];
+  /**
+   * The function's answer, whole, when it answered: its response, its error body (a function
+   * error), or what it posted before exiting (under the emulator, a crash that carries it).
+   */
+  readonly answer?: string;
 }
 
 /** The result of trace and invoke: their `--json` output. */
@@ -83,6 +88,7 @@ export function eventSummary(run: RunResult, allowErrors: boolean): TraceResult 
       ...(r.result.errorType ? { errorType: r.result.errorType } : {}),
       ...(r.result.status !== 'success' && r.result.reason ? { reason: r.result.reason } : {}),
       ...(r.result.output && r.result.output.length > 0 ? { output: r.result.output } : {}),
+      ...(r.result.answer !== undefined ? { answer: r.result.answer } : {}),
     })),
     counts,
     ...(run.initError ? { initError: run.initError } : {}),

@@ -271,6 +271,7 @@ export class RieClient implements Invoker {
       body: answer.body,
       ...(c.errorType ? { errorType: c.errorType } : {}),
       ...(c.reason ? { reason: c.reason } : {}),
+      ...(c.answered ? { answer: answer.body } : {}),
     };
   }
 }

@@ -21,6 +21,11 @@ export interface InvocationResult {
   readonly reason?: string;
   /** For a crash: the function's own last lines of output (stderr and stdout), when there were any. */
   readonly output?: readonly string[];
+  /**
+   * The function's own answer, whole, when it answered: its response (success) or error body
+   * (function error), or what it posted before it exited (an emulator's 502 that carries it).
+   */
+  readonly answer?: string;
 }
 
 /** Lambda's limit on a synchronous payload (the emulator allows 6 MiB + 100 bytes for responses). */
@@ -146,7 +151,7 @@ export class RuntimeApiServer {
       durationMs,
       body,
       ...(errorType !== undefined ? { errorType } : {}),
-      ...(status === 'crash' || status === 'timeout' ? { reason: body } : {}),
+      ...(status === 'crash' || status === 'timeout' ? { reason: body } : { answer: body }),
     });
     this.dispatch();
   }

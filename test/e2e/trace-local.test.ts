@@ -208,4 +208,45 @@ describe('invoke --cmd', () => {
     expect(report.counts.success).toBe(2);
     expect(report.written).toEqual([]);
   });
+
+  it("shows the function's answers: their start in the report, whole in --json", () => {
+    const events = [
+      '--events',
+      'events/01-greet.json',
+      '--event',
+      '{"action":"big","bytes":"1000"}',
+      '--event',
+      '{"action":"throw"}',
+      '--allow-errors',
+    ];
+    const run = (extra: string[]) =>
+      spawnSync(process.execPath, [BIN, 'invoke', '--cmd', cmd, ...events, ...extra], {
+        cwd: FN,
+        encoding: 'utf8',
+        env,
+        timeout: 60_000,
+      });
+    const big = `{"pad":"${'x'.repeat(990)}"}`;
+    const error = '{"errorMessage":"asked to fail","errorType":"java.lang.IllegalStateException"}';
+    const json = run(['--json']);
+    expect(json.status, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as TraceJson;
+    expect(report.events.map((e) => [e.event, e.status, e.answer])).toEqual([
+      ['events/01-greet.json', 'success', '{"message":"Greeting: hello, Ada"}'],
+      ['--event #1', 'success', big],
+      ['--event #2', 'function-error', error],
+    ]);
+    const text = run([]);
+    expect(text.status, text.stderr).toBe(0);
+    const lines = text.stderr.split('\n');
+    expect(lines[0]).toMatch(
+      /^\[1\/3\] events\/01-greet\.json: success \(\d+(\.\d+)? ms\) \{"message":"Greeting: hello, Ada"\}$/,
+    );
+    // not a terminal here, and still cut: a report line stays a line (the whole answer is in --json)
+    expect(lines[1]).toMatch(/^\[2\/3\] --event #1: success \(\d+(\.\d+)? ms\) (.*)$/);
+    expect(lines[1]!.endsWith(` ${big.slice(0, 200)}… (1000 bytes)`)).toBe(true);
+    expect(lines[2]).toMatch(
+      /^\[3\/3\] --event #2: function-error \(\d+(\.\d+)? ms\) Unhandled \{"errorMessage":"asked to fail","errorType":"java\.lang\.IllegalStateException"\}$/,
+    );
+  });
 });

@@ -162,6 +162,24 @@ describe('the RIE client', () => {
     expect((await client.invoke('{}', 5000)).reason).toMatch(/that init's error/);
   });
 
+  it("keeps the function's own answer: a success, a function error, and what it posted before it exited; never the emulator's", async () => {
+    const { base } = await emulator([
+      { status: 200, body: '{"ok":true}' },
+      { status: 200, body: '{"errorMessage":"no","errorType":"Boom"}' },
+      { status: 502, body: '{"answered":true}' },
+      { status: 502, body: '' },
+    ]);
+    const client = new RieClient(base);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await client.invoke('{}', 5000));
+    expect(results.map((r) => [r.status, r.answer])).toEqual([
+      ['success', '{"ok":true}'],
+      ['function-error', '{"errorMessage":"no","errorType":"Boom"}'],
+      ['crash', '{"answered":true}'],
+      ['crash', undefined],
+    ]);
+  });
+
   it('a connection accepted and closed before the emulator listens (docker-proxy) is retried at once, not waited out', async () => {
     // a port forwarder's accept-then-close, then the emulator after a second
     const { createServer: net } = await import('node:net');

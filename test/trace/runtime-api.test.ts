@@ -30,7 +30,7 @@ describe('RuntimeApiServer', () => {
       (await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: '"ok"' }))
         .status,
     ).toBe(202);
-    expect(await first).toMatchObject({ status: 'success', body: '"ok"' });
+    expect(await first).toMatchObject({ status: 'success', body: '"ok"', answer: '"ok"' });
     const b = await next(api);
     expect(b.body).toBe('{"n":2}');
     await fetch(`http://${api}/2018-06-01/runtime/invocation/${b.id}/error`, {
@@ -38,7 +38,11 @@ describe('RuntimeApiServer', () => {
       headers: { 'Lambda-Runtime-Function-Error-Type': 'Unhandled' },
       body: JSON.stringify({ errorMessage: 'boom', errorType: 'java.lang.IllegalStateException' }),
     });
-    expect(await second).toMatchObject({ status: 'function-error', errorType: 'Unhandled' });
+    expect(await second).toMatchObject({
+      status: 'function-error',
+      errorType: 'Unhandled',
+      answer: JSON.stringify({ errorMessage: 'boom', errorType: 'java.lang.IllegalStateException' }),
+    });
   });
 
   it('times an invocation out from when the runtime takes it, and rejects late or wrong answers', async () => {
@@ -46,7 +50,9 @@ describe('RuntimeApiServer', () => {
     const api = await server.start();
     const result = server.invoke('{}', 200);
     const a = await next(api);
-    expect(await result).toMatchObject({ status: 'timeout', body: 'Task timed out after 0.20 seconds' });
+    const late = await result;
+    expect(late).toMatchObject({ status: 'timeout', body: 'Task timed out after 0.20 seconds' });
+    expect(late.answer).toBeUndefined();
     expect(
       (await fetch(`http://${api}/2018-06-01/runtime/invocation/${a.id}/response`, { method: 'POST', body: 'late' }))
         .status,
