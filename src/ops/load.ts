@@ -15,6 +15,7 @@ import { sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 import { parseDocument, type EntryPointers } from '../model/parse/index.js';
 import { LEAN_KINDS, LeanReader, finishLean, leanDocument } from '../model/parse/lean.js';
+import { certainlySatisfiesSchema, isPlainUnified12 } from '../model/parse/shape.js';
 
 export interface SchemaChoice {
   /** Export name in the generated validator modules. */
@@ -52,9 +53,17 @@ export function schemaFor(kind: FileKind, value: unknown): SchemaChoice {
   }
 }
 
-/** Whether a document satisfies its schema (the fast build of the validators, which stops at the first error). */
+/**
+ * Whether a document satisfies its schema: the quick check of model/parse/shape.ts first, then,
+ * when it cannot say yes, the fast build of the compiled validators (which stops at the first error).
+ */
 export function satisfiesSchema(kind: FileKind, value: unknown): boolean {
-  return validators[schemaFor(kind, value).name](value);
+  return certainlySatisfiesSchema(kind, value) || validators[schemaFor(kind, value).name](value);
+}
+
+/** The same for reachability-metadata v1.2 (a piece of a document read in pieces). */
+function satisfiesUnified12(value: unknown): boolean {
+  return isPlainUnified12(value) || validators.unified12(value);
 }
 
 export interface SourceText {
@@ -164,15 +173,15 @@ function loadPiecewise(
     } catch {
       return undefined;
     }
-    if ('jni' in rest || 'serialization' in rest || 'bundles' in rest || !validators.unified12(rest)) return undefined;
-    if (!pieces(main.runs, (list) => validators.unified12({ reflection: list }), '/reflection', 'reflection'))
+    if ('jni' in rest || 'serialization' in rest || 'bundles' in rest || !satisfiesUnified12(rest)) return undefined;
+    if (!pieces(main.runs, (list) => satisfiesUnified12({ reflection: list }), '/reflection', 'reflection'))
       return undefined;
     if (!r.unifiedRest(rest)) return undefined;
   } else {
     const split = arrayRuns(text, at, pieceSize);
     if (split === undefined || !onlySpaceAfter(text, split.end)) return undefined;
-    const validate = validators[kind === 'jni' ? 'jni' : 'reflect'];
-    if (!pieces(split.runs, (list) => validate(list), '', kind === 'jni' ? 'jni' : 'reflection')) return undefined;
+    if (!pieces(split.runs, (list) => satisfiesSchema(kind, list), '', kind === 'jni' ? 'jni' : 'reflection'))
+      return undefined;
   }
   return finishLean(r, kind, source.file, builder, options.pointers);
 }
