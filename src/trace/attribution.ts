@@ -24,9 +24,21 @@ export interface LookTimes {
   readonly periodMs: number;
   readonly writeMarginMs: number;
   readonly lateMs: number;
+  /**
+   * How long after the answer a write must have ended to count as begun after it: longer than a
+   * write takes (milliseconds for a function's metadata), so that a write that began before the
+   * answer and ended just after it, without what the event's last lookups added, never counts;
+   * it also covers the file system's coarse clock, which may stamp a write a few milliseconds early.
+   */
+  readonly afterAnswerMs: number;
 }
 
-const TIMES: LookTimes = { periodMs: ATTRIBUTE_PERIOD_SECONDS * 1000, writeMarginMs: 300, lateMs: 3000 };
+const TIMES: LookTimes = {
+  periodMs: ATTRIBUTE_PERIOD_SECONDS * 1000,
+  writeMarginMs: 300,
+  lateMs: 3000,
+  afterAnswerMs: 100,
+};
 /** The name under which what the function's init looked up is recorded (Runtime API mode, before the first event). */
 export const INIT_EVENT = '(init)';
 
@@ -74,8 +86,8 @@ export class Attributor {
     for (;;) {
       const dir = await this.snapshot(runtime);
       collected = await collectAgentOutput(dir);
-      // a write that began after the answer ended after it too, by at least nothing
-      if ((await newestWrite(collected.sources)) >= answeredAt) break;
+      // a write that ended well after the answer began after it
+      if ((await newestWrite(collected.sources)) >= answeredAt + this.times.afterAnswerMs) break;
       // the JVM is gone (a crash, a timeout): what it wrote is all there is
       if (runtime.exit !== undefined || Date.now() >= deadline) {
         if (runtime.exit === undefined) late = true;

@@ -20,15 +20,17 @@ beforeEach(async () => {
 });
 afterEach(async () => rm(dir, { recursive: true, force: true }));
 
-const FAST = { periodMs: 20, writeMarginMs: 10, lateMs: 300 };
+const FAST = { periodMs: 20, writeMarginMs: 10, lateMs: 1000, afterAnswerMs: 0 };
+/** When the function answered: taken before the agent's write that follows it, as in a trace. */
+let answered = 0;
 
 /** A runtime as the looks see it: running, or ended; with a copy of its output elsewhere when `copyFrom` is given. */
 function runtime(over: Partial<FunctionRuntime> = {}): FunctionRuntime {
   return { exit: undefined, ...over } as unknown as FunctionRuntime;
 }
 
-/** The agent writing its reflect-config.json for a run, the file's time set to `at`. */
-async function agentWrites(run: string, names: string[], at = Date.now()): Promise<void> {
+/** The agent writing its reflect-config.json for a run, the file's time set to `at` (by default just after any answer taken before). */
+async function agentWrites(run: string, names: string[], at = Date.now() + 1): Promise<void> {
   await mkdir(join(agentDir, run), { recursive: true });
   const file = join(agentDir, run, 'reflect-config.json');
   await writeFile(file, JSON.stringify(names.map((name) => ({ name }))));
@@ -38,13 +40,16 @@ async function agentWrites(run: string, names: string[], at = Date.now()): Promi
 describe('trace --attribute looks', () => {
   it('gives each entry the first event whose look showed it, and keeps the run', async () => {
     const a = new Attributor(agentDir, FAST);
+    answered = Date.now();
     await agentWrites('run-1', ['app.Handler']);
-    await a.look('(init)', Date.now() - 5, runtime());
+    await a.look('(init)', answered, runtime());
+    answered = Date.now();
     await agentWrites('run-1', ['app.Handler', 'app.Order']);
-    await a.look('events/order.json', Date.now() - 5, runtime());
+    await a.look('events/order.json', answered, runtime());
     // a JVM started again after a crash writes to its own run directory
+    answered = Date.now();
     await agentWrites('run-2', ['app.Handler', 'app.Refund']);
-    await a.look('events/refund.json', Date.now() - 5, runtime());
+    await a.look('events/refund.json', answered, runtime());
     expect(Object.fromEntries(a.firstNeededBy)).toEqual({
       'reflection\u0000app.Handler': { event: '(init)', run: 'run-1' },
       'reflection\u0000app.Order': { event: 'events/order.json', run: 'run-1' },
@@ -55,7 +60,7 @@ describe('trace --attribute looks', () => {
 
   it('waits for a write that ended after the answer; one that does not come in time is named', async () => {
     const a = new Attributor(agentDir, FAST);
-    const answered = Date.now();
+    answered = Date.now();
     await agentWrites('run-1', ['app.Before'], answered - 1000);
     // the write after the answer lands while the look waits
     const later = new Promise<void>((resolve) =>
@@ -71,14 +76,29 @@ describe('trace --attribute looks', () => {
     expect(a.late).toEqual(['events/b.json']);
     expect(a.firstNeededBy.get('reflection\u0000app.Stale')?.event).toBe('events/b.json');
     // what shows next may be b's (written after b's look gave up) or c's: neither is recorded
+    answered = Date.now();
     await agentWrites('run-1', ['app.Before', 'app.After', 'app.Stale', 'app.Either']);
-    await a.look('events/c.json', Date.now() - 5, runtime());
+    await a.look('events/c.json', answered, runtime());
     expect(a.firstNeededBy.has('reflection\u0000app.Either')).toBe(false);
     // and the look after that one attributes again
+    answered = Date.now();
     await agentWrites('run-1', ['app.Before', 'app.After', 'app.Stale', 'app.Either', 'app.D']);
-    await a.look('events/d.json', Date.now() - 5, runtime());
+    await a.look('events/d.json', answered, runtime());
     expect(a.firstNeededBy.get('reflection\u0000app.D')?.event).toBe('events/d.json');
     expect(a.firstNeededBy.has('reflection\u0000app.Either')).toBe(false);
+  });
+
+  it('does not count a write that ended just after the answer: it may have begun before it', async () => {
+    const a = new Attributor(agentDir, { ...FAST, afterAnswerMs: 100 });
+    answered = Date.now();
+    await agentWrites('run-1', ['app.Early'], answered + 20);
+    const later = new Promise<void>((resolve) =>
+      setTimeout(() => void agentWrites('run-1', ['app.Early', 'app.Last'], Date.now() + 200).then(resolve), 150),
+    );
+    await a.look('events/a.json', answered, runtime());
+    await later;
+    expect(a.late).toEqual([]);
+    expect(a.firstNeededBy.get('reflection\u0000app.Last')?.event).toBe('events/a.json');
   });
 
   it('does not wait for a JVM that is gone: what it wrote is all there is', async () => {
