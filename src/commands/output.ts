@@ -5,8 +5,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFilesAtomically } from '../io/write.js';
-import { emitLegacy, emitUnified, toJsonText, type EmitNote } from '../model/emit/index.js';
+import { writeFilesAtomically, type FileContent } from '../io/write.js';
+import { emitLegacy, emitUnified, jsonTextPieces, toJsonText, type EmitNote } from '../model/emit/index.js';
 import { FILE_KINDS, kindOfFileName, type FileKind, type Format } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
 import { isBlocking } from '../model/findings.js';
@@ -46,16 +46,20 @@ export async function emitAndWrite(
   deps: Pick<CommandDeps, 'cwd' | 'writeStdout'>,
 ): Promise<Written> {
   const emitted = format === 'unified' ? emitUnified(set) : emitLegacy(set);
-  const texts = new Map([...emitted.files].map(([name, value]) => [name, toJsonText(value)]));
   const warnings: string[] = [];
   if (out === '-') {
-    if (texts.size !== 1)
+    if (emitted.files.size !== 1)
       throw new UsageError(
-        `the ${format} output is ${texts.size} files (${[...texts.keys()].join(', ')}); give a directory with -o`,
+        `the ${format} output is ${emitted.files.size} files (${[...emitted.files.keys()].join(', ')}); give a directory with -o`,
       );
-    if (!dryRun) await deps.writeStdout([...texts.values()][0]!);
+    if (!dryRun) await deps.writeStdout(toJsonText([...emitted.files.values()][0]));
     return { written: [], unchanged: [], notes: emitted.notes, warnings };
   }
+  // Each file's text is made as it is written (and compared with the file already there), in
+  // pieces: a large output is never whole in memory as one string, nor again as its bytes.
+  const texts = new Map<string, FileContent>(
+    [...emitted.files].map(([name, value]) => [name, () => jsonTextPieces(value)]),
+  );
   const { dir, files } = placeOutput(resolve(deps.cwd, out), format, texts);
   warnings.push(...(await strayFiles(dir, files)));
   if (dryRun)
@@ -67,18 +71,18 @@ export async function emitAndWrite(
 function placeOutput(
   out: string,
   format: Format,
-  texts: ReadonlyMap<string, string>,
-): { dir: string; files: Map<string, string> } {
+  texts: ReadonlyMap<string, FileContent>,
+): { dir: string; files: Map<string, FileContent> } {
   if (extname(out) !== '.json') return { dir: out, files: new Map(texts) };
   if (format === 'legacy')
     throw new UsageError(`legacy output is several files; -o must name a directory, not ${basename(out)}`);
-  const files = new Map<string, string>();
+  const files = new Map<string, FileContent>();
   for (const [name, text] of texts) files.set(name === FILE_KINDS.unified.fileName ? basename(out) : name, text);
   return { dir: dirname(out), files };
 }
 
 /** Metadata files already in the output directory that this output does not replace: native-image would read them too. */
-async function strayFiles(dir: string, files: ReadonlyMap<string, string>): Promise<string[]> {
+async function strayFiles(dir: string, files: ReadonlyMap<string, unknown>): Promise<string[]> {
   const present = await readdir(dir).catch(() => [] as string[]);
   return present
     .filter((name) => kindOfFileName(name) !== undefined && !files.has(name))

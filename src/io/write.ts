@@ -5,7 +5,7 @@
  * untouched and no temp file behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WriteError } from '../errors.js';
 import { onInterrupt } from './cleanup.js';
@@ -20,8 +20,73 @@ export interface WriteResult {
   readonly unchanged: string[];
 }
 
+/**
+ * A file's content: its whole text, or a function giving its text in pieces (a large document,
+ * written and compared piece by piece, never whole in memory).
+ */
+export type FileContent = string | (() => Iterable<string>);
+
+/** Pieces are gathered to about this many characters before each is encoded and written. */
+const BATCH = 1 << 20;
+
+/** The content in batches of about {@link BATCH} characters, each as UTF-8 bytes. */
+function* batches(content: FileContent): Generator<Buffer, void, undefined> {
+  if (typeof content === 'string') {
+    for (let at = 0; at < content.length;) {
+      let end = Math.min(content.length, at + BATCH);
+      // never split a surrogate pair between two batches
+      if (end < content.length && (content.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++;
+      yield Buffer.from(content.slice(at, end), 'utf8');
+      at = end;
+    }
+    return;
+  }
+  let batch = '';
+  for (const piece of content()) {
+    batch += piece;
+    if (batch.length >= BATCH) {
+      yield Buffer.from(batch, 'utf8');
+      batch = '';
+    }
+  }
+  if (batch.length > 0) yield Buffer.from(batch, 'utf8');
+}
+
+/** The existing file at `path` opened for reading, with its size; undefined when there is no regular file. */
+async function openExisting(path: string): Promise<{ handle: FileHandle; size: number } | undefined> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (handle === undefined) return undefined;
+  const info = await handle.stat().catch(() => undefined);
+  if (info?.isFile()) return { handle, size: info.size };
+  await handle.close();
+  return undefined;
+}
+
+/** Whether the next `bytes.length` bytes of `existing` from `at` are `bytes`. */
+async function sameBytes(existing: FileHandle, at: number, bytes: Buffer): Promise<boolean> {
+  const old = Buffer.allocUnsafe(bytes.length);
+  let read = 0;
+  while (read < old.length) {
+    const { bytesRead } = await existing.read(old, read, old.length - read, at + read);
+    if (bytesRead === 0) return false;
+    read += bytesRead;
+  }
+  return old.equals(bytes);
+}
+
+/** Copies the first `length` bytes of `from` to `to`. */
+async function copyPrefix(from: FileHandle, to: FileHandle, length: number): Promise<void> {
+  const chunk = Buffer.allocUnsafe(Math.min(length, BATCH * 4));
+  for (let at = 0; at < length;) {
+    const { bytesRead } = await from.read(chunk, 0, Math.min(chunk.length, length - at), at);
+    if (bytesRead === 0) throw new Error('the existing file shrank while it was read');
+    await to.write(chunk, 0, bytesRead);
+    at += bytesRead;
+  }
+}
+
 /** Writes files into a directory so that no reader ever sees a truncated one; unchanged files are left alone. */
-export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, string>): Promise<WriteResult> {
+export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, FileContent>): Promise<WriteResult> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
@@ -39,21 +104,44 @@ export async function writeFilesAtomically(dir: string, files: ReadonlyMap<strin
     await Promise.all(
       [...files].map(async ([name, content]) => {
         const target = join(dir, name);
-        if ((await readFile(target, 'utf8').catch(() => undefined)) === content) {
-          unchanged.push(target);
-          return;
-        }
-        const tmp = join(dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-        temps.push({ tmp, target });
-        let handle;
+        // The content is compared with the file already there as it is made; only at the first
+        // difference is a temp file opened, with the equal part copied from the old file.
+        const existing = await openExisting(target);
+        let handle: FileHandle | undefined;
         try {
-          handle = await open(tmp, 'wx', 0o644);
-          await handle.writeFile(content, 'utf8');
+          let at = 0;
+          const startTemp = async (): Promise<FileHandle> => {
+            const tmp = join(dir, `.${name}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+            temps.push({ tmp, target });
+            const h = await open(tmp, 'wx', 0o644);
+            if (existing !== undefined && at > 0) await copyPrefix(existing.handle, h, at);
+            return h;
+          };
+          for (const bytes of batches(content)) {
+            if (
+              handle === undefined &&
+              (existing === undefined ||
+                at + bytes.length > existing.size ||
+                !(await sameBytes(existing.handle, at, bytes)))
+            )
+              handle = await startTemp();
+            if (handle !== undefined) await handle.write(bytes, 0, bytes.length);
+            at += bytes.length;
+          }
+          if (handle === undefined) {
+            if (existing !== undefined && at === existing.size) {
+              unchanged.push(target);
+              return;
+            }
+            handle = await startTemp(); // shorter than the old file, or no file yet (empty content)
+          }
           await handle.sync();
         } catch (e) {
+          if (e instanceof WriteError) throw e;
           throw new WriteError(`${target}: ${describeIoError(e, 'cannot write the file')}`, target, { cause: e });
         } finally {
           await handle?.close();
+          await existing?.handle.close();
         }
       }),
     );

@@ -51,3 +51,36 @@ describe('writeFilesAtomically', () => {
     expect(await readdir(dir)).toEqual(['a.json']);
   });
 });
+
+describe('writeFilesAtomically with content in pieces', () => {
+  const pieces =
+    (...list: string[]) =>
+    () =>
+      list;
+  const big = 'x'.repeat(3 << 20);
+
+  it('writes the pieces joined, and finds an identical file unchanged', async () => {
+    const first = await writeFilesAtomically(dir, new Map([['a.json', pieces('{', big, '}\n')]]));
+    expect(first.written).toEqual([join(dir, 'a.json')]);
+    expect(await readFile(join(dir, 'a.json'), 'utf8')).toBe(`{${big}}\n`);
+    const again = await writeFilesAtomically(dir, new Map([['a.json', pieces('{', big.slice(1), 'x}', '\n')]]));
+    expect(again.unchanged).toEqual([join(dir, 'a.json')]);
+    expect(await readdir(dir)).toEqual(['a.json']);
+  });
+
+  it('replaces a file that differs at the end, is longer or is shorter, with no temp file left', async () => {
+    await writeFilesAtomically(dir, new Map([['a.json', `${big}é\n`]]));
+    for (const content of [`${big}è\n`, `${big}è\nmore`, big.slice(7), '', `${big}é\n`]) {
+      const r = await writeFilesAtomically(dir, new Map([['a.json', pieces(content.slice(0, 5), content.slice(5))]]));
+      expect(r.written).toEqual([join(dir, 'a.json')]);
+      expect(await readFile(join(dir, 'a.json'), 'utf8')).toBe(content);
+      expect(await readdir(dir)).toEqual(['a.json']);
+    }
+  });
+
+  it('keeps a surrogate pair whole across batches', async () => {
+    const text = `${'a'.repeat((1 << 20) - 1)}😀b`;
+    await writeFilesAtomically(dir, new Map([['a.json', text]]));
+    expect(await readFile(join(dir, 'a.json'), 'utf8')).toBe(text);
+  });
+});

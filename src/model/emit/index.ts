@@ -5,6 +5,13 @@
  * legacy side file (native-image reads those next to reachability-metadata.json) or into a
  * note that names it.
  */
-export { EMIT_NOTE_CODES, toJsonText, type EmitNote, type EmitNoteCode, type Emitted } from './shared.js';
+export {
+  EMIT_NOTE_CODES,
+  jsonTextPieces,
+  toJsonText,
+  type EmitNote,
+  type EmitNoteCode,
+  type Emitted,
+} from './shared.js';
 export { emitLegacy, type LegacyEmitOptions } from './legacy.js';
 export { emitUnified } from './unified.js';

@@ -59,6 +59,53 @@ export function toJsonText(value: unknown): string {
   return JSON.stringify(value, null, 2) + '\n';
 }
 
+/**
+ * The same text as {@link toJsonText}, in pieces: the top two levels (a document's keys, the items
+ * of its lists) are written here, each deeper value by `JSON.stringify` with its lines indented
+ * to where it sits. No raw line break occurs inside a string's JSON, so indenting after each
+ * line break is exact. A large document is then written without its whole text in memory.
+ */
+export function* jsonTextPieces(value: unknown): Generator<string, void, undefined> {
+  yield* pieces(value, '', 0);
+  yield '\n';
+}
+
+/** Values `JSON.stringify` leaves out of an object (and writes as null in a list). */
+function omitted(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+function* pieces(v: unknown, indent: string, depth: number): Generator<string, void, undefined> {
+  if (depth >= 2 || v === null || typeof v !== 'object' || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    const text = JSON.stringify(v, null, 2);
+    yield indent === '' ? text : text.replaceAll('\n', `\n${indent}`);
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      yield '[]';
+      return;
+    }
+    for (let i = 0; i < v.length; i++) {
+      yield i === 0 ? `[\n${inner}` : `,\n${inner}`;
+      const item: unknown = v[i];
+      if (omitted(item)) yield 'null';
+      else yield* pieces(item, inner, depth + 1);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  let first = true;
+  for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+    if (omitted(item)) continue;
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
+    first = false;
+    yield* pieces(item, inner, depth + 1);
+  }
+  yield first ? '{}' : `\n${indent}}`;
+}
+
 /** The condition object of an entry in either format's key; undefined when unconditional. */
 export function conditionObject(condition: string, key: 'typeReachable' | 'typeReached'): JsonObject | undefined {
   return condition === '' ? undefined : { [key]: condition };
