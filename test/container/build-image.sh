@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the trace tests' container image from scratch (no registry here): a jlink'ed JRE with
 # the shared libraries it needs, busybox, the Java fixture function and a lambda-bootstrap.sh that
-# runs the function against AWS_LAMBDA_RUNTIME_API (or an RIE binary, when one is provided).
+# runs the function against AWS_LAMBDA_RUNTIME_API (or an RIE binary, when one is provided); the
+# Clojure and Scala fixture functions too, when their compilers are here (FUNCTION=clojure|scala).
 # The image is labelled ni-config-test-inputs=<inputs-hash.sh's hash>: tests rebuild it when the
 # label differs. Works with podman and docker (DOCKER_HOST as setup-docker.sh prints it).
 # Usage: build-image.sh [ENGINE] [TAG]
@@ -14,7 +15,7 @@ inputs=$(bash "$here/inputs-hash.sh")
 ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 
-jlink --add-modules java.base,java.net.http,java.management,jdk.httpserver --strip-debug --no-man-pages --no-header-files --compress=2 --output "$ctx/jre"
+jlink --add-modules java.base,java.net.http,java.management,jdk.httpserver,jdk.unsupported --strip-debug --no-man-pages --no-header-files --compress=2 --output "$ctx/jre"
 # every shared library the JRE's binaries load, at the same paths, and the loader
 for f in "$ctx"/jre/bin/java $(find "$ctx/jre/lib" -name '*.so'); do
   ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
@@ -52,6 +53,31 @@ if [ -f /usr/share/java/clojure.jar ]; then
   done
   clj_cp="${clj_cp}/var/clj/classes:/var/clj/resources"
 fi
+# the Scala fixture function (FUNCTION=scala), compiled here on the host by its build.sh with
+# Debian's scala 2.11, run from /var/scala/classes and /var/scala/resources with scala-library at
+# the path build.sh names (its own Runtime API client over HttpURLConnection)
+scala_cp=
+if [ -f /usr/share/java/scala-library.jar ] && command -v scalac >/dev/null; then
+  sc=$(mktemp -d)
+  trap 'rm -rf "$ctx" "${aot:-}" "$sc"' EXIT
+  run=$(bash "$repo/test/fixtures-scala/hello/build.sh" "$sc/out" 2>"$sc/build.log") || {
+    cat "$sc/build.log" >&2
+    exit 1
+  }
+  mkdir -p "$ctx/var/scala"
+  cp -r "$sc/out/classes" "$sc/out/resources" "$ctx/var/scala/"
+  # build.sh prints `java -cp JAR:OUT/classes:OUT/resources hello.Main`: the jar stays where it is
+  for item in $(printf '%s' "${run#java -cp }" | sed 's/ hello\.Main$//' | tr ':' '\n'); do
+    case "$item" in
+      *.jar)
+        mkdir -p "$ctx$(dirname "$item")"
+        cp -L "$item" "$ctx$item"
+        scala_cp="$scala_cp$item:"
+        ;;
+    esac
+  done
+  scala_cp="${scala_cp}/var/scala/classes:/var/scala/resources"
+fi
 # a stand-in for aws-lambda-rie (FakeRie.java says what it keeps of the real one's behaviour);
 # its own JVM is not traced: the agent options go to the runtime it starts. It handles SIGTERM
 # itself (jdk.internal.misc.Signal, so that the function's JRE needs no extra module).
@@ -69,7 +95,7 @@ chmod +x "$ctx/rie/aws-lambda-rie"
 cat > "$ctx/lambda-bootstrap.sh" <<BOOT
 #!/bin/sh
 # Runs the function; without AWS_LAMBDA_RUNTIME_API, under the Runtime Interface Emulator.
-# FUNCTION=clojure runs the AOT-compiled Clojure function; MAIN_CLASS names the Java one's main
+# FUNCTION=clojure runs the AOT-compiled Clojure function, FUNCTION=scala the Scala one; MAIN_CLASS names the Java one's main
 # class (a wrong one is how the tests make a JVM that cannot start).
 if [ -z "\${AWS_LAMBDA_RUNTIME_API:-}" ]; then
   if [ -x /rie/aws-lambda-rie ]; then exec /rie/aws-lambda-rie "\$0"; fi
@@ -78,6 +104,9 @@ if [ -z "\${AWS_LAMBDA_RUNTIME_API:-}" ]; then
 fi
 if [ "\${FUNCTION:-java}" = clojure ]; then
   cd /var/clj && exec /jre/bin/java -cp $clj_cp hello.core
+fi
+if [ "\${FUNCTION:-java}" = scala ]; then
+  cd /var/scala && exec /jre/bin/java -cp $scala_cp hello.Main
 fi
 exec /jre/bin/java -cp /var/task "\${MAIN_CLASS:-example.Bootstrap}"
 BOOT

@@ -15,6 +15,7 @@ import { IMAGE, RUN_LABEL, TEST_RUN, engineSync, type TestEngine } from './engin
 export const BIN = join(REPO, 'bin', 'ni-config.js');
 export const JAVA_FN = join(REPO, 'test', 'fixtures-java', 'hello');
 export const CLOJURE_FN = join(REPO, 'test', 'fixtures-clojure', 'hello');
+export const SCALA_FN = join(REPO, 'test', 'fixtures-scala', 'hello');
 export const GREET = '{"action":"greet","model":"Greeting","name":"Ada"}';
 /** The session directories trace makes (src/trace/session.ts WORK_PREFIX). */
 export const WORK_PREFIX = 'ni-config-trace-';
