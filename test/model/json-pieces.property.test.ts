@@ -37,6 +37,16 @@ describe('jsonTextPieces', () => {
     expect(joined('s')).toBe(toJsonText('s'));
   });
 
+  it('writes long lists a group at a time with the same text', () => {
+    for (const n of [2048, 2049, 4096, 5000]) {
+      const long = Array.from({ length: n }, (_, i) =>
+        i % 3 === 0 ? { a: [i, 'x\ny'], b: undefined } : i % 5 === 0 ? undefined : [i],
+      );
+      expect(joined(long)).toBe(toJsonText(long));
+      expect(joined({ x: long, y: { z: long }, w: [] })).toBe(toJsonText({ x: long, y: { z: long }, w: [] }));
+    }
+  });
+
   it('gives the emitted corpus files’ text', () => {
     const files = corpusFiles(CORPUS);
     const { set } = loadSources(files.map((f) => ({ file: f.rel, text: readFileSync(f.path, 'utf8'), kind: f.kind })));
