@@ -2,7 +2,8 @@
  * `ni-config diff OLD NEW` or `ni-config diff --base REV [--head REV] [PATH...]`: the semantic
  * difference of two config sets, for review.
  */
-import { resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { GitError, InputError, UsageError } from '../errors.js';
 import { sourcesAtRevision } from '../io/git.js';
 import { collectSources, type Source } from '../io/inputs.js';
@@ -11,10 +12,12 @@ import { TextLocator, locatePointer } from '../model/json-text.js';
 import type { ConfigSet } from '../model/model.js';
 import type { EntryPointers } from '../model/parse/index.js';
 import { diffSets, unifiedView, type Attribute, type Change, type DiffResult, type Locate } from '../ops/diff.js';
+import { EVIDENCE_FILE } from '../ops/evidence/file.js';
+import { PARTIAL_CONFIG_WITH_ORIGINS as CALL_TREE_FILE } from '../ops/evidence/origins.js';
 import { evidenceKeyOf } from '../ops/evidence/types.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
 import { readableSources, warnIfTooLarge } from './inputs.js';
-import { evidenceBeside } from './prune-plan.js';
+import type { evidenceBeside } from './prune-plan.js';
 import { readProject } from './project.js';
 
 export interface DiffOptions extends GlobalOptions {
@@ -70,7 +73,10 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
   );
   const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
   const a = readableSources(before.sources, before.label).set;
+  // from here on only the sets are compared: the texts read go (but the new side's, to locate entries in)
+  before = withoutTexts(before);
   const b = readableSources(after.sources, after.label, pointers).set;
+  if (!pointers) after = withoutTexts(after);
   // When either side is in the unified format, both are compared as that format sees them:
   // a legacy set and its conversion are then equal, and only real changes show. A side read
   // from one unified file already is that view (parse → emit → parse is the identity there);
@@ -80,7 +86,7 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
     side.sources.length === 1 && side.sources[0]!.kind === 'unified' ? set : unifiedView(set);
   const locate = pointers && locator(pointers, after.sources);
   // the new side's evidence file (trace --attribute) says which event first needed each added entry
-  const beside = after.paths && (await evidenceBeside(after.paths, deps.cwd));
+  const beside = after.paths && (await evidenceFor(after.paths, deps.cwd));
   const attributions = beside?.attributions;
   const attribute: Attribute | undefined =
     attributions && attributions.size > 0
@@ -93,6 +99,36 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
     ? diffSets(view(before, a), view(after, b), locate, attribute)
     : diffSets(a, b, locate, attribute);
   return { schemaVersion: 1, base: before.label, head: after.label, stat: diff.stat, changes: diff.changes };
+}
+
+/**
+ * The evidence beside the new side's paths (prune-plan.ts's `evidenceBeside`). That module
+ * brings the prune machinery and its file globbing with it, so it is loaded only when a file it
+ * would read may be there: its evidence file, or call-tree files there or one level down.
+ */
+async function evidenceFor(paths: readonly string[], cwd: string): ReturnType<typeof evidenceBeside> {
+  if (!(await mayHoldEvidence(paths, cwd))) return undefined;
+  return (await import('./prune-plan.js')).evidenceBeside(paths, cwd);
+}
+
+async function mayHoldEvidence(paths: readonly string[], cwd: string): Promise<boolean> {
+  for (const input of paths) {
+    if (input === '-') continue;
+    const abs = resolve(cwd, input);
+    const dir = (await stat(abs).catch(() => undefined))?.isDirectory() ? abs : dirname(abs);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    if (names.includes(EVIDENCE_FILE) || names.includes(CALL_TREE_FILE)) return true;
+    for (const name of names) {
+      if (!name.startsWith('.') && (await stat(join(dir, name, CALL_TREE_FILE)).catch(() => undefined)) !== undefined)
+        return true;
+    }
+  }
+  return false;
+}
+
+/** A side without the texts of its sources (what is known about them stays). */
+function withoutTexts(side: Side): Side {
+  return { ...side, sources: side.sources.map((s) => ({ ...s, text: '' })) };
 }
 
 /** What to do instead, when diff needs git and there is none: it depends on what was asked. */

@@ -285,6 +285,12 @@ export function addEntry<P extends Part>(builder: ConfigBuilder, p: P, e: PartEn
 /** Number of entries per section, for summaries and the `--json` `entries` objects. */
 export function countEntries(set: ConfigSet): Record<Section, number> {
   const counts = Object.fromEntries(SECTION_NAMES.map((s) => [s, 0])) as Record<Section, number>;
-  for (const p of PART_NAMES) counts[PARTS[p].section] += partEntries(set, p).length;
+  // reflection and proxies share one list: counted in one pass, without filtering copies of it
+  let proxies = 0;
+  for (const t of set.reflection) if (isProxy(t)) proxies++;
+  counts[PARTS.reflection.section] += set.reflection.length - proxies;
+  counts[PARTS.proxies.section] += proxies;
+  for (const p of PART_NAMES)
+    if (p !== 'reflection' && p !== 'proxies') counts[PARTS[p].section] += partEntries(set, p).length;
   return counts;
 }

@@ -29,6 +29,7 @@ import {
   SECTION_NAMES,
   itemOf,
   partEntries,
+  typeItemKey,
   type Item,
   type Part,
   type PartEntry,
@@ -209,8 +210,22 @@ function diffPart<P extends Part>(
   out: Change[],
 ): void {
   const differ = DIFFERS[p] as Differ<PartEntry<P>>;
-  const index = (set: ConfigSet): Map<string, { item: Item; e: PartEntry<P> }> =>
-    new Map(partEntries(set, p).map((e) => [itemOf(p, e).key, { item: itemOf(p, e), e }]));
+  const types = p === 'reflection' || p === 'jni' || p === 'proxies';
+  // Entries are matched by key; the rest of an entry's item (label, class names) is made only
+  // for the entries that changed.
+  const index = (set: ConfigSet): Map<string, Slot<PartEntry<P>>> => {
+    const m = new Map<string, Slot<PartEntry<P>>>();
+    for (const e of partEntries(set, p)) {
+      if (types) {
+        const t = e as TypeEntry;
+        m.set(typeItemKey(t.condition, t.type), new Slot(p, e));
+      } else {
+        const slot = new Slot(p, e);
+        m.set(slot.item.key, slot);
+      }
+    }
+    return m;
+  };
   const old = index(before);
   const now = index(after);
   const facets = (e: PartEntry<P>): Map<string, string> => differ.facets?.(e) ?? new Map();
@@ -237,22 +252,24 @@ function diffPart<P extends Part>(
     return { gained, details: [...[...gained].map((x) => `+ ${fb.get(x)}`), ...lost.map((x) => `- ${fa.get(x)}`)] };
   };
 
-  const added: { item: Item; e: PartEntry<P> }[] = [];
+  const added: Slot<PartEntry<P>>[] = [];
   for (const [k, b] of now) {
     const a = old.get(k);
     if (a === undefined) {
       added.push(b);
       continue;
     }
+    // the same flags, groups and members make the same facets: nothing to compare
+    if (types && sameTypeFacets(a.e as TypeEntry, b.e as TypeEntry)) continue;
     const { gained, details } = compare(a.e, b.e);
     if (details.length > 0) change('changed', b.item, b.e, details, differ.risks(b.e, gained, false));
   }
   const removed = [...old].filter(([k]) => !now.has(k)).map(([, a]) => a);
 
   // The same entry leaving one condition and arriving under another is a move.
-  const removedByBase = new Map<string, { item: Item; e: PartEntry<P> }[]>();
+  const removedByBase = new Map<string, Slot<PartEntry<P>>[]>();
   for (const r of removed) removedByBase.set(r.item.base, [...(removedByBase.get(r.item.base) ?? []), r]);
-  const moved = new Set<{ item: Item; e: PartEntry<P> }>();
+  const moved = new Set<Slot<PartEntry<P>>>();
   for (const b of added) {
     const from = removedByBase.get(b.item.base)?.find((r) => !moved.has(r));
     if (from === undefined) {
@@ -283,6 +300,49 @@ function diffPart<P extends Part>(
     change('moved', b.item, b.e, [where, ...details], risks);
   }
   for (const r of removed) if (!moved.has(r)) change('removed', r.item, r.e, [], []);
+}
+
+/** An entry of one side, and its item, made when first asked for. */
+class Slot<E> {
+  private made: Item | undefined;
+  constructor(
+    private readonly part: Part,
+    readonly e: E,
+  ) {}
+  get item(): Item {
+    return (this.made ??= itemOf(this.part, this.e as PartEntry<Part>));
+  }
+}
+
+/**
+ * Whether two type entries certainly have the same facets (`typeFacets`): the same flags,
+ * groups, and the same methods and fields in the same order. False says only that they may differ.
+ */
+function sameTypeFacets(a: TypeEntry, b: TypeEntry): boolean {
+  if (a === b) return true;
+  if (a.flags.size !== b.flags.size || a.methods.length !== b.methods.length || a.fields.length !== b.fields.length)
+    return false;
+  for (const f of a.flags) if (!b.flags.has(f)) return false;
+  for (const g of MEMBER_GROUP_NAMES) if (a.groups[g] !== b.groups[g]) return false;
+  for (let i = 0; i < a.methods.length; i++) {
+    const x = a.methods[i]!;
+    const y = b.methods[i]!;
+    if (x !== y && (x.name !== y.name || x.access !== y.access || !sameParams(x.params, y.params))) return false;
+  }
+  for (let i = 0; i < a.fields.length; i++) {
+    const x = a.fields[i]!;
+    const y = b.fields[i]!;
+    if (x !== y && (x.name !== y.name || x.allowWrite !== y.allowWrite || x.allowUnsafeAccess !== y.allowUnsafeAccess))
+      return false;
+  }
+  return true;
+}
+
+function sameParams(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The differences from `before` to `after`; `locate` places the new side's entries for annotations. */
