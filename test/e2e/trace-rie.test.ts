@@ -134,17 +134,19 @@ describe.each(engines)(
         ),
       });
 
-      // the first JVM takes 4 s to ask for its first event: the timeout (3 s, counted from the
-      // invoke) ends it in its init, and from then on the emulator answers failures with nothing
+      // the first JVM takes 30 s to ask for its first event: the timeout (10 s, counted from the
+      // invoke) ends it in its init, and from then on the emulator answers failures with nothing;
+      // 10 s, so that the next JVM (started by the crash event) gets to crash before its own
+      // timeout on a loaded machine
       const slow = await trace([
         '--event',
         GREET,
         '--event',
         '{"action":"crash"}',
         '-e',
-        'NI_FIXTURE_FIRST_START_DELAY_MS=4000',
+        'NI_FIXTURE_FIRST_START_DELAY_MS=30000',
         '--timeout',
-        '3',
+        '10',
         '-o',
         join(tmp, 'slow'),
         '--json',
