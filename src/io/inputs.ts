@@ -5,11 +5,12 @@
  * read as they are, `-` reads stdin.
  */
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
+import { walkTree } from './walk.js';
 
 export interface Source {
   /** The path as shown to the user. */
@@ -40,25 +41,11 @@ const WANTED: ReadonlySet<string> = new Set([...KNOWN_NAMES, 'native-image.prope
 
 /**
  * Paths (relative, `/`-separated) of the metadata files and native-image.properties below
- * `root`. Skips dot directories (.git), node_modules and the agent's `*.tmp` write directories;
- * does not follow symbolic links. A plain walk: the names are fixed, no pattern matching needed.
- * Synchronous on purpose, like the reads: a metadata tree is thousands of small directories, and
- * one `readdir` awaited per directory, one after another, left the process idle for most of the
- * walk (246 ms of a 0.9 s merge of the corpus's unified tree, ~3,700 directories).
+ * `root` (io/walk.ts: dot directories, node_modules and `*.tmp` skipped, no symbolic links
+ * followed). A plain walk: the names are fixed, no pattern matching needed.
  */
 function walk(root: string): string[] {
-  const out: string[] = [];
-  const pending: string[] = [''];
-  while (pending.length > 0) {
-    const rel = pending.pop()!;
-    for (const e of readdirSync(rel === '' ? root : join(root, rel), { withFileTypes: true })) {
-      const path = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && e.name !== 'node_modules' && !e.name.endsWith('.tmp')) pending.push(path);
-      } else if (e.isFile() && WANTED.has(e.name)) out.push(path);
-    }
-  }
-  return out;
+  return walkTree(root, (name) => WANTED.has(name), { unreadable: 'throw' });
 }
 
 /** The metadata sources the paths stand for (files, directories searched recursively, `-`), and what could not be read. */

@@ -8,6 +8,7 @@ import { lstat, readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { DEFAULT_MAX_FILE_SIZE, describeIoError } from './inputs.js';
+import { walkTree } from './walk.js';
 
 export const PROPERTIES_FILE_NAME = 'native-image.properties';
 
@@ -32,25 +33,13 @@ export function slashed(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
+/** The native-image.properties files below `root`, sorted (unreadable directories below it skipped: the metadata walk reports them). */
 async function walk(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const pending = [''];
-  while (pending.length > 0) {
-    const rel = pending.pop()!;
-    let entries;
-    try {
-      entries = await readdir(rel === '' ? root : join(root, rel), { withFileTypes: true });
-    } catch {
-      continue; // the metadata walk reports unreadable directories
-    }
-    for (const e of entries) {
-      const path = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && e.name !== 'node_modules' && !e.name.endsWith('.tmp')) pending.push(path);
-      } else if (e.isFile() && e.name === PROPERTIES_FILE_NAME) out.push(path);
-    }
+  try {
+    return walkTree(root, (name) => name === PROPERTIES_FILE_NAME).sort();
+  } catch {
+    return [];
   }
-  return out.sort();
 }
 
 /** Names of the regular files in a directory (none when it cannot be listed). */
