@@ -12,7 +12,7 @@
  * name that many entries share (a condition, a parameter type, a field) is one string in the
  * model however many files and entries carry it.
  */
-import type { Finding } from '../findings.js';
+import { finding, type Finding } from '../findings.js';
 import type { FileKind } from '../kinds.js';
 import {
   Access,
@@ -163,6 +163,9 @@ const LEGACY_KEYS: Readonly<Record<string, number>> = {
   queryAllPublicConstructors: -(Access.Queried << GROUP_SHIFT.publicConstructors) - 1,
 };
 
+/** Entries one document's repeats may look at again, in all. */
+const RESCAN_LIMIT = 100_000;
+
 /** Gives the document up: the careful reader reads it. */
 const GIVE_UP = false;
 
@@ -184,6 +187,10 @@ export class LeanReader {
   bareSerializable = 0;
   /** Keys of bare `serializable` registrations, to tell a repeat (rare: made only for those). */
   private serializableSeen: Set<string> | undefined;
+  /** Entries that repeat an earlier one of the same file: the careful reader's `duplicate-entry`, as (pointer, pointer of the first). */
+  readonly repeats: [string, string][] = [];
+  /** Entries looked at again to place repeats: bounded, so that a file of many repeats goes to the careful reader. */
+  private rescanned = 0;
 
   constructor(
     readonly unified: boolean,
@@ -371,9 +378,12 @@ export class LeanReader {
       if (seen.has(k)) return GIVE_UP;
       seen.add(k);
     } else {
-      // a repeat within the file is a finding of the careful reader's
-      if (!this.stage.addPackedType(section, key, condition, type, flags, groups, methods, fields, reasons))
-        return GIVE_UP;
+      // a repeat within the file is a finding of the careful reader's: it names the first entry
+      if (!this.stage.addPackedType(section, key, condition, type, flags, groups, methods, fields, reasons)) {
+        const first = this.chunked ? undefined : this.firstOf(section, key, condition, listPtr, index);
+        if (first === undefined) return GIVE_UP;
+        this.repeats.push([`${listPtr}/${index}`, first]);
+      }
       if (this.at !== undefined)
         this.record(
           section === 'jni' ? 'jni' : type.kind === 'proxy' ? 'proxies' : 'reflection',
@@ -400,6 +410,33 @@ export class LeanReader {
       if (this.at !== undefined) this.record('serialization', serializationItemKey(condition, type, ''), ptr);
     }
     return true;
+  }
+
+  /**
+   * The pointer of the first entry of this file registered under (section, key, condition),
+   * read before the entry at `index` of the list at `listPtr`; undefined when that is not certain
+   * (an earlier bare `serializable` entry of the type, or too many entries looked at again).
+   */
+  firstOf(section: TypeSection, key: string, condition: string, listPtr: string, index: number): string | undefined {
+    for (const l of this.typeLists) {
+      const here = l.ptr === listPtr;
+      const end = here ? index : l.list.length;
+      if (l.section !== section) continue;
+      for (let i = 0; i < end; i++) {
+        if (++this.rescanned > RESCAN_LIMIT) return undefined;
+        const o = l.list[i] as JsonObject;
+        let typeValue: Json;
+        if (this.unified) typeValue = o.type;
+        else typeValue = hasOwn(o, 'name') ? o.name : o.type;
+        const type = this.typeRef(typeValue);
+        if (type === undefined || (type.kind === 'class' ? type.name : typeKey(type)) !== key) continue;
+        if (this.condition(o) !== condition) continue;
+        if (this.unified && o.serializable === true) return undefined; // perhaps a bare one: no entry of its own
+        return `${l.ptr}/${i}`;
+      }
+      if (here) break;
+    }
+    return undefined;
   }
 
   unifiedDocument(o: JsonObject): boolean {
@@ -496,7 +533,15 @@ export function finishLean(
   builder: ConfigBuilder,
   pointers?: EntryPointers,
 ): Finding[] | undefined {
-  let findings: Finding[] = [];
+  const label = r.unified ? 'reflection' : kind === 'jni' ? 'jni-config.json' : 'reflect-config.json';
+  let findings: Finding[] = r.repeats.map(([ptr, first]) =>
+    finding(
+      'duplicate-entry',
+      file,
+      ptr,
+      `this ${label} entry repeats the entry at ${first || '/'}; the two are merged`,
+    ),
+  );
   // Repeats under several conditions need one type under two conditions: a type key with several
   // records in the stage (or a bare serializable entry, which has no record).
   if (
@@ -510,7 +555,7 @@ export function finishLean(
     careful.typeLists.push(...r.typeLists);
     careful.unconditionalTypes = r.unconditional;
     reportRepeats(careful);
-    findings = careful.findings;
+    findings = [...findings, ...careful.findings];
   }
   builder.absorb(r.stage);
   if (pointers !== undefined) {
