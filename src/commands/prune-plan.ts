@@ -44,7 +44,12 @@ export interface PlanExtras {
   /** Evidence the trace itself collected (agent call trees), used when the settings name no file. */
   readonly evidence?: LookupEvidence;
   /** A class path the trace found (the JVM's own), used when the settings name none. */
-  readonly classpath?: { readonly paths: readonly string[]; readonly java?: string };
+  /**
+   * The traced JVM's class path: `java` its program on this machine (a local run), or `modules`
+   * its JDK's modules file copied out of a container (`null`: it could not be), whose JDK is
+   * never this machine's.
+   */
+  readonly classpath?: { readonly paths: readonly string[]; readonly java?: string; readonly modules?: string | null };
 }
 
 /** A plan, and what resolving it had to say (a preset that needs a class path it did not get, elements it could not read). */
@@ -116,11 +121,29 @@ async function classpath(
   else return undefined;
   const read = await readClasspath(paths, (abs) => shownPath(abs, cwd));
   for (const f of read.findings) notes.push(`${f.file}: ${f.message}; skipped, as the JVM skips it`);
-  const home = javaHome(extras.classpath?.java);
-  const jdk = home === undefined ? undefined : await jdkClasses(home);
-  if (jdk === undefined)
-    notes.push("the JDK's classes could not be listed (no jimage): stale entries (N15) are not told");
+  const jdk = await jdkOf(extras.classpath, notes);
   return { index: classpathIndex(read.elements, jdk), metadata: read.metadata, elements: read.elements };
+}
+
+/**
+ * The JDK's classes, for stale entries: of the JDK the traced JVM ran on (in a container, its
+ * modules file copied out, read with this machine's jimage), else of this machine's `java`.
+ */
+async function jdkOf(traced: PlanExtras['classpath'], notes: string[]): Promise<readonly string[] | undefined> {
+  const unlisted = (why: string): undefined => {
+    notes.push(`the JDK's classes could not be listed (${why}): stale entries (N15) are not told`);
+    return undefined;
+  };
+  if (traced?.modules === null) return unlisted("the container's JDK has no lib/modules that could be copied out");
+  const home = javaHome(traced?.modules === undefined ? traced?.java : undefined);
+  if (home === undefined) return unlisted('no java on this machine, whose jimage would list them');
+  const jdk = await jdkClasses(home, traced?.modules);
+  if (jdk !== undefined) return jdk;
+  return unlisted(
+    traced?.modules !== undefined
+      ? `the jimage of ${home} cannot read the container's JDK's modules file`
+      : `${home} has no bin/jimage and lib/modules: a JRE`,
+  );
 }
 
 function mergeKeeps(keeps: readonly LibraryConfig[]): LibraryConfig {

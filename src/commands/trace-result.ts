@@ -70,6 +70,8 @@ export interface TraceResult {
   readonly layout?: WriteResult;
   /** The evidence file written beside the output (call trees, and with --attribute the events). */
   readonly evidence?: string;
+  /** Entries naming a class neither the traced JVM's class path nor its JDK has (N15); removed with --drop-stale. */
+  readonly stale?: readonly { readonly section: Section; readonly entry: string }[];
   /** trace --attribute: how many entries of the output have the event that first needed them. */
   readonly attributed?: number;
 }
@@ -255,4 +257,13 @@ export function attributedCount(set: ConfigSet, attributions: ReadonlyMap<string
       if (key !== undefined && attributions.has(key)) n++;
     }
   return n;
+}
+
+/** The warning that names stale entries (N15), unless --drop-stale removed them. */
+export function staleWarning(stale: readonly { readonly entry: string }[], dropped: boolean | undefined): string[] {
+  if (stale.length === 0 || dropped) return [];
+  const names = stale.slice(0, 5).map((x) => x.entry);
+  return [
+    `${stale.length} ${stale.length === 1 ? 'entry names a class' : 'entries name classes'} that neither the class path nor the JDK has (N15): ${names.join(', ')}${stale.length > 5 ? ', …' : ''}; --drop-stale removes them`,
+  ];
 }

@@ -14,7 +14,7 @@ import type { CommandDeps, GlobalOptions } from './deps.js';
 import { readableInputs } from './inputs.js';
 import { checkPresets, resolvePrunePlan } from './prune-plan.js';
 import { readProject } from './project.js';
-import { eventSummary, readAgentOutput, type TraceResult } from './trace-result.js';
+import { eventSummary, readAgentOutput, staleWarning, type TraceResult } from './trace-result.js';
 import { writeTraceOutput } from './trace-output.js';
 import { traceRuns } from './trace-runs.js';
 import { functionSpec, withProjectTrace, type TargetOptions } from './trace-target.js';
@@ -81,7 +81,14 @@ export async function runTrace(given: TraceOptions, deps: CommandDeps): Promise<
       staleLocks,
       entries: countEntries(pruned.set),
       pruned: pruned.removed.length,
-      warnings: [...notes, ...output.warnings, ...base.warnings, ...runs.warnings],
+      ...(pruned.stale.length > 0 ? { stale: pruned.stale } : {}),
+      warnings: [
+        ...notes,
+        ...staleWarning(pruned.stale, settings.dropStale),
+        ...output.warnings,
+        ...base.warnings,
+        ...runs.warnings,
+      ],
     };
     const found = { evidence: output.evidence, attributions: runs.attributions };
     return await writeTraceOutput(pruned.set, traced, found, options, config, deps);

@@ -188,13 +188,17 @@ function which(cmd: string): string | undefined {
 
 const jdkCache = new Map<string, Promise<string[] | undefined>>();
 
-/** The classes of a JDK, listed by its `jimage`; undefined when it has none (a JRE). */
-export function jdkClasses(home: string): Promise<string[] | undefined> {
-  let hit = jdkCache.get(home);
+/**
+ * The classes of a JDK, listed by the `jimage` of the JDK at `home`: its own `lib/modules`, or
+ * another JDK's modules file (one copied out of a container); undefined when there is no jimage
+ * (a JRE) or it cannot read the file.
+ */
+export function jdkClasses(home: string, modules = join(home, 'lib', 'modules')): Promise<string[] | undefined> {
+  const key = `${home}\u0000${modules}`;
+  let hit = jdkCache.get(key);
   if (hit === undefined) {
     hit = new Promise((resolvePromise) => {
       const jimage = join(home, 'bin', 'jimage');
-      const modules = join(home, 'lib', 'modules');
       if (!existsSync(jimage) || !existsSync(modules)) return resolvePromise(undefined);
       execFile(jimage, ['list', modules], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
         if (err) return resolvePromise(undefined);
@@ -206,7 +210,7 @@ export function jdkClasses(home: string): Promise<string[] | undefined> {
         resolvePromise(out);
       });
     });
-    jdkCache.set(home, hit);
+    jdkCache.set(key, hit);
   }
   return hit;
 }

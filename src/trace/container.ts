@@ -111,16 +111,18 @@ function bound(ms: number): Promise<void> {
 }
 
 // For each JVM that holds an agent lock: its pid, working directory, command line and CLASSPATH.
-const DESCRIBE_AGENT_JVMS = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] || continue; p=$(cat "$l"); [ -d "/proc/$p" ] || continue; echo "@@pid $p"; echo "@@cwd $(readlink "/proc/$p/cwd")"; echo "@@argv"; tr '\\000' '\\n' < "/proc/$p/cmdline"; echo "@@env"; tr '\\000' '\\n' < "/proc/$p/environ" | grep '^CLASSPATH='; echo "@@end"; done; true`;
+const DESCRIBE_AGENT_JVMS = `for l in ${CONTAINER_AGENT_DIR}/*/.lock; do [ -f "$l" ] || continue; p=$(cat "$l"); [ -d "/proc/$p" ] || continue; echo "@@pid $p"; echo "@@cwd $(readlink "/proc/$p/cwd")"; echo "@@exe $(readlink "/proc/$p/exe")"; echo "@@argv"; tr '\\000' '\\n' < "/proc/$p/cmdline"; echo "@@env"; tr '\\000' '\\n' < "/proc/$p/environ" | grep '^CLASSPATH='; echo "@@end"; done; true`;
 
 /** The first JVM described by {@link DESCRIBE_AGENT_JVMS}. */
-function describedJvm(out: string): { cwd: string; argv: string[]; env: Record<string, string> } | undefined {
-  const block = /@@pid \d+\n@@cwd (.*)\n@@argv\n([\s\S]*?)@@env\n([\s\S]*?)@@end/.exec(out);
+function describedJvm(
+  out: string,
+): { cwd: string; exe: string | undefined; argv: string[]; env: Record<string, string> } | undefined {
+  const block = /@@pid \d+\n@@cwd (.*)\n(?:@@exe (.*)\n)?@@argv\n([\s\S]*?)@@env\n([\s\S]*?)@@end/.exec(out);
   if (!block) return undefined;
-  const argv = block[2]!.split('\n').filter((a) => a !== '');
+  const argv = block[3]!.split('\n').filter((a) => a !== '');
   const env: Record<string, string> = {};
-  for (const line of block[3]!.split('\n')) if (line.startsWith('CLASSPATH=')) env.CLASSPATH = line.slice(10);
-  return { cwd: block[1]!, argv, env };
+  for (const line of block[4]!.split('\n')) if (line.startsWith('CLASSPATH=')) env.CLASSPATH = line.slice(10);
+  return { cwd: block[1]!, exe: block[2] || undefined, argv, env };
 }
 
 class ContainerFunction implements FunctionRuntime {
@@ -132,8 +134,8 @@ class ContainerFunction implements FunctionRuntime {
   readonly warnings: string[] = [];
   /** The JVMs signalled at the end. */
   stopped: StoppedProcess[] = [];
-  /** The traced JVM's class path, copied out (once, while it runs). */
-  classpath: { paths: string[]; java: string } | undefined;
+  /** The traced JVM's class path and its JDK's modules file (null: none could be copied), copied out (once, while it runs). */
+  classpath: { paths: string[]; modules: string | null } | undefined;
   private classpathTried = false;
   /** Where the class path is copied to; undefined when nothing is traced. */
   classpathDir: string | undefined;
@@ -207,7 +209,12 @@ class ContainerFunction implements FunctionRuntime {
       await mkdir(this.classpathDir, { recursive: true });
       if ((await this.engine.copyOut(this.name, item, dest)).code === 0) paths.push(dest);
     }
-    this.classpath = { paths, java: jvm.argv[0] ?? 'java' };
+    // its JDK's classes, for stale entries: the JDK in the image, never this machine's
+    const home = jvm.exe === undefined ? undefined : posix.dirname(posix.dirname(jvm.exe));
+    const modules = join(this.classpathDir, 'jdk-modules');
+    const copied =
+      home !== undefined && (await this.engine.copyOut(this.name, `${home}/lib/modules`, modules)).code === 0;
+    this.classpath = { paths, modules: copied ? modules : null };
   }
 
   /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */
