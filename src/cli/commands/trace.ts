@@ -4,6 +4,7 @@ import { ENGINE_NAMES, FORMAT_NAMES } from '../../commands/catalog.js';
 import type { TraceOptions, TraceResult } from '../../commands/trace.js';
 import { EXIT } from '../../errors.js';
 import { command, type Output } from '../command.js';
+import { answerStart } from '../context.js';
 import type { FlagSpecs } from '../flags.js';
 import { plural, printable, writeOut } from '../render/text.js';
 import { pruneFlags, pruneOptions, summaryLine } from './shared.js';
@@ -127,7 +128,7 @@ async function render(r: TraceResult, o: TraceOptions, out: Output): Promise<num
   ];
   if (r.initError) {
     lines.push(
-      `the function's init failed: ${printable(`${r.initError.errorType} ${r.initError.body.slice(0, 300)}`)}`,
+      `the function's init failed: ${[printable(r.initError.errorType), r.initError.body === '' ? '' : answerStart(r.initError.body)].filter((s) => s !== '').join(' ')}`,
     );
     lines.push(...saidLines(r.initError.output));
   }
