@@ -3,6 +3,7 @@
  * trees. The agent writes either call trees (at exit only) or config files every second, never
  * both, so attribution that must keep the evidence runs the events a second time.
  */
+import { readdir } from 'node:fs/promises';
 import type { Attribution } from '../ops/evidence/file.js';
 import { Attributor } from '../trace/attribution.js';
 import type { RunResult } from '../trace/drive.js';
@@ -27,13 +28,16 @@ export async function traceRuns(
   say: (message: string) => void,
 ): Promise<TraceRuns> {
   if (!attribute || !spec.agent) return { run: await runFunction(spec, session, hooks), warnings: [] };
-  const attributor = new Attributor(session.agentDir);
+  let attributor = new Attributor(session.agentDir);
   try {
     const warnings: string[] = [];
     let run: RunResult;
     if (spec.agent.evidence) {
       run = await runFunction(spec, session, hooks);
       say('the events once more, for --attribute: the agent writes every second now, and records no call trees');
+      // what the first run left in the same directory is no event's of the second
+      const earlier = (await readdir(session.agentDir).catch(() => [] as string[])).filter((d) => d.startsWith('run-'));
+      attributor = new Attributor(session.agentDir, undefined, new Set(earlier));
       const second = await runFunction(spec, session, { ...hooks, attributor });
       const failed = second.results.filter((r) => r.result.status !== 'success');
       if (failed.length > 0)

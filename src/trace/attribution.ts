@@ -75,6 +75,8 @@ export class Attributor {
   constructor(
     private readonly agentDir: string,
     private readonly times: LookTimes = TIMES,
+    /** Run directories an earlier run of the same trace left there (the call-tree run): never an event's. */
+    private readonly earlierRuns: ReadonlySet<string> = new Set(),
   ) {}
 
   /** After an event's answer (or, for `(init)`, once the runtime waits for its first event). */
@@ -123,6 +125,7 @@ export class Attributor {
       byRun.set(run, [...(byRun.get(run) ?? []), s]);
     }
     for (const [run, files] of [...byRun].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (this.earlierRuns.has(run)) continue;
       // a file the agent is replacing right now reads as broken: the next look has it
       const set = loadSources(files).set;
       for (const p of PART_NAMES)

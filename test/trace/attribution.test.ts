@@ -111,6 +111,18 @@ describe('trace --attribute looks', () => {
     expect(a.firstNeededBy.get('reflection\u0000app.Crashed')?.event).toBe('events/crash.json');
   });
 
+  it("never gives an event what an earlier run of the same trace left (the call-tree run's directory)", async () => {
+    await agentWrites('run-1', ['app.FromTreeRun', 'app.Both'], Date.now() - 5000);
+    const a = new Attributor(agentDir, FAST, new Set(['run-1']));
+    answered = Date.now();
+    await agentWrites('run-2', ['app.Both', 'app.Order']);
+    await a.look('events/order.json', answered, runtime());
+    expect(Object.fromEntries(a.firstNeededBy)).toEqual({
+      'reflection\u0000app.Both': { event: 'events/order.json', run: 'run-2' },
+      'reflection\u0000app.Order': { event: 'events/order.json', run: 'run-2' },
+    });
+  });
+
   it("copies a container's output for each look", async () => {
     const inContainer = join(dir, 'container-agent');
     await mkdir(join(inContainer, 'run-1'), { recursive: true });
