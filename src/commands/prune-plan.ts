@@ -5,7 +5,7 @@
  */
 import fg from 'fast-glob';
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InputError, JarError, UsageError } from '../errors.js';
 import { collectSources, describeIoError } from '../io/inputs.js';
 import { readJarMetadata } from '../io/jar.js';
@@ -25,7 +25,8 @@ import { PRESET_NAMES } from '../ops/prune/presets.js';
 import { parseRuleFile } from '../ops/prune/rule-file.js';
 import type { Rule } from '../ops/prune/rules.js';
 import type { ProjectConfig } from '../ops/settings.js';
-import { expandClasspath, javaHome, jdkClasses, readClasspath, shownPath, type JarMetadata } from '../io/classpath.js';
+import { expandClasspath, javaHome, jdkClasses, readClasspath, type JarMetadata } from '../io/classpath.js';
+import { shownPath } from '../model/paths.js';
 import type { CommandDeps } from './deps.js';
 import { readableInputs } from './inputs.js';
 
@@ -233,11 +234,7 @@ export async function evidenceBeside(
     if (input === '-') continue;
     const abs = resolve(cwd, input);
     const dir = (await stat(abs).catch(() => undefined))?.isDirectory() ? abs : dirname(abs);
-    // under the working directory as the user would type it, elsewhere as it is
-    const shown = (f: string): string => {
-      const rel = relative(cwd, f);
-      return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : f;
-    };
+    const shown = (f: string): string => shownPath(f, cwd);
     const own = join(dir, EVIDENCE_FILE);
     if (await isFile(own)) return { file: shown(own), ...(await readEvidenceWithAttributions(own, cwd)) };
     const trees = (

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { finding, type Finding } from '../model/findings.js';
 import type { ClasspathElement } from '../ops/prune/classpath.js';
@@ -213,10 +213,4 @@ export function jdkClasses(home: string, modules = join(home, 'lib', 'modules'))
     jdkCache.set(key, hit);
   }
   return hit;
-}
-
-/** A path shown relative to `cwd` when it is below it. */
-export function shownPath(abs: string, cwd: string): string {
-  const rel = relative(cwd, abs);
-  return rel.startsWith('..') || isAbsolute(rel) ? abs : rel || basename(abs);
 }

@@ -1,8 +1,8 @@
 /** `trace` and `invoke`: one use case; flags, mapping and the report. */
-import { isAbsolute, relative } from 'node:path';
 import { ENGINE_NAMES, FORMAT_NAMES } from '../../commands/catalog.js';
 import type { TraceOptions, TraceResult } from '../../commands/trace.js';
 import { EXIT } from '../../errors.js';
+import { shownPath } from '../../model/paths.js';
 import { command, type Output } from '../command.js';
 import { answerStart } from '../context.js';
 import type { FlagSpecs } from '../flags.js';
@@ -118,11 +118,6 @@ async function render(r: TraceResult, o: TraceOptions, out: Output): Promise<num
     return r.ok ? EXIT.ok : EXIT.findings;
   }
   const c = r.counts;
-  // a path under the working directory as the user would type it
-  const shown = (path: string): string => {
-    const rel = relative(ctx.cwd, path);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-  };
   const lines = [
     `${plural(r.events.length, 'event')}: ${c.success} succeeded, ${c['function-error']} function errors, ${c.timeout} timeouts, ${c.crash} crashes`,
   ];
@@ -151,8 +146,8 @@ async function render(r: TraceResult, o: TraceOptions, out: Output): Promise<num
     if (r.evidence !== undefined)
       lines.push(
         r.attributed !== undefined
-          ? `the events that first needed ${plural(r.attributed, 'entry')} are in ${printable(shown(r.evidence))} (ni-config explain ENTRY, ni-config diff)`
-          : `lookup evidence in ${printable(shown(r.evidence))}`,
+          ? `the events that first needed ${plural(r.attributed, 'entry')} are in ${printable(shownPath(r.evidence, ctx.cwd))} (ni-config explain ENTRY, ni-config diff)`
+          : `lookup evidence in ${printable(shownPath(r.evidence, ctx.cwd))}`,
       );
   }
   for (const w of r.warnings) lines.push(`warning: ${printable(w)}`);
