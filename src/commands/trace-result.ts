@@ -9,7 +9,7 @@ import { parseJsonText } from '../model/json-text.js';
 import { EVIDENCE_FILE, evidenceFileJson, mergeEvidence, type Attribution } from '../ops/evidence/file.js';
 import { fragmentSources } from '../ops/evidence/fragments.js';
 import { partialConfigEvidence } from '../ops/evidence/origins.js';
-import { EvidenceBuilder, evidenceKeyOf, type LookupEvidence } from '../ops/evidence/types.js';
+import { EvidenceBuilder, evidenceKeysOf, type LookupEvidence } from '../ops/evidence/types.js';
 import { CALL_TREE_FILE, collectAgentOutput } from '../trace/agent.js';
 import { writeFilesAtomically } from '../io/write.js';
 import { toJsonText } from '../model/emit/index.js';
@@ -19,7 +19,7 @@ import type { InvocationStatus } from '../trace/runtime-api.js';
 import type { WriteResult } from './write.js';
 import type { CommandDeps } from './deps.js';
 import { existingOutput } from './output.js';
-import { PART_NAMES, countEntries, itemOf, partEntries } from '../model/sections.js';
+import { countEntries } from '../model/sections.js';
 
 /** One event as the report gives it. */
 export interface EventReport {
@@ -250,20 +250,5 @@ export async function keepEarlier(
 
 /** How many entries of `set` have an event on record (trace --attribute). */
 export function attributedCount(set: ConfigSet, attributions: ReadonlyMap<string, Attribution>): number {
-  let n = 0;
-  for (const p of PART_NAMES)
-    for (const e of partEntries(set, p)) {
-      const key = evidenceKeyOf(itemOf(p, e as never));
-      if (key !== undefined && attributions.has(key)) n++;
-    }
-  return n;
-}
-
-/** The warning that names stale entries (N15), unless --drop-stale removed them. */
-export function staleWarning(stale: readonly { readonly entry: string }[], dropped: boolean | undefined): string[] {
-  if (stale.length === 0 || dropped) return [];
-  const names = stale.slice(0, 5).map((x) => x.entry);
-  return [
-    `${stale.length} ${stale.length === 1 ? 'entry names a class' : 'entries name classes'} that neither the class path nor the JDK has (N15): ${names.join(', ')}${stale.length > 5 ? ', …' : ''}; --drop-stale removes them`,
-  ];
+  return evidenceKeysOf(set).filter((key) => attributions.has(key)).length;
 }

@@ -6,6 +6,7 @@
 import { UsageError } from '../errors.js';
 import type { Format } from '../model/kinds.js';
 import { countEntries } from '../model/sections.js';
+import { staleWarning } from '../ops/prune/classpath.js';
 import { prune } from '../ops/prune/engine.js';
 import { presetPart, pruneSettings, type PruneSettings } from '../ops/prune/plan.js';
 import { openSession } from '../trace/session.js';
@@ -14,7 +15,7 @@ import type { CommandDeps, GlobalOptions } from './deps.js';
 import { readableInputs } from './inputs.js';
 import { checkPresets, resolvePrunePlan } from './prune-plan.js';
 import { readProject } from './project.js';
-import { eventSummary, readAgentOutput, staleWarning, type TraceResult } from './trace-result.js';
+import { eventSummary, readAgentOutput, type TraceResult } from './trace-result.js';
 import { writeTraceOutput } from './trace-output.js';
 import { traceRuns } from './trace-runs.js';
 import { functionSpec, withProjectTrace, type TargetOptions } from './trace-target.js';

@@ -11,8 +11,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Source } from '../io/inputs.js';
 import { loadSources } from '../ops/load.js';
-import { PART_NAMES, itemOf, partEntries } from '../model/sections.js';
-import { evidenceKeyOf } from '../ops/evidence/types.js';
+import { compareStrings } from '../model/model.js';
+import { evidenceKeysOf } from '../ops/evidence/types.js';
 import type { Attribution } from '../ops/evidence/file.js';
 import { collectAgentOutput } from './agent.js';
 import type { FunctionRuntime } from './drive.js';
@@ -124,17 +124,14 @@ export class Attributor {
       const run = /(?:^|\/)(run-[^/]+)\//.exec(s.file)?.[1] ?? '';
       byRun.set(run, [...(byRun.get(run) ?? []), s]);
     }
-    for (const [run, files] of [...byRun].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [run, files] of [...byRun].sort(([a], [b]) => compareStrings(a, b))) {
       if (this.earlierRuns.has(run)) continue;
       // a file the agent is replacing right now reads as broken: the next look has it
-      const set = loadSources(files).set;
-      for (const p of PART_NAMES)
-        for (const e of partEntries(set, p)) {
-          const key = evidenceKeyOf(itemOf(p, e as never));
-          if (key === undefined || this.seen.has(key)) continue;
-          this.seen.add(key);
-          if (event !== undefined) this.firstNeededBy.set(key, { event, run });
-        }
+      for (const key of evidenceKeysOf(loadSources(files).set)) {
+        if (this.seen.has(key)) continue;
+        this.seen.add(key);
+        if (event !== undefined) this.firstNeededBy.set(key, { event, run });
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 /** `prune`: flags, mapping and rendering (the summary per rule, `--explain`). */
 import type { PruneOptions, PruneResultJson } from '../../commands/prune.js';
 import { EXIT } from '../../errors.js';
+import { staleWarning } from '../../ops/prune/classpath.js';
 import { command } from '../command.js';
 import { plural, printable, writeOut } from '../render/text.js';
 import { inputReport } from './combine.js';
@@ -64,12 +65,7 @@ export const prune = command({
     const lines = inputReport(r.findings, r, out);
     if (r.evidence !== undefined) lines.push(`lookup evidence: ${printable(r.evidence)}`);
     for (const [rule, n] of Object.entries(r.counts)) lines.push(`${String(n).padStart(6)}  ${rule}`);
-    if (r.stale.length > 0 && !r.counts['classpath/N15']) {
-      const names = r.stale.slice(0, 5).map((x) => printable(x.entry));
-      lines.push(
-        `warning: ${plural(r.stale.length, 'entry')} name classes that neither the class path nor the JDK has (N15): ${names.join(', ')}${r.stale.length > 5 ? ', …' : ''}; --drop-stale removes them`,
-      );
-    }
+    for (const w of staleWarning(r.stale, Boolean(r.counts['classpath/N15']))) lines.push(`warning: ${printable(w)}`);
     const total = r.removed.filter((x) => x.whole).length;
     const verb = r.dryRun ? 'would prune' : 'pruned';
     const presets = r.presets.length > 0 ? ` (presets: ${r.presets.join(', ')})` : '';

@@ -3,6 +3,8 @@
  * path that led to a lookup of it. Prune reads it to tell namespace-loading noise from lookups
  * that application or library code makes at run time. docs/evidence.md says where it comes from.
  */
+import type { ConfigSet } from '../../model/model.js';
+import { PART_NAMES, itemOf, partEntries } from '../../model/sections.js';
 
 /** The parts of a config set evidence is about (the prune rules' sections). */
 export const EVIDENCE_SECTIONS = ['reflection', 'jni', 'proxies', 'serialization', 'resources', 'bundles'] as const;
@@ -48,6 +50,17 @@ export function evidenceKeyOf(item: {
 }): string | undefined {
   if (!(EVIDENCE_SECTIONS as readonly string[]).includes(item.section)) return undefined;
   return evidenceKey(item.section as EvidenceSection, item.text ?? item.classNames.join(','));
+}
+
+/** The keys of a set's entries that evidence can be about, in the set's order. */
+export function evidenceKeysOf(set: ConfigSet): string[] {
+  const keys: string[] = [];
+  for (const p of PART_NAMES)
+    for (const e of partEntries(set, p)) {
+      const key = evidenceKeyOf(itemOf(p, e as never));
+      if (key !== undefined) keys.push(key);
+    }
+  return keys;
 }
 
 /** The section and name of a key made by {@link evidenceKey}. */

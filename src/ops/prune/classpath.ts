@@ -70,6 +70,15 @@ export function isStale(name: string, index: ClasspathIndex): boolean {
   return !index.classes.has(c) && !index.jdk.has(c);
 }
 
+/** The warning that names stale entries (N15), none when there are none or --drop-stale removed them. */
+export function staleWarning(stale: readonly { readonly entry: string }[], dropped: boolean | undefined): string[] {
+  if (stale.length === 0 || dropped) return [];
+  const names = stale.slice(0, 5).map((x) => x.entry);
+  return [
+    `${stale.length} ${stale.length === 1 ? 'entry names a class' : 'entries name classes'} that neither the class path nor the JDK has (N15): ${names.join(', ')}${stale.length > 5 ? ', …' : ''}; --drop-stale removes them`,
+  ];
+}
+
 /**
  * The namespace an N1/N2 entry belongs to, as a path (`a.b-c__init` → `a/b_c`, `a/b_c.clj` →
  * `a/b_c`), or undefined when the entry is not one of a namespace.
