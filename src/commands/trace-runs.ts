@@ -28,29 +28,32 @@ export async function traceRuns(
   say: (message: string) => void,
 ): Promise<TraceRuns> {
   if (!attribute || !spec.agent) return { run: await runFunction(spec, session, hooks), warnings: [] };
-  let attributor = new Attributor(session.agentDir);
+  const warnings: string[] = [];
+  let trees: RunResult | undefined;
+  if (spec.agent.evidence) {
+    trees = await runFunction(spec, session, hooks);
+    say('the events once more, for --attribute: the agent writes every second now, and records no call trees');
+  }
+  // what the call-tree run left in the same directory is no event's of the attribution run
+  const earlier = trees
+    ? (await readdir(session.agentDir).catch(() => [] as string[])).filter((d) => d.startsWith('run-'))
+    : [];
+  const attributor = new Attributor(session.agentDir, undefined, new Set(earlier));
   try {
-    const warnings: string[] = [];
-    let run: RunResult;
-    if (spec.agent.evidence) {
-      run = await runFunction(spec, session, hooks);
-      say('the events once more, for --attribute: the agent writes every second now, and records no call trees');
-      // what the first run left in the same directory is no event's of the second
-      const earlier = (await readdir(session.agentDir).catch(() => [] as string[])).filter((d) => d.startsWith('run-'));
-      attributor = new Attributor(session.agentDir, undefined, new Set(earlier));
-      const second = await runFunction(spec, session, { ...hooks, attributor });
-      const failed = second.results.filter((r) => r.result.status !== 'success');
+    const attributed = await runFunction(spec, session, { ...hooks, attributor });
+    if (trees) {
+      const failed = attributed.results.filter((r) => r.result.status !== 'success');
       if (failed.length > 0)
         warnings.push(
           `in the attribution run (the events a second time, without call trees) ${failed.map((f) => `${f.event}: ${f.result.status}`).join(', ')}`,
         );
-      warnings.push(...second.warnings);
-    } else run = await runFunction(spec, session, { ...hooks, attributor });
+      warnings.push(...attributed.warnings);
+    }
     if (attributor.late.length > 0)
       warnings.push(
         `no agent write came in time after ${attributor.late.join(', ')}: what they and the event after each needed has no event on record`,
       );
-    return { run, attributions: attributor.firstNeededBy, warnings };
+    return { run: trees ?? attributed, attributions: attributor.firstNeededBy, warnings };
   } finally {
     await attributor.close();
   }
