@@ -4,7 +4,6 @@
  * stays whole: its evidence file too.
  */
 import { InputError } from '../errors.js';
-import type { Format } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
 import type { Attribution } from '../ops/evidence/file.js';
 import type { LookupEvidence } from '../ops/evidence/types.js';
@@ -13,15 +12,11 @@ import type { ProjectConfig } from '../ops/settings.js';
 import type { CommandDeps } from './deps.js';
 import { emitAndWrite } from './output.js';
 import { attributedCount, evidencePath, keepEarlier, writeEvidence, type TraceResult } from './trace-result.js';
+import type { TraceOptions } from './trace.js';
 import { writeLayout } from './write.js';
 
-export interface TraceOutputOptions {
-  readonly out?: string | undefined;
-  readonly write?: boolean | undefined;
-  readonly format?: Format | undefined;
-  readonly allowErrors?: boolean | undefined;
-  readonly force?: boolean | undefined;
-}
+/** What of trace's options decides where its output goes. */
+export type TraceOutputOptions = Pick<TraceOptions, 'out' | 'write' | 'format' | 'allowErrors' | 'force'>;
 
 /** What was found beside the metadata: the call trees' lookups and, with --attribute, the events. */
 export interface TraceEvidence {
