@@ -7,6 +7,8 @@
 # label differs. Works with podman and docker (DOCKER_HOST as setup-docker.sh prints it).
 # Usage: build-image.sh [ENGINE] [TAG]
 set -euo pipefail
+# a failing command in a function run by $(...) fails the build too
+shopt -s inherit_errexit
 engine=${1:-podman}
 tag=${2:-localhost/ni-config-test/hello-java:latest}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,56 +29,45 @@ mkdir -p "$ctx/bin" "$ctx/var/task" "$ctx/tmp"
 cp "$(command -v busybox)" "$ctx/bin/busybox"
 javac -d "$ctx/var/task" "$repo"/test/fixtures-java/hello/src/example/*.java
 cp -r "$repo/test/fixtures-java/hello/resources/templates" "$ctx/var/task/"
+# stage FIXTURE DEST MAIN: builds a fixture function on the host with its build.sh (which prints
+# `java -cp JAR:...:OUT/classes:OUT/resources MAIN`), copies its classes and resources to DEST in
+# the image and the jars it names to the same paths there, and prints the class path it runs with
+# (it runs in a command substitution: its build directory goes when it ends)
+stage() {
+  local out run cp="" item
+  out=$(mktemp -d)
+  trap "rm -rf '$out'" EXIT
+  run=$(bash "$repo/test/$1/build.sh" "$out/out" 2>"$out/build.log") || {
+    cat "$out/build.log" >&2
+    return 1
+  }
+  mkdir -p "$ctx$2"
+  cp -r "$out/out/classes" "$out/out/resources" "$ctx$2/"
+  for item in $(printf '%s' "${run#java -cp }" | sed "s/ ${3//./\\.}\$//" | tr ':' '\n'); do
+    case "$item" in
+      *.jar)
+        mkdir -p "$ctx$(dirname "$item")"
+        cp -L "$item" "$ctx$item"
+        cp="$cp$item:"
+        ;;
+    esac
+  done
+  printf '%s' "$cp$2/classes:$2/resources"
+}
 # the Clojure fixture function (FUNCTION=clojure), AOT-compiled here on the host by its build.sh
 # as a native-image build would have it (gen-class and clojure.core/compile into classes), run from
 # those classes and clojure's own __init classes: Debian's clojure 1.11 and the jars its manifest
 # names, at the same paths, then /var/clj/classes and /var/clj/resources
 clj_cp=
 if [ -f /usr/share/java/clojure.jar ]; then
-  aot=$(mktemp -d)
-  trap 'rm -rf "$ctx" "$aot"' EXIT
-  run=$(bash "$repo/test/fixtures-clojure/hello/build.sh" "$aot/out" 2>"$aot/build.log") || {
-    cat "$aot/build.log" >&2
-    exit 1
-  }
-  mkdir -p "$ctx/var/clj"
-  cp -r "$aot/out/classes" "$aot/out/resources" "$ctx/var/clj/"
-  # build.sh prints `java -cp JAR:...:OUT/classes:OUT/resources hello.core`: the jars stay where they are
-  for item in $(printf '%s' "${run#java -cp }" | sed 's/ hello\.core$//' | tr ':' '\n'); do
-    case "$item" in
-      *.jar)
-        mkdir -p "$ctx$(dirname "$item")"
-        cp -L "$item" "$ctx$item"
-        clj_cp="$clj_cp$item:"
-        ;;
-    esac
-  done
-  clj_cp="${clj_cp}/var/clj/classes:/var/clj/resources"
+  clj_cp=$(stage fixtures-clojure/hello /var/clj hello.core)
 fi
 # the Scala fixture function (FUNCTION=scala), compiled here on the host by its build.sh with
 # Debian's scala 2.11, run from /var/scala/classes and /var/scala/resources with scala-library at
 # the path build.sh names (its own Runtime API client over HttpURLConnection)
 scala_cp=
 if [ -f /usr/share/java/scala-library.jar ] && command -v scalac >/dev/null; then
-  sc=$(mktemp -d)
-  trap 'rm -rf "$ctx" "${aot:-}" "$sc"' EXIT
-  run=$(bash "$repo/test/fixtures-scala/hello/build.sh" "$sc/out" 2>"$sc/build.log") || {
-    cat "$sc/build.log" >&2
-    exit 1
-  }
-  mkdir -p "$ctx/var/scala"
-  cp -r "$sc/out/classes" "$sc/out/resources" "$ctx/var/scala/"
-  # build.sh prints `java -cp JAR:OUT/classes:OUT/resources hello.Main`: the jar stays where it is
-  for item in $(printf '%s' "${run#java -cp }" | sed 's/ hello\.Main$//' | tr ':' '\n'); do
-    case "$item" in
-      *.jar)
-        mkdir -p "$ctx$(dirname "$item")"
-        cp -L "$item" "$ctx$item"
-        scala_cp="$scala_cp$item:"
-        ;;
-    esac
-  done
-  scala_cp="${scala_cp}/var/scala/classes:/var/scala/resources"
+  scala_cp=$(stage fixtures-scala/hello /var/scala hello.Main)
 fi
 # a stand-in for aws-lambda-rie (FakeRie.java says what it keeps of the real one's behaviour);
 # its own JVM is not traced: the agent options go to the runtime it starts. It handles SIGTERM
