@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEvents } from '../../src/trace/events.js';
 import { CORPUS, FULL_CORPUS, corpusFiles, REPO } from '../helpers.js';
 import { run, tempDir } from '../cli/harness.js';
+import { get, paths, set, type Json } from '../json-edit.js';
 
 const RUNS = Number(process.env.NI_CONFIG_FUZZ_RUNS ?? 500);
 const PER_COMMAND_MS = 10_000;
@@ -35,35 +36,9 @@ const seeds = (() => {
   return out;
 })();
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** Every path to a node of the value, for picking where to mutate. */
-function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k]!, [...at, k], out);
-  return out;
-}
-
 /** The paths of the nodes that `keep` accepts. */
 function pathsWhere(doc: Json, keep: (v: Json) => boolean): (string | number)[][] {
-  return paths(doc).filter((p) => {
-    let v: Json = doc;
-    for (const k of p) v = (v as Record<string, Json>)[k as string]!;
-    return keep(v);
-  });
-}
-
-function replaceAt(root: Json, at: readonly (string | number)[], f: (old: Json) => Json): Json {
-  if (at.length === 0) return f(root);
-  const [head, ...rest] = at;
-  if (Array.isArray(root)) return root.map((x, i) => (i === head ? replaceAt(x, rest, f) : x));
-  if (root !== null && typeof root === 'object') {
-    const copy: { [k: string]: Json } = {};
-    for (const k of Object.keys(root)) copy[k] = k === head ? replaceAt(root[k]!, rest, f) : root[k]!;
-    return copy;
-  }
-  return root;
+  return paths(doc).filter((p) => keep(get(doc, p)));
 }
 
 const odd = [
@@ -126,7 +101,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       const doc = JSON.parse(t) as Json;
       const all = paths(doc);
       return JSON.stringify(
-        replaceAt(doc, all[Math.floor(r * (all.length - 1))]!, () => value),
+        set(doc, all[Math.floor(r * (all.length - 1))]!, () => value),
         null,
         2,
       );
@@ -146,7 +121,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
         const at = objects[Math.floor(r * (objects.length - 1))]!;
         // spliced in as text: JSON.stringify would drop a real __proto__ key
         const inner = JSON.stringify(
-          replaceAt(doc, at, (o) => ({ ...(o as object), ['\u0001marker']: true })),
+          set(doc, at, (o) => ({ ...(o as object), ['\u0001marker']: true })),
           null,
           2,
         );
@@ -161,7 +136,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       if (strings.length === 0) return t;
       const at = strings[Math.floor(r * (strings.length - 1))]!;
       return JSON.stringify(
-        replaceAt(doc, at, (v) => `${String(v).slice(0, 5)}${c}${String(v).slice(5)}`),
+        set(doc, at, (v) => `${String(v).slice(0, 5)}${c}${String(v).slice(5)}`),
         null,
         2,
       );

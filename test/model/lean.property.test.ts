@@ -14,6 +14,7 @@ import { LEAN_KINDS } from '../../src/model/parse/lean.js';
 import type { ConfigSet } from '../../src/model/model.js';
 import { loadSources, satisfiesSchema, type SourceText } from '../../src/ops/load.js';
 import { CORPUS, FULL_CORPUS, corpusFiles } from '../helpers.js';
+import { get, paths, set, type Json } from '../json-edit.js';
 
 const RUNS = Number(process.env.NI_CONFIG_FUZZ_RUNS ?? 400);
 
@@ -82,7 +83,6 @@ describe('the lean reader', () => {
     );
   });
 
-  type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
   const seeds = (() => {
     const byKind = new Map<string, (typeof files)[number][]>();
     for (const f of files) {
@@ -94,18 +94,6 @@ describe('the lean reader', () => {
     );
   })();
 
-  /** Paths to every node of a value. */
-  function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-    out.push(at);
-    if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-    else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k]!, [...at, k], out);
-    return out;
-  }
-  function get(root: Json, at: readonly (string | number)[]): Json {
-    let v = root;
-    for (const k of at) v = (v as Record<string, Json>)[k as string]!;
-    return v;
-  }
   /** The entries of a document: the objects in its type lists and resource lists. */
   function entryPaths(doc: Json): (string | number)[][] {
     return paths(doc).filter((p) => {
@@ -174,13 +162,6 @@ describe('the lean reader', () => {
   type Edit = (doc: Json, pick: number) => Json;
   const at = (list: readonly (string | number)[][], pick: number): (string | number)[] | undefined =>
     list.length === 0 ? undefined : list[pick % list.length];
-  const set = (root: Json, where: readonly (string | number)[], f: (old: Json) => Json): Json => {
-    if (where.length === 0) return f(root);
-    const copy: Json = Array.isArray(root) ? [...root] : { ...(root as object) };
-    const [head, ...rest] = where;
-    (copy as Record<string, Json>)[head as string] = set((root as Record<string, Json>)[head as string]!, rest, f);
-    return copy;
-  };
   /** The names of a document: types, conditions, members, parameters, interfaces. */
   function namePaths(doc: Json): (string | number)[][] {
     const named = new Set(['type', 'name', 'typeReached', 'typeReachable', 'declaringClass', 'glob', 'bundle']);

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PointerIndex, locatePointer } from '../../src/model/json-text.js';
+import type { Json } from '../json-edit.js';
 
 /** The locator before the index: one forward scan per pointer (kept as the reference). */
 function referenceLocate(text: string, tokens: readonly string[]): number {
@@ -72,7 +73,6 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const json: fc.Arbitrary<Json> = fc.letrec<{ v: Json }>((tie) => ({
   v: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },

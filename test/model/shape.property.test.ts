@@ -14,10 +14,9 @@ import type { FileKind } from '../../src/model/kinds.js';
 import { LEAN_KINDS } from '../../src/model/parse/lean.js';
 import { certainlySatisfiesSchema } from '../../src/model/parse/shape.js';
 import { CORPUS, FULL_CORPUS, corpusFiles } from '../helpers.js';
+import { get, paths, set, type Json } from '../json-edit.js';
 
 const RUNS = Number(process.env.NI_CONFIG_FUZZ_RUNS ?? 400);
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** What the quick check must answer: the compiled validator's verdict, except where it defers. */
 function expected(kind: FileKind, doc: Json): boolean {
@@ -104,34 +103,6 @@ describe('the quick schema check', () => {
   it('agrees with the compiled validator on documents of every form', () => {
     for (const [kind, doc] of handWritten) expectAgrees(kind, doc);
   });
-
-  /** Paths to every node of a value. */
-  function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-    out.push(at);
-    if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-    else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k]!, [...at, k], out);
-    return out;
-  }
-  function get(root: Json, at: readonly (string | number)[]): Json {
-    let v = root;
-    for (const k of at) v = (v as Record<string, Json>)[k as string]!;
-    return v;
-  }
-  const set = (root: Json, where: readonly (string | number)[], f: (old: Json) => Json | undefined): Json => {
-    if (where.length === 0) return f(root) ?? null;
-    const copy: Json = Array.isArray(root) ? [...root] : { ...(root as object) };
-    const [head, ...rest] = where;
-    if (rest.length === 0) {
-      const v = f((root as Record<string, Json>)[head as string]!);
-      if (v === undefined) {
-        if (Array.isArray(copy)) copy.splice(head as number, 1);
-        else delete (copy as Record<string, Json>)[head as string];
-      } else (copy as Record<string, Json>)[head as string] = v;
-      return copy;
-    }
-    (copy as Record<string, Json>)[head as string] = set((root as Record<string, Json>)[head as string]!, rest, f);
-    return copy;
-  };
 
   const names = fc.constantFrom<Json>(
     'a.B',
