@@ -106,12 +106,6 @@ function isFieldList(v: Value): boolean {
   return true;
 }
 
-function isMethodList(v: Value): boolean {
-  if (!Array.isArray(v)) return false;
-  for (let i = 0; i < v.length; i++) if (!isMethod(v[i])) return false;
-  return true;
-}
-
 /** One item of `reflection`. */
 function isReflectionEntry(o: Value): boolean {
   if (!isObject(o) || o.type === undefined) return false;
@@ -125,7 +119,7 @@ function isReflectionEntry(o: Value): boolean {
         if (!isCondition(v)) return false;
         break;
       case 'methods':
-        if (!isMethodList(v)) return false;
+        if (!isListOf(v, isMethod)) return false;
         break;
       case 'fields':
         if (!isFieldList(v)) return false;
