@@ -39,24 +39,29 @@ export interface WriteOptions extends GlobalOptions {
   readonly fix?: boolean | undefined;
 }
 
-/** The result of write: its `--json` output. */
-export interface WriteResult {
-  /** False only for --check when the files differ. */
+/** What both forms of write report: whether --check found the files up to date, and what changed on disk. */
+interface WriteOutcome {
+  /** False only for --check when something differs (is left to fix). */
   readonly ok: boolean;
-  readonly dir: string;
-  readonly format: Format;
   readonly check: boolean;
   readonly dryRun: boolean;
+  /** Nothing to change. */
   readonly upToDate: boolean;
-  /** One line per file that differs (a unified hunk for native-image.properties). */
-  readonly changes: readonly string[];
   readonly written: readonly string[];
   readonly deleted: readonly string[];
+  readonly warnings: readonly string[];
+  /** With --check, when something differs: the command that brings it up to date. */
+  readonly hint?: string;
+}
+
+/** The result of write: its `--json` output. */
+export interface WriteResult extends WriteOutcome {
+  readonly dir: string;
+  readonly format: Format;
+  /** One line per file that differs (a unified hunk for native-image.properties). */
+  readonly changes: readonly string[];
   /** Metadata files ni-config did not write that stay (native-image reads them too). */
   readonly kept: readonly string[];
-  readonly warnings: readonly string[];
-  /** With --check, when the files differ: the command that brings them up to date. */
-  readonly hint?: string;
 }
 
 /** What `write --fix` did (or would do) in one directory. */
@@ -75,21 +80,10 @@ export interface FixDirectory {
 }
 
 /** The result of write --fix: its `--json` output. */
-export interface FixResult {
+export interface FixResult extends WriteOutcome {
   readonly fix: true;
-  /** False only for --check when something is left to fix. */
-  readonly ok: boolean;
-  readonly check: boolean;
-  readonly dryRun: boolean;
-  /** Nothing to change. */
-  readonly upToDate: boolean;
   /** Every directory with a native-image.properties, changed or not. */
   readonly directories: readonly FixDirectory[];
-  readonly written: readonly string[];
-  readonly deleted: readonly string[];
-  readonly warnings: readonly string[];
-  /** With --check, when there is something to fix: the command that does it. */
-  readonly hint?: string;
 }
 
 const PROPERTIES = 'native-image.properties';
