@@ -153,6 +153,17 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 const events = [{ name: 'one', body: '{}' }];
+/** The function traced in Runtime API mode over `engine`, with the agent writing every two seconds. */
+const tracedIn = (engine: ContainerEngine, evs = events) =>
+  runContainer({
+    engine,
+    mode: 'runtime-api',
+    image: 'fn',
+    events: evs,
+    timeoutMs: 10_000,
+    env: {},
+    agent: { periodSeconds: 2, collectTo: join(work, 'out') },
+  });
 
 describe('runContainer over a ContainerEngine', () => {
   it('runs the image with the agent option and labels, drives the events, copies the output out and removes the container', async () => {
@@ -201,17 +212,9 @@ describe('runContainer over a ContainerEngine', () => {
   it('says what a failed cp was, and never reads it as "the agent wrote nothing"', async () => {
     const engine = new ProcessEngine(join(work, 'root'));
     engine.fail.copyOut = { stdout: '', stderr: 'Error: open /proc/42/ns/mnt: no such process', code: 125 };
-    await expect(
-      runContainer({
-        engine,
-        mode: 'runtime-api',
-        image: 'fn',
-        events,
-        timeoutMs: 10_000,
-        env: {},
-        agent: { periodSeconds: 2, collectTo: join(work, 'out') },
-      }),
-    ).rejects.toThrow(/copying the agent's output out of the container failed: fake-engine cp exited with 125/);
+    await expect(tracedIn(engine)).rejects.toThrow(
+      /copying the agent's output out of the container failed: fake-engine cp exited with 125/,
+    );
     expect(engine.calls.at(-1)).toMatch(/^rm /);
   });
 
@@ -236,15 +239,7 @@ describe('runContainer over a ContainerEngine', () => {
     const engine = new ProcessEngine(join(work, 'root'));
     engine.fail.copyOut = { stdout: '', stderr: 'Error: engine is gone', code: 125 };
     engine.fail.remove = { stdout: '', stderr: 'Error: engine is gone', code: 125 };
-    const e = await runContainer({
-      engine,
-      mode: 'runtime-api',
-      image: 'fn',
-      events,
-      timeoutMs: 10_000,
-      env: {},
-      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
-    }).catch((e: unknown) => e);
+    const e = await tracedIn(engine).catch((e: unknown) => e);
     expect(e).toBeInstanceOf(EngineError);
     const name = engine.specs[0]!.name;
     expect((e as EngineError).message).toMatch(/copying the agent's output out of the container failed/);
@@ -257,15 +252,7 @@ describe('runContainer over a ContainerEngine', () => {
     engine.fail.copyOut = [
       { stdout: '', stderr: 'Error: open /proc/4242/ns/mnt: no such file or directory', code: 125 },
     ];
-    const run = await runContainer({
-      engine,
-      mode: 'runtime-api',
-      image: 'fn',
-      events,
-      timeoutMs: 10_000,
-      env: {},
-      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
-    });
+    const run = await tracedIn(engine);
     expect(engine.calls.filter((c) => c.startsWith('cp '))).toHaveLength(2);
     expect(run.results.map((r) => r.result.status)).toEqual(['success']);
     expect(existsSync(join(work, 'out'))).toBe(true);
@@ -287,15 +274,7 @@ describe('runContainer over a ContainerEngine', () => {
   it('a failing wait is not an exit: the container is watched by its state, and the run goes on', async () => {
     const engine = new ProcessEngine(join(work, 'root'));
     engine.waitFails = 'fake-engine wait was ended by SIGKILL';
-    const run = await runContainer({
-      engine,
-      mode: 'runtime-api',
-      image: 'fn',
-      events: [...events, { name: 'two', body: '{}' }],
-      timeoutMs: 10_000,
-      env: {},
-      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
-    });
+    const run = await tracedIn(engine, [...events, { name: 'two', body: '{}' }]);
     expect(run.results.map((r) => r.result.status)).toEqual(['success', 'success']);
     expect(run.warnings).toEqual([]);
   });
@@ -305,15 +284,7 @@ describe('runContainer over a ContainerEngine', () => {
     engine.waitFails = 'fake-engine wait exited with 125: Cannot connect to Podman';
     engine.stateFails = 'fake-engine container inspect exited with 125: Cannot connect to Podman';
     engine.fail.copyOut = { stdout: '', stderr: 'Cannot connect to Podman', code: 125 };
-    const e = await runContainer({
-      engine,
-      mode: 'runtime-api',
-      image: 'fn',
-      events: [...events, { name: 'two', body: '{}' }],
-      timeoutMs: 10_000,
-      env: {},
-      agent: { periodSeconds: 2, collectTo: join(work, 'out') },
-    }).catch((e: unknown) => e);
+    const e = await tracedIn(engine, [...events, { name: 'two', body: '{}' }]).catch((e: unknown) => e);
     expect(e).toBeInstanceOf(EngineError);
     expect((e as Error).message).toMatch(
       /^fake-engine stopped answering while the container ran \(fake-engine wait exited with 125: Cannot connect to Podman; fake-engine container inspect exited with 125: Cannot connect to Podman\), so whether it still runs is not known; copying the agent's output out of the container failed/,
