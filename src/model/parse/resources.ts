@@ -5,7 +5,8 @@ import { bundleItemKey, resourceItemKey } from '../sections.js';
 import { hasOwn, type Json, type JsonObject, type Reader } from './reader.js';
 
 const KEYS_PATTERN_CONDITION_REASONS: ReadonlySet<string> = new Set(['pattern', 'condition', 'reasons']);
-const KEYS_RESOURCES_BUNDLES_GLOBS: ReadonlySet<string> = new Set(['resources', 'bundles', 'globs']);
+/** The top-level keys of resource-config.json. */
+export const KEYS_RESOURCES_BUNDLES_GLOBS: ReadonlySet<string> = new Set(['resources', 'bundles', 'globs']);
 const KEYS_INCLUDES_EXCLUDES: ReadonlySet<string> = new Set(['includes', 'excludes']);
 
 // -- resources ------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import { lambdaItemKey, serializationItemKey } from '../sections.js';
 import { hasOwn, type Json, type JsonObject, type Reader } from './reader.js';
 
 const KEYS_INTERFACES_CONDITION_REASONS: ReadonlySet<string> = new Set(['interfaces', 'condition', 'reasons']);
-const KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES: ReadonlySet<string> = new Set([
+/** The top-level keys of serialization-config.json. */
+export const KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES: ReadonlySet<string> = new Set([
   'types',
   'lambdaCapturingTypes',
   'proxies',

@@ -5,7 +5,8 @@ import { bundle, glob } from './resources.js';
 import { serializationType } from './serialization.js';
 import { typeList } from './types.js';
 
-const UNIFIED_TOP_KEYS: ReadonlySet<string> = new Set([
+/** The top-level keys of reachability-metadata.json. */
+export const UNIFIED_TOP_KEYS: ReadonlySet<string> = new Set([
   'reflection',
   'jni',
   'serialization',

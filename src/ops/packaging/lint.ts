@@ -6,6 +6,9 @@
  */
 import { finding, type Finding } from '../../model/findings.js';
 import { FILE_KINDS, kindOfFileName } from '../../model/kinds.js';
+import { KEYS_RESOURCES_BUNDLES_GLOBS } from '../../model/parse/resources.js';
+import { KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES } from '../../model/parse/serialization.js';
+import { UNIFIED_TOP_KEYS } from '../../model/parse/unified.js';
 import { parsePropertiesText, type PropertiesToken } from '../properties.js';
 import {
   CONFIGURATION_OPTIONS,
@@ -320,21 +323,12 @@ export function lintLayout(files: readonly { readonly file: string; readonly pat
   return out;
 }
 
+/** The top-level keys of every metadata format that has an object at its top, as their readers check them. */
 const METADATA_KEYS: ReadonlySet<string> = new Set([
-  // reachability-metadata.json
-  'reflection',
-  'jni',
-  'serialization',
-  'resources',
-  'bundles',
-  'foreign',
-  'reason',
-  'comment',
-  // resource-config.json, serialization-config.json, foreign-config.json
-  'globs',
-  'types',
-  'lambdaCapturingTypes',
-  'proxies',
+  ...UNIFIED_TOP_KEYS,
+  ...KEYS_RESOURCES_BUNDLES_GLOBS,
+  ...KEYS_TYPES_LAMBDACAPTURINGTYPES_PROXIES,
+  // foreign-config.json, carried as it is (its reader checks no keys)
   'downcalls',
   'upcalls',
   'directUpcalls',
