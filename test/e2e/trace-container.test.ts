@@ -14,6 +14,7 @@ import { buildAgent } from '../../scripts/build-agent.mjs';
 import { IMAGE, cleanupRun, containersLeft, engines, ensureTestImage } from './engines.js';
 import {
   GREET,
+  GREETING_ENTRY,
   engineShim,
   pathWith,
   shimCalls,
@@ -52,13 +53,7 @@ describe.each(engines)('trace --container on $name, Runtime API mode', (engine) 
     // the image's JDK is listed (its modules file copied out), for stale entries: no note that it could not be
     expect(report.warnings).toEqual([]);
     const metadata = JSON.parse(readFileSync(join(out, 'reachability-metadata.json'), 'utf8'));
-    expect(metadata.reflection).toContainEqual({
-      type: 'example.Greeting',
-      methods: [
-        { name: '<init>', parameterTypes: ['java.lang.String'] },
-        { name: 'text', parameterTypes: [] },
-      ],
-    });
+    expect(metadata.reflection).toContainEqual(GREETING_ENTRY);
     expect(containersLeft(engine)).toEqual([]);
     expect(tempDirsLeft(tmp)).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceResult as TraceJson } from '../../src/commands/trace.js';
 import { REPO } from '../helpers.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
-import { suiteDir, tempDirsLeft as sessionsIn } from './trace-suite.js';
+import { GREETING_ENTRY, suiteDir, tempDirsLeft as sessionsIn } from './trace-suite.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const FN = join(REPO, 'test', 'fixtures-java', 'hello');
@@ -58,13 +58,7 @@ describe(`trace --cmd (${graal ? 'GraalVM agent' : 'stand-in agent'})`, () => {
     expect(report.runs).toBe(1);
     expect(report.staleLocks).toEqual([]);
     const metadata = JSON.parse(readFileSync(join(out, 'reachability-metadata.json'), 'utf8'));
-    expect(metadata.reflection).toContainEqual({
-      type: 'example.Greeting',
-      methods: [
-        { name: '<init>', parameterTypes: ['java.lang.String'] },
-        { name: 'text', parameterTypes: [] },
-      ],
-    });
+    expect(metadata.reflection).toContainEqual(GREETING_ENTRY);
     expect(metadata.resources).toContainEqual({ glob: 'templates/greeting.txt' });
     expect(tempDirsLeft()).toEqual([]);
   });

@@ -14,7 +14,16 @@ import { TERMINATE_AGENT_JVMS } from '../../src/trace/container.js';
 import { invokeRie, waitForRie } from '../../src/trace/rie.js';
 import { buildAgent } from '../../scripts/build-agent.mjs';
 import { IMAGE, cleanupRun, containersLeft, engineSync, engines, ensureTestImage, runLabel } from './engines.js';
-import { GREET, engineShim, pathWith, suiteDir, tempDirsLeft, trace as traceOn, withDecoy } from './trace-suite.js';
+import {
+  GREET,
+  GREETING_ENTRY,
+  engineShim,
+  pathWith,
+  suiteDir,
+  tempDirsLeft,
+  trace as traceOn,
+  withDecoy,
+} from './trace-suite.js';
 
 const realRie = process.env.NI_CONFIG_RIE;
 let agent: string;
@@ -63,13 +72,7 @@ describe.each(engines)(
       ]);
       expect(report.stopped![0]!.pid).not.toBe(1);
       const metadata = JSON.parse(readFileSync(join(out, 'reachability-metadata.json'), 'utf8'));
-      expect(metadata.reflection).toContainEqual({
-        type: 'example.Greeting',
-        methods: [
-          { name: '<init>', parameterTypes: ['java.lang.String'] },
-          { name: 'text', parameterTypes: [] },
-        ],
-      });
+      expect(metadata.reflection).toContainEqual(GREETING_ENTRY);
       expect(containersLeft(engine)).toEqual([]);
       expect(tempDirsLeft(tmp)).toEqual([]);
     });

@@ -17,6 +17,14 @@ export const JAVA_FN = join(REPO, 'test', 'fixtures-java', 'hello');
 export const CLOJURE_FN = join(REPO, 'test', 'fixtures-clojure', 'hello');
 export const SCALA_FN = join(REPO, 'test', 'fixtures-scala', 'hello');
 export const GREET = '{"action":"greet","model":"Greeting","name":"Ada"}';
+/** The reflection entry a greet event needs (its model class, made and asked for its text). */
+export const GREETING_ENTRY = {
+  type: 'example.Greeting',
+  methods: [
+    { name: '<init>', parameterTypes: ['java.lang.String'] },
+    { name: 'text', parameterTypes: [] },
+  ],
+};
 /** The session directories trace makes (src/trace/session.ts WORK_PREFIX). */
 export const WORK_PREFIX = 'ni-config-trace-';
 
