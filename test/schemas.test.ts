@@ -1,5 +1,5 @@
 /** The enums of ni-config's own schemas are the tables the code uses, so neither can drift from the other. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIFF_FORMATS } from '../src/cli/render/diff.js';
@@ -11,6 +11,8 @@ import {
   RULE_SECTIONS,
   SECTION_NAMES,
 } from '../src/commands/catalog.js';
+import { FILE_KINDS, type FileKind } from '../src/model/kinds.js';
+import { schemaFor } from '../src/ops/load.js';
 import { REPO } from './helpers.js';
 
 const schema = (name: string): Record<string, unknown> =>
@@ -47,5 +49,20 @@ describe('schema enums equal the tables', () => {
   it('the choices flags offer come from the same tables', () => {
     expect(DIFF_FORMATS).toEqual(['text', 'markdown', 'json', 'github']);
     expect(ENGINE_NAMES).toEqual(['docker', 'podman']);
+  });
+});
+
+describe('the schema each file kind is checked against', () => {
+  it('is a file in schemas/ and a compiled validator, for every kind', async () => {
+    const validators = (await import('../src/generated/validators.js')) as Record<string, unknown>;
+    for (const kind of Object.keys(FILE_KINDS) as FileKind[])
+      for (const value of [{}, { jni: [] }]) {
+        const choice = schemaFor(kind, value);
+        expect(typeof validators[choice.name], `${kind}: ${choice.name}`).toBe('function');
+        expect(existsSync(join(REPO, 'schemas', choice.schemaFile)), `${kind}: ${choice.schemaFile}`).toBe(true);
+      }
+    expect(schemaFor('reflect', []).schemaFile).toBe('reflect-config.schema.json');
+    expect(schemaFor('predefined', []).schemaFile).toBe('predefined-classes-config.schema.json');
+    expect(schemaFor('unified', { bundles: [] }).schemaFile).toBe('reachability-metadata-v1.1.schema.json');
   });
 });

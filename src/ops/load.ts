@@ -11,7 +11,7 @@
 import * as validators from '../generated/validators.js';
 import { finding, type Finding } from '../model/findings.js';
 import { arrayRuns, containerChildren, onlySpaceAfter, parseJsonText } from '../model/json-text.js';
-import { sniffKind, type FileKind } from '../model/kinds.js';
+import { FILE_KINDS, sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 import { parseDocument, type EntryPointers } from '../model/parse/index.js';
 import { LEAN_KINDS, LeanReader, finishLean, leanDocument } from '../model/parse/lean.js';
@@ -24,33 +24,20 @@ export interface SchemaChoice {
   readonly schemaFile: string;
 }
 
-/** The JSON Schema a document of a kind is checked against. */
+/**
+ * The JSON Schema a document of a kind is checked against: for a legacy kind the validator of its
+ * name and the schema named after its file (`reflect-config.json` → `reflect-config.schema.json`).
+ */
 export function schemaFor(kind: FileKind, value: unknown): SchemaChoice {
-  switch (kind) {
-    case 'reflect':
-      return { name: 'reflect', schemaFile: 'reflect-config.schema.json' };
-    case 'jni':
-      return { name: 'jni', schemaFile: 'jni-config.schema.json' };
-    case 'resource':
-      return { name: 'resource', schemaFile: 'resource-config.schema.json' };
-    case 'proxy':
-      return { name: 'proxy', schemaFile: 'proxy-config.schema.json' };
-    case 'serialization':
-      return { name: 'serialization', schemaFile: 'serialization-config.schema.json' };
-    case 'predefined':
-      return { name: 'predefined', schemaFile: 'predefined-classes-config.schema.json' };
-    case 'foreign':
-      return { name: 'foreign', schemaFile: 'foreign-config.schema.json' };
-    case 'unified': {
-      // Files with the older top-level sections are checked against the schema that has them
-      // (1.1); the parser reports those sections as deprecated.
-      const o = value !== null && typeof value === 'object' ? value : {};
-      const old = 'jni' in o || 'serialization' in o || 'bundles' in o;
-      return old
-        ? { name: 'unified11', schemaFile: 'reachability-metadata-v1.1.schema.json' }
-        : { name: 'unified12', schemaFile: 'reachability-metadata-v1.2.schema.json' };
-    }
-  }
+  if (kind !== 'unified')
+    return { name: kind, schemaFile: FILE_KINDS[kind].fileName.replace(/\.json$/, '.schema.json') };
+  // Files with the older top-level sections are checked against the schema that has them
+  // (1.1); the parser reports those sections as deprecated.
+  const o = value !== null && typeof value === 'object' ? value : {};
+  const old = 'jni' in o || 'serialization' in o || 'bundles' in o;
+  return old
+    ? { name: 'unified11', schemaFile: 'reachability-metadata-v1.1.schema.json' }
+    : { name: 'unified12', schemaFile: 'reachability-metadata-v1.2.schema.json' };
 }
 
 /**
