@@ -79,18 +79,35 @@ function omitted(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
-/** `JSON.stringify(v, null, 2)` for a value whose first line is at `indent`. */
-function indented(v: unknown, indent: string): string {
-  const text = JSON.stringify(v, null, 2);
-  return indent === '' ? text : text.replaceAll('\n', `\n${indent}`);
+/**
+ * `JSON.stringify(v, null, 2)` for a value whose first line is at `indent` (an even number of
+ * spaces): the value is stringified inside as many one-item lists as its indent has levels, so
+ * that `JSON.stringify` itself indents every line, and the value's text is cut out of that. No
+ * second pass over the text to indent it. `from` and `to` cut the value's own text further
+ * (from its start and from its end).
+ */
+function indented(v: unknown, indent: string, from = 0, to = 0): string {
+  const levels = indent.length / 2;
+  if (levels === 0) {
+    const text = JSON.stringify(v, null, 2);
+    return from === 0 && to === 0 ? text : text.slice(from, text.length - to);
+  }
+  let wrapped: unknown = v;
+  for (let i = 0; i < levels; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // each level opens with `[` and a line break and the next level's indent, and closes with a
+  // line break, its own indent and `]`: levels·(levels+1) + 2·levels characters before the value, levels² + levels after
+  const before = levels * (levels + 1) + 2 * levels;
+  const after = levels * levels + levels;
+  return text.slice(before + from, text.length - after - to);
 }
 
 function* pieces(v: unknown, indent: string, top: boolean): Generator<string, void, undefined> {
   if (Array.isArray(v) && v.length > GROUP) {
     // `[\n  a,\n  b\n]` for each group: its items' lines, indented, joined into the one list
     for (let at = 0; at < v.length; at += GROUP) {
-      const text = indented(v.slice(at, at + GROUP), indent);
-      yield at === 0 ? text.slice(0, -(indent.length + 2)) : `,${text.slice(1, -(indent.length + 2))}`;
+      if (at > 0) yield ',';
+      yield indented(v.slice(at, at + GROUP), indent, at === 0 ? 0 : 1, indent.length + 2);
     }
     yield `\n${indent}]`;
     return;
