@@ -631,11 +631,7 @@ export class ConfigBuilder {
     this.restore();
     this.dropReflectionImpliedBySerialization();
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
-    const types = (section: TypeSection): TypeEntry[] => {
-      const records = sortedRecords(this.types[section]);
-      for (let i = 0; i < records.length; i++) freezeType(records[i]!);
-      return records as unknown as TypeEntry[];
-    };
+    const types = (section: TypeSection): TypeEntry[] => sortedEntries(this.types[section]);
     const resourceList = (map: typeof this.resources): ResourceEntry[] =>
       [...map.values()]
         .map(({ entry, reasons }) => ({ ...entry, reasons: sortedSet(reasons) }))
@@ -698,12 +694,14 @@ export class ConfigBuilder {
 }
 
 /**
- * The records of a section in the canonical order of {@link compareTypeEntries}: classes,
- * proxies, lambdas, then by key and condition. The keys are the type keys, so sorting the keys
- * (natively: code-unit order) sorts the records, unless one key holds types of several kinds (a
- * class named like a proxy key), when the records are sorted one by one.
+ * The records of a section turned into entries ({@link freezeType}), in the canonical order of
+ * {@link compareTypeEntries}: classes, proxies, lambdas, then by key and condition. The keys are
+ * the type keys, so sorting the keys (natively: code-unit order) sorts the records, unless one key
+ * holds types of several kinds (a class named like a proxy key), when the records are sorted one
+ * by one. Each record is turned into its entry as it is put in place: one pass over records that
+ * lie all over a large heap, not two.
  */
-function sortedRecords(map: ReadonlyMap<string, RecordSlot>): TypeRecord[] {
+function sortedEntries(map: ReadonlyMap<string, RecordSlot>): TypeEntry[] {
   const byKind: [string[], string[], string[]] = [[], [], []];
   let mixed = false;
   for (const [key, slot] of map) {
@@ -717,17 +715,25 @@ function sortedRecords(map: ReadonlyMap<string, RecordSlot>): TypeRecord[] {
       if (Array.isArray(slot)) for (const r of slot) out.push(r);
       else out.push(slot);
     }
-    return out.sort(compareTypeEntries);
+    out.sort(compareTypeEntries);
+    for (let i = 0; i < out.length; i++) freezeType(out[i]!);
+    return out as unknown as TypeEntry[];
   }
   for (const keys of byKind) {
     keys.sort();
     for (const key of keys) {
       const slot = map.get(key)!;
-      if (!Array.isArray(slot)) out.push(slot);
-      else for (const r of slot.slice().sort((a, b) => compareStrings(a.condition, b.condition))) out.push(r);
+      if (!Array.isArray(slot)) {
+        freezeType(slot);
+        out.push(slot);
+      } else
+        for (const r of slot.slice().sort((a, b) => compareStrings(a.condition, b.condition))) {
+          freezeType(r);
+          out.push(r);
+        }
     }
   }
-  return out;
+  return out as unknown as TypeEntry[];
 }
 
 /**

@@ -80,7 +80,7 @@ export function emitUnified(set: ConfigSet): Emitted {
     if (c.jni && (!c.reflection || !sameMembers(c.reflection, c.jni))) notes.add('jni-widened', l());
 
     let methods = entry?.methods ?? NONE;
-    if (methods.some((m) => m.access === Access.Queried || m.params === null)) {
+    if (hasQueriedOrAnyOverload(methods)) {
       const kept: MethodEntry[] = [];
       const sideMethods: MethodEntry[] = [];
       for (const m of methods) {
@@ -121,7 +121,7 @@ export function emitUnified(set: ConfigSet): Emitted {
             notes.add('implied-class-flags', `${l()} ${f}`);
         }
       }
-      if (entry.fields.some((f) => f.allowWrite || f.allowUnsafeAccess)) notes.add('implied-field-flags', l());
+      if (hasFieldFlags(entry.fields)) notes.add('implied-field-flags', l());
     }
     if (c.serializable) o.serializable = true;
     if (c.jni) o.jniAccessible = true;
@@ -202,6 +202,21 @@ export function emitUnified(set: ConfigSet): Emitted {
 
 const NONE: readonly never[] = Object.freeze([]);
 
+/** Whether a method is only queried or names every overload (neither has a place of its own in the file). */
+function hasQueriedOrAnyOverload(methods: readonly MethodEntry[]): boolean {
+  for (let i = 0; i < methods.length; i++) {
+    const m = methods[i]!;
+    if (m.access === Access.Queried || m.params === null) return true;
+  }
+  return false;
+}
+
+/** Whether a field carries `allowWrite` or `allowUnsafeAccess`. */
+function hasFieldFlags(fields: TypeEntry['fields']): boolean {
+  for (let i = 0; i < fields.length; i++) if (fields[i]!.allowWrite || fields[i]!.allowUnsafeAccess) return true;
+  return false;
+}
+
 /** One (condition, type) of the unified output: its reflection and JNI entries and whether it is serializable. */
 interface Combined {
   readonly condition: string;
@@ -214,17 +229,17 @@ interface Combined {
 
 /**
  * The reflection, JNI and serialization entries of one (condition, type) together, in the
- * canonical order. A built set's lists are sorted in that order already, so they are merged as
+ * canonical order, one at a time. A built set's lists are sorted in that order already, so they are merged as
  * they come; lists that are not (a set made by hand) are keyed and sorted instead.
  */
-function combine(
+function* combine(
   reflection: readonly TypeEntry[],
   jni: readonly TypeEntry[],
   serial: readonly SerializationEntry[],
   built: boolean,
-): Combined[] {
+): Generator<Combined, void, undefined> {
   if ((built || (strictlySorted(reflection) && strictlySorted(jni))) && strictlySorted(serial)) {
-    const out: Combined[] = [];
+    // given one at a time, so that each entry is visited once while its JSON is made
     let i = 0;
     let j = 0;
     let k = 0;
@@ -234,14 +249,14 @@ function combine(
       const s = serial[k];
       if (n === undefined && s === undefined) {
         // the rest is reflection only
-        out.push({
+        yield {
           condition: r!.condition,
           type: r!.type,
           reflection: r,
           jni: undefined,
           serializable: false,
           serialReasons: NONE,
-        });
+        };
         i++;
         continue;
       }
@@ -269,9 +284,9 @@ function combine(
         c.serialReasons = s.reasons;
         k++;
       }
-      out.push(c);
+      yield c;
     }
-    return out;
+    return;
   }
   const byKey = new Map<string, Combined>();
   const slot = (condition: string, type: TypeRef): Combined => {
@@ -291,7 +306,7 @@ function combine(
     c.serializable = true;
     c.serialReasons = s.reasons;
   }
-  return [...byKey.values()].sort(compareTypeEntries);
+  yield* [...byKey.values()].sort(compareTypeEntries);
 }
 
 function strictlySorted(list: readonly { condition: string; type: TypeRef }[]): boolean {
