@@ -13,6 +13,7 @@ import {
   MEMBER_GROUPS,
   MEMBER_GROUP_NAMES,
   compareStrings,
+  compareTypeEntries,
   methodKey,
   typeKey,
   type BundleEntry,
@@ -29,7 +30,6 @@ import {
   SECTION_NAMES,
   itemOf,
   partEntries,
-  typeItemKey,
   type Item,
   type Part,
   type PartEntry,
@@ -211,23 +211,7 @@ function diffPart<P extends Part>(
 ): void {
   const differ = DIFFERS[p] as Differ<PartEntry<P>>;
   const types = p === 'reflection' || p === 'jni' || p === 'proxies';
-  // Entries are matched by key; the rest of an entry's item (label, class names) is made only
-  // for the entries that changed.
-  const index = (set: ConfigSet): Map<string, Slot<PartEntry<P>>> => {
-    const m = new Map<string, Slot<PartEntry<P>>>();
-    for (const e of partEntries(set, p)) {
-      if (types) {
-        const t = e as TypeEntry;
-        m.set(typeItemKey(t.condition, t.type), new Slot(p, e));
-      } else {
-        const slot = new Slot(p, e);
-        m.set(slot.item.key, slot);
-      }
-    }
-    return m;
-  };
-  const old = index(before);
-  const now = index(after);
+  const pairs = matchEntries(p, partEntries(before, p), partEntries(after, p));
   const facets = (e: PartEntry<P>): Map<string, string> => differ.facets?.(e) ?? new Map();
   const change = (kind: ChangeKind, item: Item, e: PartEntry<P>, details: string[], risks: Risk[]): void => {
     const location = kind === 'removed' ? undefined : locate?.(p, item.key);
@@ -252,19 +236,13 @@ function diffPart<P extends Part>(
     return { gained, details: [...[...gained].map((x) => `+ ${fb.get(x)}`), ...lost.map((x) => `- ${fa.get(x)}`)] };
   };
 
-  const added: Slot<PartEntry<P>>[] = [];
-  for (const [k, b] of now) {
-    const a = old.get(k);
-    if (a === undefined) {
-      added.push(b);
-      continue;
-    }
+  for (const [a, b] of pairs.both) {
     // the same flags, groups and members make the same facets: nothing to compare
     if (types && sameTypeFacets(a.e as TypeEntry, b.e as TypeEntry)) continue;
     const { gained, details } = compare(a.e, b.e);
     if (details.length > 0) change('changed', b.item, b.e, details, differ.risks(b.e, gained, false));
   }
-  const removed = [...old].filter(([k]) => !now.has(k)).map(([, a]) => a);
+  const { added, removed } = pairs;
 
   // The same entry leaving one condition and arriving under another is a move.
   const removedByBase = new Map<string, Slot<PartEntry<P>>[]>();
@@ -300,6 +278,69 @@ function diffPart<P extends Part>(
     change('moved', b.item, b.e, [where, ...details], risks);
   }
   for (const r of removed) if (!moved.has(r)) change('removed', r.item, r.e, [], []);
+}
+
+/** The entries of a part on both sides: those only after, those only before (each in its side's order), and the pairs. */
+interface Matched<E> {
+  readonly added: Slot<E>[];
+  readonly removed: Slot<E>[];
+  readonly both: [Slot<E>, Slot<E>][];
+}
+
+/**
+ * The entries of both sides matched by item key. Type entries of two built sets are in one
+ * canonical order already ({@link compareTypeEntries}, which tells entries apart exactly as their
+ * item key does), so they are matched in one walk along both lists, with no key text and no
+ * index of either side; other lists are matched through an index of their keys.
+ */
+function matchEntries<P extends Part>(
+  p: P,
+  olds: readonly PartEntry<P>[],
+  nows: readonly PartEntry<P>[],
+): Matched<PartEntry<P>> {
+  const added: Slot<PartEntry<P>>[] = [];
+  const removed: Slot<PartEntry<P>>[] = [];
+  const both: [Slot<PartEntry<P>>, Slot<PartEntry<P>>][] = [];
+  if (
+    (p === 'reflection' || p === 'jni' || p === 'proxies') &&
+    inTypeOrder(olds as readonly TypeEntry[]) &&
+    inTypeOrder(nows as readonly TypeEntry[])
+  ) {
+    const a = olds as readonly TypeEntry[];
+    let i = 0;
+    for (const e of nows) {
+      const b = e as TypeEntry;
+      let order = -1;
+      while (i < a.length && (order = compareTypeEntries(a[i]!, b)) < 0) removed.push(new Slot(p, olds[i++]!));
+      if (i < a.length && order === 0) both.push([new Slot(p, olds[i++]!), new Slot(p, e)]);
+      else added.push(new Slot(p, e));
+    }
+    for (; i < a.length; i++) removed.push(new Slot(p, olds[i]!));
+    return { added, removed, both };
+  }
+  const index = (list: readonly PartEntry<P>[]): Map<string, Slot<PartEntry<P>>> => {
+    const m = new Map<string, Slot<PartEntry<P>>>();
+    for (const e of list) {
+      const slot = new Slot(p, e);
+      m.set(slot.item.key, slot);
+    }
+    return m;
+  };
+  const old = index(olds);
+  const now = index(nows);
+  for (const [k, b] of now) {
+    const a = old.get(k);
+    if (a === undefined) added.push(b);
+    else both.push([a, b]);
+  }
+  for (const [k, a] of old) if (!now.has(k)) removed.push(a);
+  return { added, removed, both };
+}
+
+/** Whether type entries are strictly in the canonical order, so that no two share an item key. */
+function inTypeOrder(list: readonly TypeEntry[]): boolean {
+  for (let i = 1; i < list.length; i++) if (compareTypeEntries(list[i - 1]!, list[i]!) >= 0) return false;
+  return true;
 }
 
 /** An entry of one side, and its item, made when first asked for. */
