@@ -238,9 +238,9 @@ function diffPart<P extends Part>(
 
   for (const [a, b] of pairs.both) {
     // the same flags, groups and members make the same facets: nothing to compare
-    if (types && sameTypeFacets(a.e as TypeEntry, b.e as TypeEntry)) continue;
-    const { gained, details } = compare(a.e, b.e);
-    if (details.length > 0) change('changed', b.item, b.e, details, differ.risks(b.e, gained, false));
+    if (types && sameTypeFacets(a as TypeEntry, b as TypeEntry)) continue;
+    const { gained, details } = compare(a, b);
+    if (details.length > 0) change('changed', itemOf(p, b), b, details, differ.risks(b, gained, false));
   }
   const { added, removed } = pairs;
 
@@ -284,7 +284,7 @@ function diffPart<P extends Part>(
 interface Matched<E> {
   readonly added: Slot<E>[];
   readonly removed: Slot<E>[];
-  readonly both: [Slot<E>, Slot<E>][];
+  readonly both: [E, E][];
 }
 
 /**
@@ -300,7 +300,7 @@ function matchEntries<P extends Part>(
 ): Matched<PartEntry<P>> {
   const added: Slot<PartEntry<P>>[] = [];
   const removed: Slot<PartEntry<P>>[] = [];
-  const both: [Slot<PartEntry<P>>, Slot<PartEntry<P>>][] = [];
+  const both: [PartEntry<P>, PartEntry<P>][] = [];
   if (
     (p === 'reflection' || p === 'jni' || p === 'proxies') &&
     inTypeOrder(olds as readonly TypeEntry[]) &&
@@ -312,7 +312,7 @@ function matchEntries<P extends Part>(
       const b = e as TypeEntry;
       let order = -1;
       while (i < a.length && (order = compareTypeEntries(a[i]!, b)) < 0) removed.push(new Slot(p, olds[i++]!));
-      if (i < a.length && order === 0) both.push([new Slot(p, olds[i++]!), new Slot(p, e)]);
+      if (i < a.length && order === 0) both.push([olds[i++]!, e]);
       else added.push(new Slot(p, e));
     }
     for (; i < a.length; i++) removed.push(new Slot(p, olds[i]!));
@@ -331,7 +331,7 @@ function matchEntries<P extends Part>(
   for (const [k, b] of now) {
     const a = old.get(k);
     if (a === undefined) added.push(b);
-    else both.push([a, b]);
+    else both.push([a.e, b.e]);
   }
   for (const [k, a] of old) if (!now.has(k)) removed.push(a);
   return { added, removed, both };
