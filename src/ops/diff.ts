@@ -14,6 +14,7 @@ import {
   MEMBER_GROUP_NAMES,
   compareStrings,
   compareTypeEntries,
+  isBuiltList,
   methodKey,
   typeKey,
   type BundleEntry,
@@ -211,7 +212,9 @@ function diffPart<P extends Part>(
 ): void {
   const differ = DIFFERS[p] as Differ<PartEntry<P>>;
   const types = p === 'reflection' || p === 'jni' || p === 'proxies';
-  const pairs = matchEntries(p, partEntries(before, p), partEntries(after, p));
+  // a built set's type lists are in the canonical order: nothing to check
+  const ordered = (set: ConfigSet): boolean => isBuiltList(set.reflection) && isBuiltList(set.jni);
+  const pairs = matchEntries(p, partEntries(before, p), partEntries(after, p), ordered(before) && ordered(after));
   const facets = (e: PartEntry<P>): Map<string, string> => differ.facets?.(e) ?? new Map();
   const change = (kind: ChangeKind, item: Item, e: PartEntry<P>, details: string[], risks: Risk[]): void => {
     const location = kind === 'removed' ? undefined : locate?.(p, item.key);
@@ -288,23 +291,24 @@ interface Matched<E> {
 }
 
 /**
- * The entries of both sides matched by item key. Type entries of two built sets are in one
- * canonical order already ({@link compareTypeEntries}, which tells entries apart exactly as their
- * item key does), so they are matched in one walk along both lists, with no key text and no
- * index of either side; other lists are matched through an index of their keys.
+ * The entries of both sides matched by item key. Type entries of two built sets (`built`), or
+ * lists found to be in order, are in one canonical order ({@link compareTypeEntries}, which
+ * tells entries apart exactly as their item key does), so they are matched in one walk along
+ * both lists, with no key text and no index of either side; other lists are matched through an
+ * index of their keys.
  */
 function matchEntries<P extends Part>(
   p: P,
   olds: readonly PartEntry<P>[],
   nows: readonly PartEntry<P>[],
+  built: boolean,
 ): Matched<PartEntry<P>> {
   const added: Slot<PartEntry<P>>[] = [];
   const removed: Slot<PartEntry<P>>[] = [];
   const both: [PartEntry<P>, PartEntry<P>][] = [];
   if (
     (p === 'reflection' || p === 'jni' || p === 'proxies') &&
-    inTypeOrder(olds as readonly TypeEntry[]) &&
-    inTypeOrder(nows as readonly TypeEntry[])
+    (built || (inTypeOrder(olds as readonly TypeEntry[]) && inTypeOrder(nows as readonly TypeEntry[])))
   ) {
     const a = olds as readonly TypeEntry[];
     let i = 0;
