@@ -214,7 +214,13 @@ function diffPart<P extends Part>(
   const types = p === 'reflection' || p === 'jni' || p === 'proxies';
   // a built set's type lists are in the canonical order: nothing to check
   const ordered = (set: ConfigSet): boolean => isBuiltList(set.reflection) && isBuiltList(set.jni);
-  const pairs = matchEntries(p, partEntries(before, p), partEntries(after, p), ordered(before) && ordered(after));
+  const olds = partEntries(before, p);
+  const nows = partEntries(after, p);
+  const inOrder =
+    types &&
+    ((ordered(before) && ordered(after)) ||
+      (inTypeOrder(olds as readonly TypeEntry[]) && inTypeOrder(nows as readonly TypeEntry[])));
+  const pairs = matchEntries(p, olds, nows, inOrder ? 'in-order' : 'by-key');
   const facets = (e: PartEntry<P>): Map<string, string> => differ.facets?.(e) ?? new Map();
   const change = (kind: ChangeKind, item: Item, e: PartEntry<P>, details: string[], risks: Risk[]): void => {
     const location = kind === 'removed' ? undefined : locate?.(p, item.key);
@@ -252,7 +258,8 @@ function diffPart<P extends Part>(
   for (const r of removed) removedByBase.set(r.item.base, [...(removedByBase.get(r.item.base) ?? []), r]);
   const moved = new Set<Slot<PartEntry<P>>>();
   for (const b of added) {
-    const from = removedByBase.get(b.item.base)?.find((r) => !moved.has(r));
+    // (under the same condition it is no move: something else of the entry changed its key)
+    const from = removedByBase.get(b.item.base)?.find((r) => !moved.has(r) && r.item.condition !== b.item.condition);
     if (from === undefined) {
       const all = facets(b.e);
       change(
@@ -269,13 +276,9 @@ function diffPart<P extends Part>(
     // an entry without facets is all it is: it carries its risks wherever it goes
     const risks = differ.risks(b.e, gained, differ.facets === undefined);
     // an entry that leaves its condition applies everywhere now
-    const entry = b.e as Partial<TypeEntry>;
-    if (
-      b.item.condition === '' &&
-      entry.type !== undefined &&
-      sensitive(entry.type) &&
-      !risks.includes('sensitive-package')
-    )
+    // (the parts whose entries name a type descriptor; a predefined class's `type` is its origin)
+    const type = types || p === 'serialization' ? (b.e as { type: TypeRef }).type : undefined;
+    if (b.item.condition === '' && type !== undefined && sensitive(type) && !risks.includes('sensitive-package'))
       risks.push('sensitive-package');
     const where = `condition: ${from.item.condition || 'none'} → ${b.item.condition || 'none'}`;
     change('moved', b.item, b.e, [where, ...details], risks);
@@ -284,32 +287,28 @@ function diffPart<P extends Part>(
 }
 
 /** The entries of a part on both sides: those only after, those only before (each in its side's order), and the pairs. */
-interface Matched<E> {
+export interface Matched<E> {
   readonly added: Slot<E>[];
   readonly removed: Slot<E>[];
   readonly both: [E, E][];
 }
 
 /**
- * The entries of both sides matched by item key. Type entries of two built sets (`built`), or
- * lists found to be in order, are in one canonical order ({@link compareTypeEntries}, which
- * tells entries apart exactly as their item key does), so they are matched in one walk along
- * both lists, with no key text and no index of either side; other lists are matched through an
- * index of their keys.
+ * The entries of both sides matched by item key. Type entries in one canonical order on both
+ * sides ({@link compareTypeEntries}, which tells entries apart exactly as their item key does;
+ * a built set's are) are matched `in-order`: in one walk along both lists, with no key text and
+ * no index of either side. Other lists are matched `by-key`, through an index of their keys.
  */
-function matchEntries<P extends Part>(
+export function matchEntries<P extends Part>(
   p: P,
   olds: readonly PartEntry<P>[],
   nows: readonly PartEntry<P>[],
-  built: boolean,
+  how: 'in-order' | 'by-key',
 ): Matched<PartEntry<P>> {
   const added: Slot<PartEntry<P>>[] = [];
   const removed: Slot<PartEntry<P>>[] = [];
   const both: [PartEntry<P>, PartEntry<P>][] = [];
-  if (
-    (p === 'reflection' || p === 'jni' || p === 'proxies') &&
-    (built || (inTypeOrder(olds as readonly TypeEntry[]) && inTypeOrder(nows as readonly TypeEntry[])))
-  ) {
+  if (how === 'in-order') {
     const a = olds as readonly TypeEntry[];
     let i = 0;
     for (const e of nows) {
@@ -348,7 +347,7 @@ function inTypeOrder(list: readonly TypeEntry[]): boolean {
 }
 
 /** An entry of one side, and its item, made when first asked for. */
-class Slot<E> {
+export class Slot<E> {
   private made: Item | undefined;
   constructor(
     private readonly part: Part,

@@ -11,7 +11,8 @@ import {
   type TypeRef,
 } from '../../src/model/model.js';
 import { mergeSets } from '../../src/ops/merge.js';
-import { diffSets, unifiedView } from '../../src/ops/diff.js';
+import { diffSets, matchEntries, unifiedView, type Matched } from '../../src/ops/diff.js';
+import { itemOf, partEntries } from '../../src/model/sections.js';
 import { canonical, loadDocs } from '../helpers.js';
 
 const names = fc.constantFrom('a.A', 'a.B', 'b.C$D', 'java.lang.String[]', 'int[]');
@@ -195,6 +196,41 @@ describe('random models', () => {
         const back = loadDocs(emitted.files);
         expect(back.findings.filter((f) => f.severity === 'error')).toEqual([]);
         return canonical(back.set) === canonical(a) || emitted.notes.length > 0;
+      }),
+      runs,
+    );
+  });
+
+  it('are matched by diff in order exactly as by key', () => {
+    // two built sets' type entries: the walk along both sorted lists pairs, adds and removes the
+    // same entries, in the same order, as matching through an index of their keys
+    const keys = (m: Matched<unknown>): string =>
+      JSON.stringify({
+        added: m.added.map((s) => s.item.key),
+        removed: m.removed.map((s) => s.item.key),
+        both: m.both.map(([a, b]) => [
+          itemOf('reflection', a as TypeEntry).key,
+          itemOf('reflection', b as TypeEntry).key,
+        ]),
+      });
+    fc.assert(
+      fc.property(configSet, configSet, (a, b) => {
+        for (const p of ['reflection', 'jni', 'proxies'] as const) {
+          const [olds, nows] = [partEntries(a, p), partEntries(b, p)];
+          expect(keys(matchEntries(p, olds, nows, 'in-order'))).toBe(keys(matchEntries(p, olds, nows, 'by-key')));
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('diff without a fault whatever changed, predefined classes included', () => {
+    fc.assert(
+      fc.property(configSet, configSet, (a, b) => {
+        const { changes } = diffSets(a, b);
+        return changes.every(
+          (c) => c.kind !== 'moved' || c.condition !== '' || c.details[0] !== 'condition: none → none',
+        );
       }),
       runs,
     );
