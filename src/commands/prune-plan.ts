@@ -25,7 +25,7 @@ import { PRESET_NAMES } from '../ops/prune/presets.js';
 import { parseRuleFile } from '../ops/prune/rule-file.js';
 import type { Rule } from '../ops/prune/rules.js';
 import type { ProjectConfig } from '../ops/settings.js';
-import { expandClasspath, javaHome, jdkClasses, readClasspath, type JarMetadata } from '../io/classpath.js';
+import { expandClasspath, jdkClasses, jdkLister, readClasspath, type JarMetadata } from '../io/classpath.js';
 import { shownPath } from '../model/paths.js';
 import type { CommandDeps } from './deps.js';
 import { readableInputs } from './inputs.js';
@@ -136,9 +136,9 @@ async function jdkOf(traced: PlanExtras['classpath'], notes: string[]): Promise<
     return undefined;
   };
   if (traced?.modules === null) return unlisted("the container's JDK has no lib/modules that could be copied out");
-  const home = javaHome(traced?.modules === undefined ? traced?.java : undefined);
+  const { home, modules } = jdkLister(traced);
   if (home === undefined) return unlisted('no java on this machine, whose jimage would list them');
-  const jdk = await jdkClasses(home, traced?.modules);
+  const jdk = await jdkClasses(home, modules);
   if (jdk !== undefined) return jdk;
   return unlisted(
     traced?.modules !== undefined

@@ -186,6 +186,34 @@ function which(cmd: string): string | undefined {
   return undefined;
 }
 
+/** What a trace knows of the JVM it ran: the `java` it started (locally), or its JDK's modules file copied out of a container (null: none could be). */
+export interface TracedJvm {
+  readonly java?: string;
+  readonly modules?: string | null;
+}
+
+/**
+ * Which JDK's jimage lists a traced JVM's classes, and from which modules file: the JDK of the
+ * `java` that ran (locally), or this machine's JDK reading the modules file copied out of the
+ * container (never this machine's own classes for a container's JVM). Undefined `home`: no JDK
+ * here to list them.
+ */
+export function jdkLister(traced: TracedJvm | undefined): { home: string | undefined; modules: string | undefined } {
+  const modules = traced?.modules ?? undefined;
+  return { home: javaHome(modules === undefined ? traced?.java : undefined), modules };
+}
+
+/**
+ * Starts listing a traced JVM's JDK classes now, while the trace goes on, so that the prune after
+ * it finds the listing done ({@link jdkClasses} keeps it): `jimage list` of a full JDK takes
+ * seconds. Nothing is started when there is nothing to list; the listing under way is returned.
+ */
+export function listTracedJdkEarly(traced: TracedJvm | undefined): Promise<string[] | undefined> | undefined {
+  if (traced?.modules === null) return undefined;
+  const { home, modules } = jdkLister(traced);
+  return home === undefined ? undefined : jdkClasses(home, modules);
+}
+
 const jdkCache = new Map<string, Promise<string[] | undefined>>();
 
 /**

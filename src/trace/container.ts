@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
-import { javaClasspath } from '../io/classpath.js';
+import { javaClasspath, listTracedJdkEarly } from '../io/classpath.js';
 import { EngineError } from '../errors.js';
 import { onInterrupt } from '../io/cleanup.js';
 import { agentOption, appendToolOption, waitForLocks, type AgentOutput } from './agent.js';
@@ -215,6 +215,8 @@ class ContainerFunction implements FunctionRuntime {
     const copied =
       home !== undefined && (await this.engine.copyOut(this.name, `${home}/lib/modules`, modules)).code === 0;
     this.classpath = { paths, modules: copied ? modules : null };
+    // listed while the events go on (jimage takes seconds over a full JDK)
+    listTracedJdkEarly(this.classpath);
   }
 
   /** Under the emulator the container outlives the JVM: the output is complete when no agent lock is left. */

@@ -3,7 +3,7 @@
  * directory: the agent option for where it runs, the events driven, and (on a terminal) the
  * agent's writes counted as they land.
  */
-import { expandClasspath, javaClasspath } from '../io/classpath.js';
+import { expandClasspath, javaClasspath, listTracedJdkEarly } from '../io/classpath.js';
 import { agentOption, countWrites } from './agent.js';
 import { runContainer } from './container.js';
 import { ATTRIBUTE_PERIOD_SECONDS, INIT_EVENT, type Attributor } from './attribution.js';
@@ -79,6 +79,8 @@ export async function runFunction(spec: FunctionSpec, session: Session, hooks: R
   try {
     if (t.kind === 'local') {
       const classpath = agentSpec ? localClasspath(t.argv, t.env, t.cwd) : undefined;
+      // its JDK's classes (for stale entries) are listed while it runs
+      listTracedJdkEarly(classpath);
       const agent = agentSpec && {
         option: agentOption(
           { dir: session.agentDir, periodSeconds: agentSpec.periodSeconds, evidence: Boolean(agentSpec.evidence) },

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePrunePlan } from '../../src/commands/prune-plan.js';
+import { jdkClasses, jdkLister, listTracedJdkEarly } from '../../src/io/classpath.js';
 import { ConfigBuilder } from '../../src/model/model.js';
 import { prune } from '../../src/ops/prune/engine.js';
 import { pruneSettings } from '../../src/ops/prune/plan.js';
@@ -54,5 +55,16 @@ describe("a trace's JDK for stale entries", () => {
     expect(r.notes).toEqual([
       expect.stringMatching(/the container's JDK has no lib\/modules that could be copied out/),
     ]);
+  });
+
+  it('is listed once, early: the listing a trace starts while it runs is the one its prune awaits', async () => {
+    const traced = { paths: [], modules };
+    const early = listTracedJdkEarly(traced);
+    expect(early).toBeDefined();
+    const { home, modules: file } = jdkLister(traced);
+    expect(file).toBe(modules);
+    expect(jdkClasses(home!, file)).toBe(early);
+    expect(await early).toContain('java.util.UUID');
+    expect(listTracedJdkEarly({ modules: null })).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-/** Merge is a set union: commutative, associative, idempotent, on random models. */
+/** Merge is a set union: commutative, associative, idempotent, on random models; and diff of them. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emitLegacy, emitUnified } from '../../src/model/emit/index.js';
@@ -8,6 +8,7 @@ import {
   MEMBER_GROUP_NAMES,
   TYPE_FLAGS,
   type ConfigSet,
+  type TypeEntry,
   type TypeRef,
 } from '../../src/model/model.js';
 import { mergeSets } from '../../src/ops/merge.js';
