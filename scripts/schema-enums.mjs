@@ -1,5 +1,6 @@
-// The enums of ni-config's own schemas come from the tables in the code (src/commands/catalog.ts):
-// presets, formats, rule sections, diff sections and risks. Run before the schemas are compiled,
+// The enums of ni-config's own schemas come from the tables in the code (src/commands/catalog.ts,
+// and the rule sections of src/ops/prune/rules.ts): presets, formats, rule sections, diff sections
+// and risks. Run before the schemas are compiled,
 // so that adding a preset (or a section, a risk) is one table entry; a schema file is rewritten
 // only when an enum differs. test/schemas.test.ts checks the committed files agree.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,12 @@ import { build } from 'esbuild';
 
 async function tables() {
   const out = await build({
-    entryPoints: ['src/commands/catalog.ts'],
+    stdin: {
+      contents:
+        "export * from './src/commands/catalog.ts'; export { RULE_SECTIONS } from './src/ops/prune/rules.ts';",
+      resolveDir: '.',
+      loader: 'ts',
+    },
     bundle: true,
     write: false,
     format: 'esm',

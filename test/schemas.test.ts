@@ -3,14 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIFF_FORMATS } from '../src/cli/render/diff.js';
-import {
-  ENGINE_NAMES,
-  FORMAT_NAMES,
-  PRESET_NAMES,
-  RISK_NAMES,
-  RULE_SECTIONS,
-  SECTION_NAMES,
-} from '../src/commands/catalog.js';
+import { ENGINE_NAMES, FORMAT_NAMES, PRESET_NAMES, RISK_NAMES, SECTION_NAMES } from '../src/commands/catalog.js';
+import { RULE_SECTIONS } from '../src/ops/prune/rules.js';
 import { FILE_KINDS, type FileKind } from '../src/model/kinds.js';
 import { schemaFor } from '../src/ops/load.js';
 import { REPO } from './helpers.js';

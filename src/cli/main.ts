@@ -6,7 +6,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../commands/version.js';
 import { EXIT, InputError, ReportedError } from '../errors.js';
-import { placeFindings } from '../model/placed.js';
 import type { CommandEntry, Globals } from './command.js';
 import { convert, merge } from './commands/combine.js';
 import { diff } from './commands/diff.js';
@@ -119,7 +118,9 @@ async function reportError(e: unknown, ctx: CommandContext, json: boolean): Prom
   }
   const reported = e instanceof ReportedError;
   const err = e instanceof Error ? e : new Error(String(e));
-  const findings = e instanceof InputError ? placeFindings(e.findings, e.texts) : [];
+  // placing findings reads their texts: loaded only when there are findings to place
+  const findings =
+    e instanceof InputError ? (await import('../model/placed.js')).placeFindings(e.findings, e.texts) : [];
   const fields = reported ? (e as ReportedError).json() : { type: 'internal' as const };
   if (json)
     await writeOut(ctx.stdout, JSON.stringify({ ok: false, error: err.message, ...fields, findings }, null, 2) + '\n');

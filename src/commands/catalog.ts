@@ -6,6 +6,5 @@
 export { FORMAT_NAMES, FORMATS, type Format } from '../model/kinds.js';
 export { PRESET_NAMES, PRESETS, type PresetName } from '../ops/prune/presets.js';
 export { ENGINE_NAMES, ENGINES, type EngineName } from '../trace/engines/index.js';
-export { SECTION_NAMES, SECTIONS } from '../model/sections.js';
-export { RULE_SECTIONS } from '../ops/prune/rules.js';
-export { RISK_NAMES } from '../ops/diff.js';
+export { SECTION_NAMES, SECTIONS } from '../model/section-names.js';
+export { RISK_NAMES } from '../ops/risks.js';

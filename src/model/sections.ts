@@ -18,24 +18,9 @@ import {
   type TypeRef,
 } from './model.js';
 
-/** The sections users see: in rules (`sections`), in counts, in diffs. */
-export const SECTIONS = {
-  reflection: {
-    summary: 'reflection entries (classes, their members and flags)',
-    noun: ['reflection entry', 'reflection entries'],
-  },
-  jni: { summary: 'JNI entries', noun: ['JNI entry', 'JNI entries'] },
-  proxies: { summary: 'dynamic proxies (interface lists)', noun: ['proxy', 'proxies'] },
-  serialization: {
-    summary: 'serialization entries and lambda-capturing types',
-    noun: ['serialization entry', 'serialization entries'],
-  },
-  resources: { summary: 'resource globs, patterns and excludes', noun: ['resource', 'resources'] },
-  bundles: { summary: 'resource bundles', noun: ['bundle', 'bundles'] },
-  predefined: { summary: 'predefined classes', noun: ['predefined class', 'predefined classes'] },
-} as const satisfies Record<string, { summary: string; noun: readonly [string, string] }>;
-export type Section = keyof typeof SECTIONS;
-export const SECTION_NAMES = Object.keys(SECTIONS) as Section[];
+import { SECTION_NAMES, type Section } from './section-names.js';
+
+export { SECTIONS, SECTION_NAMES, type Section } from './section-names.js';
 
 /** A predefined class: one class of a predefined-classes entry. */
 export interface PredefinedClass {

@@ -26,6 +26,7 @@ import {
 } from '../model/model.js';
 import { parseDocument } from '../model/parse/index.js';
 import type { Attribution } from './evidence/file.js';
+import type { Risk } from './risks.js';
 import {
   PART_NAMES,
   SECTION_NAMES,
@@ -39,18 +40,7 @@ import {
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved';
 
-/** Why a change needs a reviewer's attention. */
-export const RISKS = {
-  'all-flag': 'grants access to all members of a kind',
-  'unsafe-allocated': 'allows instances without a constructor (Unsafe.allocateInstance)',
-  serializable: 'makes a type deserializable',
-  'broad-resource': 'a resource pattern that matches broadly',
-  jni: 'new JNI access',
-  proxy: 'a new dynamic proxy',
-  'sensitive-package': 'touches a security-sensitive package',
-} as const satisfies Record<string, string>;
-export type Risk = keyof typeof RISKS;
-export const RISK_NAMES = Object.keys(RISKS) as Risk[];
+export { RISKS, RISK_NAMES, type Risk } from './risks.js';
 
 export interface Change {
   readonly section: Section;

@@ -2,8 +2,9 @@
  * Renderers of a semantic diff: text for terminals, markdown for a PR comment (kept under
  * GitHub's 65,536-character limit), JSON, and GitHub workflow-command annotations.
  */
-import { SECTION_NAMES } from '../../model/sections.js';
-import { RISKS, type Change, type DiffResult } from '../../ops/diff.js';
+import { SECTION_NAMES } from '../../model/section-names.js';
+import type { Change, DiffResult } from '../../ops/diff.js';
+import { RISKS } from '../../ops/risks.js';
 import { annotationData, annotationProperty, paint, printable, type Style } from './text.js';
 
 /** GitHub rejects comments over 65,536 characters; leave room for a sticky-comment marker. */
