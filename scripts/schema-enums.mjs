@@ -9,8 +9,7 @@ import { build } from 'esbuild';
 async function tables() {
   const out = await build({
     stdin: {
-      contents:
-        "export * from './src/commands/catalog.ts'; export { RULE_SECTIONS } from './src/ops/prune/rules.ts';",
+      contents: "export * from './src/commands/catalog.ts'; export { RULE_SECTIONS } from './src/ops/prune/rules.ts';",
       resolveDir: '.',
       loader: 'ts',
     },
