@@ -186,7 +186,10 @@ function which(cmd: string): string | undefined {
   return undefined;
 }
 
-/** What a trace knows of the JVM it ran: the `java` it started (locally), or its JDK's modules file copied out of a container (null: none could be). */
+/**
+ * What a trace knows of the JVM it ran: the `java` it started (locally), or its JDK's modules file
+ * copied out of a container (null: none could be).
+ */
 export interface TracedJvm {
   readonly java?: string;
   readonly modules?: string | null;

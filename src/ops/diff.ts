@@ -276,7 +276,10 @@ function diffPart<P extends Part>(
   for (const r of removed) if (!moved.has(r)) change('removed', r.item, r.e, [], []);
 }
 
-/** The entries of a part on both sides: those only after, those only before (each in its side's order), and the pairs. */
+/**
+ * The entries of a part on both sides: those only after, those only before (each in its side's
+ * order), and the pairs.
+ */
 export interface Matched<E> {
   readonly added: Slot<E>[];
   readonly removed: Slot<E>[];

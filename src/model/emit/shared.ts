@@ -95,8 +95,9 @@ function indented(v: unknown, indent: string, from = 0, to = 0): string {
   let wrapped: unknown = v;
   for (let i = 0; i < levels; i++) wrapped = [wrapped];
   const text = JSON.stringify(wrapped, null, 2);
-  // each level opens with `[` and a line break and the next level's indent, and closes with a
-  // line break, its own indent and `]`: levels·(levels+1) + 2·levels characters before the value, levels² + levels after
+  // each level opens with `[`, a line break and the next level's indent, and closes with a line
+  // break, its own indent and `]`: levels·(levels+1) + 2·levels characters before the value and
+  // levels² + levels after it
   const before = levels * (levels + 1) + 2 * levels;
   const after = levels * levels + levels;
   return text.slice(before + from, text.length - after - to);

@@ -202,7 +202,7 @@ export function emitUnified(set: ConfigSet): Emitted {
 
 const NONE: readonly never[] = Object.freeze([]);
 
-/** Whether a method is only queried or names every overload (neither has a place of its own in the file). */
+/** Whether a method of the list is only queried or names every overload (neither has a place of its own in the file). */
 function hasQueriedOrAnyOverload(methods: readonly MethodEntry[]): boolean {
   for (let i = 0; i < methods.length; i++) {
     const m = methods[i]!;
@@ -229,8 +229,8 @@ interface Combined {
 
 /**
  * The reflection, JNI and serialization entries of one (condition, type) together, in the
- * canonical order, one at a time. A built set's lists are sorted in that order already, so they are merged as
- * they come; lists that are not (a set made by hand) are keyed and sorted instead.
+ * canonical order, one at a time. A built set's lists are sorted in that order already, so they
+ * are merged as they come; lists that are not (a set made by hand) are keyed and sorted instead.
  */
 function* combine(
   reflection: readonly TypeEntry[],
