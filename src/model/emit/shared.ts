@@ -89,6 +89,7 @@ function omitted(v: unknown): boolean {
 function indented(v: unknown, indent: string, from = 0, to = 0): string {
   const levels = indent.length / 2;
   if (levels === 0) {
+    // as JSON.stringify gives it, also what it leaves out (undefined) at the top
     const text = JSON.stringify(v, null, 2);
     return from === 0 && to === 0 ? text : text.slice(from, text.length - to);
   }
