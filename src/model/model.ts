@@ -170,6 +170,15 @@ export function compareTypeEntries(
   return compareTypeRefs(a.type, b.type) || compareStrings(a.condition, b.condition);
 }
 
+/**
+ * Whether entries are strictly in the canonical order of {@link compareTypeEntries}: sorted, and
+ * no two of one (condition, type).
+ */
+export function inTypeOrder(list: readonly { type: TypeRef; condition: string }[]): boolean {
+  for (let i = 1; i < list.length; i++) if (compareTypeEntries(list[i - 1]!, list[i]!) >= 0) return false;
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------
 // builder
 

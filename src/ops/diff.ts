@@ -14,6 +14,7 @@ import {
   MEMBER_GROUP_NAMES,
   compareStrings,
   compareTypeEntries,
+  inTypeOrder,
   isBuiltList,
   methodKey,
   typeKey,
@@ -331,12 +332,6 @@ export function matchEntries<P extends Part>(
   }
   for (const [k, a] of old) if (!now.has(k)) removed.push(a);
   return { added, removed, both };
-}
-
-/** Whether type entries are strictly in the canonical order, so that no two share an item key. */
-function inTypeOrder(list: readonly TypeEntry[]): boolean {
-  for (let i = 1; i < list.length; i++) if (compareTypeEntries(list[i - 1]!, list[i]!) >= 0) return false;
-  return true;
 }
 
 /** An entry of one side, and its item, made when first asked for. */

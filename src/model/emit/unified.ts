@@ -9,6 +9,7 @@ import {
   compareStrings,
   isBuiltList,
   compareTypeEntries,
+  inTypeOrder,
   methodKey,
   typeKey,
   type ConfigSet,
@@ -238,7 +239,7 @@ function* combine(
   serial: readonly SerializationEntry[],
   built: boolean,
 ): Generator<Combined, void, undefined> {
-  if ((built || (strictlySorted(reflection) && strictlySorted(jni))) && strictlySorted(serial)) {
+  if ((built || (inTypeOrder(reflection) && inTypeOrder(jni))) && inTypeOrder(serial)) {
     // given one at a time, so that each entry is visited once while its JSON is made
     let i = 0;
     let j = 0;
@@ -307,11 +308,6 @@ function* combine(
     c.serialReasons = s.reasons;
   }
   yield* [...byKey.values()].sort(compareTypeEntries);
-}
-
-function strictlySorted(list: readonly { condition: string; type: TypeRef }[]): boolean {
-  for (let i = 1; i < list.length; i++) if (compareTypeEntries(list[i - 1]!, list[i]!) >= 0) return false;
-  return true;
 }
 
 /** An entry as a builder would give it back: itself when it is in normal form already (any built set's entries are). */
