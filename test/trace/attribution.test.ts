@@ -29,6 +29,13 @@ function runtime(over: Partial<FunctionRuntime> = {}): FunctionRuntime {
   return { exit: undefined, ...over } as unknown as FunctionRuntime;
 }
 
+/** An event answered now, the agent writing `names` to `run` after it, and the look that follows. */
+async function answeredThenWritten(a: Attributor, event: string, run: string, names: string[]): Promise<void> {
+  answered = Date.now();
+  await agentWrites(run, names);
+  await a.look(event, answered, runtime());
+}
+
 /** The agent writing its reflect-config.json for a run, the file's time set to `at` (by default just after any answer taken before). */
 async function agentWrites(run: string, names: string[], at = Date.now() + 1): Promise<void> {
   await mkdir(join(agentDir, run), { recursive: true });
@@ -40,16 +47,10 @@ async function agentWrites(run: string, names: string[], at = Date.now() + 1): P
 describe('trace --attribute looks', () => {
   it('gives each entry the first event whose look showed it, and keeps the run', async () => {
     const a = new Attributor(agentDir, FAST);
-    answered = Date.now();
-    await agentWrites('run-1', ['app.Handler']);
-    await a.look('(init)', answered, runtime());
-    answered = Date.now();
-    await agentWrites('run-1', ['app.Handler', 'app.Order']);
-    await a.look('events/order.json', answered, runtime());
+    await answeredThenWritten(a, '(init)', 'run-1', ['app.Handler']);
+    await answeredThenWritten(a, 'events/order.json', 'run-1', ['app.Handler', 'app.Order']);
     // a JVM started again after a crash writes to its own run directory
-    answered = Date.now();
-    await agentWrites('run-2', ['app.Handler', 'app.Refund']);
-    await a.look('events/refund.json', answered, runtime());
+    await answeredThenWritten(a, 'events/refund.json', 'run-2', ['app.Handler', 'app.Refund']);
     expect(Object.fromEntries(a.firstNeededBy)).toEqual({
       'reflection\u0000app.Handler': { event: '(init)', run: 'run-1' },
       'reflection\u0000app.Order': { event: 'events/order.json', run: 'run-1' },
@@ -76,14 +77,16 @@ describe('trace --attribute looks', () => {
     expect(a.late).toEqual(['events/b.json']);
     expect(a.firstNeededBy.get('reflection\u0000app.Stale')?.event).toBe('events/b.json');
     // what shows next may be b's (written after b's look gave up) or c's: neither is recorded
-    answered = Date.now();
-    await agentWrites('run-1', ['app.Before', 'app.After', 'app.Stale', 'app.Either']);
-    await a.look('events/c.json', answered, runtime());
+    await answeredThenWritten(a, 'events/c.json', 'run-1', ['app.Before', 'app.After', 'app.Stale', 'app.Either']);
     expect(a.firstNeededBy.has('reflection\u0000app.Either')).toBe(false);
     // and the look after that one attributes again
-    answered = Date.now();
-    await agentWrites('run-1', ['app.Before', 'app.After', 'app.Stale', 'app.Either', 'app.D']);
-    await a.look('events/d.json', answered, runtime());
+    await answeredThenWritten(a, 'events/d.json', 'run-1', [
+      'app.Before',
+      'app.After',
+      'app.Stale',
+      'app.Either',
+      'app.D',
+    ]);
     expect(a.firstNeededBy.get('reflection\u0000app.D')?.event).toBe('events/d.json');
     expect(a.firstNeededBy.has('reflection\u0000app.Either')).toBe(false);
   });
@@ -114,9 +117,7 @@ describe('trace --attribute looks', () => {
   it("never gives an event what an earlier run of the same trace left (the call-tree run's directory)", async () => {
     await agentWrites('run-1', ['app.FromTreeRun', 'app.Both'], Date.now() - 5000);
     const a = new Attributor(agentDir, FAST, new Set(['run-1']));
-    answered = Date.now();
-    await agentWrites('run-2', ['app.Both', 'app.Order']);
-    await a.look('events/order.json', answered, runtime());
+    await answeredThenWritten(a, 'events/order.json', 'run-2', ['app.Both', 'app.Order']);
     expect(Object.fromEntries(a.firstNeededBy)).toEqual({
       'reflection\u0000app.Both': { event: 'events/order.json', run: 'run-2' },
       'reflection\u0000app.Order': { event: 'events/order.json', run: 'run-2' },
