@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { InputError, UsageError } from '../errors.js';
 import { collectSources } from '../io/inputs.js';
+import type { TreeListings } from '../io/walk.js';
 import { isBlocking, type Finding } from '../model/findings.js';
 import type { EntryPointers } from '../model/parse/index.js';
 import { loadSources, type LoadResult, type SchemaCheck, type SourceText } from '../ops/load.js';
@@ -26,6 +27,8 @@ export function inputPaths(given: readonly string[], project: ProjectConfig): re
 export interface LoadInputsOptions {
   /** Check every file against its JSON Schema too (validate). */
   readonly schema?: SchemaCheck;
+  /** The command's tree listings (io/walk.ts), when it walks the same paths for other files too. */
+  readonly listings?: TreeListings;
 }
 
 /** Reads and merges the inputs; every finding, I/O or content, is returned, none thrown. */
@@ -39,6 +42,7 @@ export async function loadInputs(
   const collected = await collectSources(absolute, {
     readStdin: deps.readStdin,
     ...(project.maxFileSize !== undefined ? { maxFileSize: project.maxFileSize } : {}),
+    ...(options.listings ? { listings: options.listings } : {}),
   });
   // Show paths as the user wrote them, not as resolved.
   const shown = (file: string): string => {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { PROPERTIES_FILE_NAME, existingFiles, findPropertiesFiles, slashed } from '../io/properties-files.js';
 import { readRepoTree } from '../io/repo-tree.js';
+import { TreeListings } from '../io/walk.js';
 import { countBySeverity, type Finding } from '../model/findings.js';
 import { parseJsonText } from '../model/json-text.js';
 import { kindOfFileName, type FileKind } from '../model/kinds.js';
@@ -62,8 +63,11 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
   const paths = inputPaths(options.paths, config);
 
   // the packaging lints: every native-image.properties below the paths, the names and the layout
+  // (one walk of each tree, for these and for the metadata files)
+  const listings = new TreeListings();
   const props = await findPropertiesFiles(paths, deps.cwd, {
     ...(config.maxFileSize !== undefined ? { maxFileSize: config.maxFileSize } : {}),
+    listings,
   });
   const analyses = props.files.map(analyseProperties);
   const wired = new Set(analyses.flatMap((a) => a.wired));
@@ -81,7 +85,7 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
       }),
   );
   const metadataPaths = [...paths.filter((p) => !named.has(p)), ...wiredByNamed];
-  const inputs = await loadInputs(metadataPaths, config, deps, { schema: schemaFindings });
+  const inputs = await loadInputs(metadataPaths, config, deps, { schema: schemaFindings, listings });
   const texts = new Map(inputs.texts);
   const located = inputs.files
     .filter((f) => f.file !== '<stdin>')

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
-import { walkTree } from './walk.js';
+import { walkTree, type TreeListings } from './walk.js';
 
 export interface Source {
   /** The path as shown to the user. */
@@ -31,6 +31,8 @@ export interface CollectOptions {
   readonly maxFileSize?: number;
   /** Reads standard input for `-`. */
   readonly readStdin?: () => Promise<Buffer>;
+  /** The command's tree listings, when it walks the same paths for other files too (validate). */
+  readonly listings?: TreeListings;
 }
 
 /** Node's strings stop a little short of 512 MiB; refuse clearly before that. */
@@ -44,8 +46,8 @@ const WANTED: ReadonlySet<string> = new Set([...KNOWN_NAMES, 'native-image.prope
  * `root` (io/walk.ts: dot directories, node_modules and `*.tmp` skipped, no symbolic links
  * followed). A plain walk: the names are fixed, no pattern matching needed.
  */
-function walk(root: string): string[] {
-  return walkTree(root, (name) => WANTED.has(name), { unreadable: 'throw' });
+function walk(root: string, listings: TreeListings | undefined): string[] {
+  return walkTree(root, (name) => WANTED.has(name), { unreadable: 'throw', ...(listings ? { listings } : {}) });
 }
 
 /** The metadata sources the paths stand for (files, directories searched recursively, `-`), and what could not be read. */
@@ -83,7 +85,7 @@ export async function collectSources(paths: readonly string[], options: CollectO
     }
     if (info.isDirectory()) {
       const before = pending.length;
-      await collectDirectory(path, absolute, addFile, findings, maxFileSize);
+      await collectDirectory(path, absolute, addFile, findings, maxFileSize, options.listings);
       if (pending.length === before && !findings.some((f) => f.file.startsWith(path))) {
         findings.push(
           finding(
@@ -113,10 +115,11 @@ async function collectDirectory(
   addFile: (display: string, absolute: string, kind: FileKind | undefined) => Promise<void>,
   findings: Finding[],
   maxFileSize: number,
+  listings: TreeListings | undefined,
 ): Promise<void> {
   let found: string[];
   try {
-    found = walk(absolute);
+    found = walk(absolute, listings);
   } catch (e) {
     findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot list the directory')));
     return;

@@ -8,7 +8,7 @@ import { lstat, readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { DEFAULT_MAX_FILE_SIZE, describeIoError } from './inputs.js';
-import { walkTree } from './walk.js';
+import { walkTree, type TreeListings } from './walk.js';
 
 export const PROPERTIES_FILE_NAME = 'native-image.properties';
 
@@ -34,9 +34,9 @@ export function slashed(path: string): string {
 }
 
 /** The native-image.properties files below `root`, sorted (unreadable directories below it skipped: the metadata walk reports them). */
-async function walk(root: string): Promise<string[]> {
+async function walk(root: string, listings: TreeListings | undefined): Promise<string[]> {
   try {
-    return walkTree(root, (name) => name === PROPERTIES_FILE_NAME).sort();
+    return walkTree(root, (name) => name === PROPERTIES_FILE_NAME, listings ? { listings } : {}).sort();
   } catch {
     return [];
   }
@@ -55,7 +55,7 @@ export async function fileNames(dir: string): Promise<string[]> {
 export async function findPropertiesFiles(
   paths: readonly string[],
   cwd: string,
-  options: { readonly maxFileSize?: number } = {},
+  options: { readonly maxFileSize?: number; readonly listings?: TreeListings } = {},
 ): Promise<FoundPropertiesResult> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const files: FoundProperties[] = [];
@@ -67,7 +67,10 @@ export async function findPropertiesFiles(
     const info = await stat(root).catch(() => undefined);
     if (info === undefined) continue; // the metadata walk reports it
     const found = info.isDirectory()
-      ? (await walk(root)).map((rel) => ({ abs: join(root, rel), shown: `${given.replace(/\/+$/, '')}/${rel}` }))
+      ? (await walk(root, options.listings)).map((rel) => ({
+          abs: join(root, rel),
+          shown: `${given.replace(/\/+$/, '')}/${rel}`,
+        }))
       : root.endsWith(sep + PROPERTIES_FILE_NAME) || root === PROPERTIES_FILE_NAME
         ? [{ abs: root, shown: given }]
         : [];

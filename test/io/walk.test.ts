@@ -1,0 +1,61 @@
+/** The tree walk: what it skips, and listings shared by the walks of one command (validate's two). */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TreeListings, walkTree } from '../../src/io/walk.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ni-config-test-walk-'));
+  for (const [path, text] of [
+    ['a/reflect-config.json', '[]'],
+    ['a/b/native-image.properties', 'Args='],
+    ['a/b/reachability-metadata.json', '{}'],
+    ['.git/reflect-config.json', '[]'],
+    ['node_modules/x/reflect-config.json', '[]'],
+    ['agent-123.tmp/reflect-config.json', '[]'],
+    ['c/notes.txt', ''],
+  ] as const) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  symlinkSync(join(dir, 'a'), join(dir, 'linked'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const metadata = (name: string): boolean => name.endsWith('.json');
+const properties = (name: string): boolean => name === 'native-image.properties';
+
+describe('walkTree', () => {
+  it('finds the wanted files, skipping dot directories, node_modules, *.tmp and symbolic links', () => {
+    expect(walkTree(dir, metadata).sort()).toEqual(['a/b/reachability-metadata.json', 'a/reflect-config.json']);
+    expect(walkTree(dir, properties)).toEqual(['a/b/native-image.properties']);
+  });
+
+  it('throws when the root cannot be listed, with or without listings', () => {
+    expect(() => walkTree(join(dir, 'missing'), metadata)).toThrow(/ENOENT/);
+    const listings = new TreeListings();
+    expect(() => walkTree(join(dir, 'missing'), metadata, { listings })).toThrow(/ENOENT/);
+  });
+
+  it('gives every walk of one root the same listing: the tree is read once', () => {
+    const listings = new TreeListings();
+    const first = walkTree(dir, properties, { listings });
+    writeFileSync(join(dir, 'a/later.json'), '{}');
+    // the listing made for the properties files answers the metadata walk too: the file added
+    // after it is not in it, and a walk without the listings sees it
+    expect(walkTree(dir, metadata, { listings, unreadable: 'throw' }).sort()).toEqual([
+      'a/b/reachability-metadata.json',
+      'a/reflect-config.json',
+    ]);
+    expect(walkTree(dir, metadata)).toContain('a/later.json');
+    expect(first).toEqual(['a/b/native-image.properties']);
+    // another root (a directory below) is a listing of its own
+    expect(walkTree(join(dir, 'a'), metadata, { listings }).sort()).toEqual([
+      'b/reachability-metadata.json',
+      'later.json',
+      'reflect-config.json',
+    ]);
+  });
+});
