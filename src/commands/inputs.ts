@@ -29,6 +29,8 @@ export interface LoadInputsOptions {
   readonly schema?: SchemaCheck;
   /** The command's tree listings (io/walk.ts), when it walks the same paths for other files too. */
   readonly listings?: TreeListings;
+  /** Only the findings are wanted (validate): nothing is merged, and `set` throws. */
+  readonly findingsOnly?: boolean;
 }
 
 /** Reads and merges the inputs; every finding, I/O or content, is returned, none thrown. */
@@ -59,11 +61,14 @@ export async function loadInputs(
   );
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
-  const loaded = loadSources(sources, options.schema ? { schema: options.schema } : {});
+  const loaded = loadSources(sources, {
+    ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.findingsOnly ? { findingsOnly: true } : {}),
+  });
   // texts place findings at line and column; the others need not stay in memory
   const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
   return {
-    // built when asked for (validate never asks)
+    // built when asked for (validate never asks, and reads for the findings only)
     get set() {
       return loaded.set;
     },

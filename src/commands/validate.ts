@@ -85,7 +85,11 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
       }),
   );
   const metadataPaths = [...paths.filter((p) => !named.has(p)), ...wiredByNamed];
-  const inputs = await loadInputs(metadataPaths, config, deps, { schema: schemaFindings, listings });
+  const inputs = await loadInputs(metadataPaths, config, deps, {
+    schema: schemaFindings,
+    listings,
+    findingsOnly: true,
+  });
   const texts = new Map(inputs.texts);
   const located = inputs.files
     .filter((f) => f.file !== '<stdin>')

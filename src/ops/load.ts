@@ -87,6 +87,12 @@ export interface LoadOptions {
   readonly pointers?: EntryPointers;
   /** Read every document with the careful reader (tests compare the two readers). */
   readonly careful?: boolean;
+  /**
+   * Only the findings are wanted, never the merged set (validate): each document is read into a
+   * builder of its own, which is garbage once the document is read. Nothing is merged, and no
+   * finding depends on another document.
+   */
+  readonly findingsOnly?: boolean;
   /** Parse documents of at least this many characters in pieces of `pieceSize` (defaults: 16 Mi, 2 Mi; tests set them small). */
   readonly piecewise?: { readonly from: number; readonly pieceSize: number };
 }
@@ -233,10 +239,11 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
  */
 export function loadSources(sources: readonly SourceText[], options: LoadOptions = {}): LoadResult {
   let builder: ConfigBuilder | undefined = new ConfigBuilder();
-  const files = sources.map((s) => loadSource(s, builder!, options));
+  const files = sources.map((s) => loadSource(s, options.findingsOnly ? new ConfigBuilder() : builder!, options));
   let set: ConfigSet | undefined;
   return {
     get set(): ConfigSet {
+      if (options.findingsOnly) throw new Error('the sources were read for their findings only: there is no set');
       if (set === undefined) {
         set = builder!.build();
         builder = undefined;

@@ -52,6 +52,12 @@ function expectSame(sources: readonly SourceText[]): void {
     expect(other.set, reading).toBe(careful.set);
     expect(other.pointers, reading).toEqual(careful.pointers);
   }
+  // validate reads each document into a builder of its own and merges nothing: the same findings
+  for (const reading of ['lean', 'careful'] as const) {
+    const only = loadSources(sources, { findingsOnly: true, careful: reading === 'careful' });
+    expect(only.findings, `${reading}, findings only`).toEqual(careful.findings);
+    expect(only.files, `${reading}, findings only`).toEqual(careful.files);
+  }
 }
 
 const files = corpusFiles(FULL_CORPUS ?? CORPUS).filter((f) => LEAN_KINDS.has(f.kind));
@@ -282,5 +288,13 @@ describe('the lean reader', () => {
     );
     // the mutations must reach the lean reader, not only the schema's refusals
     expect(valid).toBeGreaterThan(RUNS / 4);
+  });
+});
+
+describe('reading for the findings only', () => {
+  it('has no set to give', () => {
+    const [f] = files;
+    const only = loadSources([source(f!)], { findingsOnly: true });
+    expect(() => only.set).toThrow(/findings only/);
   });
 });
