@@ -707,15 +707,25 @@ export class ConfigBuilder {
  * {@link compareTypeEntries}: classes, proxies, lambdas, then by key and condition. The keys are
  * the type keys, so sorting the keys (natively: code-unit order) sorts the records, unless one key
  * holds types of several kinds (a class named like a proxy key), when the records are sorted one
- * by one. Each record is turned into its entry as it is put in place: one pass over records that
- * lie all over a large heap, not two.
+ * by one. Each record is turned into its entry in the map's order, the order the records were
+ * made and lie in memory, before they are sorted: in sorted order, each record's first touch is a
+ * cache miss (on a 200 MB input, 1.3 s for 841,549 records).
  */
 function sortedEntries(map: ReadonlyMap<string, RecordSlot>): TypeEntry[] {
   const byKind: [string[], string[], string[]] = [[], [], []];
   let mixed = false;
   for (const [key, slot] of map) {
-    const first = Array.isArray(slot) ? slot[0]! : slot;
-    if (Array.isArray(slot) && slot.some((r) => r.type.kind !== first.type.kind)) mixed = true;
+    let first: TypeRecord;
+    if (Array.isArray(slot)) {
+      first = slot[0]!;
+      for (const r of slot) {
+        if (r.type.kind !== first.type.kind) mixed = true;
+        freezeType(r);
+      }
+    } else {
+      first = slot;
+      freezeType(slot);
+    }
     byKind[KIND_RANK[first.type.kind]].push(key);
   }
   const out: TypeRecord[] = [];
@@ -725,21 +735,14 @@ function sortedEntries(map: ReadonlyMap<string, RecordSlot>): TypeEntry[] {
       else out.push(slot);
     }
     out.sort(compareTypeEntries);
-    for (let i = 0; i < out.length; i++) freezeType(out[i]!);
     return out as unknown as TypeEntry[];
   }
   for (const keys of byKind) {
     keys.sort();
     for (const key of keys) {
       const slot = map.get(key)!;
-      if (!Array.isArray(slot)) {
-        freezeType(slot);
-        out.push(slot);
-      } else
-        for (const r of slot.slice().sort((a, b) => compareStrings(a.condition, b.condition))) {
-          freezeType(r);
-          out.push(r);
-        }
+      if (!Array.isArray(slot)) out.push(slot);
+      else for (const r of slot.slice().sort((a, b) => compareStrings(a.condition, b.condition))) out.push(r);
     }
   }
   return out as unknown as TypeEntry[];
