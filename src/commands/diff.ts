@@ -16,7 +16,7 @@ import { EVIDENCE_FILE } from '../ops/evidence/file.js';
 import { PARTIAL_CONFIG_WITH_ORIGINS as CALL_TREE_FILE } from '../ops/evidence/origins.js';
 import { evidenceKeyOf } from '../ops/evidence/types.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
-import { readableSources, warnIfTooLarge } from './inputs.js';
+import { collectDeadTexts, readableSources, warnIfTooLarge } from './inputs.js';
 import type { evidenceBeside } from './prune-plan.js';
 import { readProject } from './project.js';
 
@@ -72,11 +72,21 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
     deps,
   );
   const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
-  const a = readableSources(before.sources, before.label).set;
-  // from here on only the sets are compared: the texts read go (but the new side's, to locate entries in)
+  // from here on only the sets are compared: the texts read go before each set is built (but the
+  // new side's, to locate entries in)
+  const chars = (side: Side): number => side.sources.reduce((n, src) => n + src.text.length, 0);
+  const readA = readableSources(before.sources, before.label);
+  const charsA = chars(before);
   before = withoutTexts(before);
-  const b = readableSources(after.sources, after.label, pointers).set;
-  if (!pointers) after = withoutTexts(after);
+  collectDeadTexts(charsA);
+  const a = readA.set;
+  const readB = readableSources(after.sources, after.label, pointers);
+  if (!pointers) {
+    const charsB = chars(after);
+    after = withoutTexts(after);
+    collectDeadTexts(charsB);
+  }
+  const b = readB.set;
   // When either side is in the unified format, both are compared as that format sees them:
   // a legacy set and its conversion are then equal, and only real changes show. A side read
   // from one unified file already is that view (parse → emit → parse is the identity there);

