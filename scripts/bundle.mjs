@@ -20,5 +20,9 @@ await build({
   banner: {
     js: "import { createRequire as __niCreateRequire } from 'node:module'; const require = __niCreateRequire(import.meta.url);",
   },
+  // whitespace and syntax only: Node parses each chunk before it runs, and a third less text is
+  // about 20 ms off a short command (diff of two small trees). Names stay, so stack traces read.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
