@@ -66,15 +66,12 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
     before = await onDisk([options.paths[0]!], deps, options.paths[0]!);
     after = await onDisk([options.paths[1]!], deps, options.paths[1]!);
   }
+  const chars = (side: Side): number => side.sources.reduce((n, src) => n + src.text.length, 0);
   // both sides are in memory at once
-  warnIfTooLarge(
-    [before, after].reduce((n, side) => side.sources.reduce((m, src) => m + src.text.length, n), 0),
-    deps,
-  );
+  warnIfTooLarge(chars(before) + chars(after), deps);
   const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
   // from here on only the sets are compared: the texts read go before each set is built (but the
   // new side's, to locate entries in)
-  const chars = (side: Side): number => side.sources.reduce((n, src) => n + src.text.length, 0);
   const readA = readableSources(before.sources, before.label);
   const charsA = chars(before);
   before = withoutTexts(before);
