@@ -39,13 +39,21 @@ export class TreeListings {
 
 /** Files below `root` whose name `wanted` accepts, in no particular order; the root itself must be listable. */
 export function walkTree(root: string, wanted: (name: string) => boolean, options: WalkOptions = {}): string[] {
-  const { files, firstError } = options.listings ? options.listings.listing(root) : listTree(root);
+  if (options.listings === undefined) {
+    const { files, firstError } = listTree(root, wanted);
+    if (firstError !== undefined && options.unreadable === 'throw') throw firstError;
+    return files as string[];
+  }
+  const { files, firstError } = options.listings.listing(root);
   if (firstError !== undefined && options.unreadable === 'throw') throw firstError;
   return files.filter((path) => wanted(path.slice(path.lastIndexOf('/') + 1)));
 }
 
-/** Every file below `root`; a directory below it that cannot be listed is skipped, and the first one's error kept. */
-function listTree(root: string): Listing {
+/**
+ * The files below `root` whose name `keep` accepts (all of them, for a shared listing); a
+ * directory below it that cannot be listed is skipped, and the first one's error kept.
+ */
+function listTree(root: string, keep: (name: string) => boolean = () => true): Listing {
   const files: string[] = [];
   let firstError: unknown;
   const pending: string[] = [''];
@@ -63,7 +71,7 @@ function listTree(root: string): Listing {
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
         if (!e.name.startsWith('.') && e.name !== 'node_modules' && !e.name.endsWith('.tmp')) pending.push(path);
-      } else if (e.isFile()) files.push(path);
+      } else if (e.isFile() && keep(e.name)) files.push(path);
     }
   }
   return { files, firstError };

@@ -2,8 +2,19 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TreeListings, walkTree } from '../../src/io/walk.js';
+
+// A directory named `locked` cannot be listed (permissions cannot say so to root, who runs CI).
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readdirSync = ((path: string, options: never) => {
+    if (String(path).endsWith('/locked'))
+      throw Object.assign(new Error(`EACCES: permission denied, scandir '${String(path)}'`), { code: 'EACCES' });
+    return fs.readdirSync(path, options);
+  }) as typeof fs.readdirSync;
+  return { ...fs, readdirSync, default: { ...fs, readdirSync } };
+});
 
 let dir: string;
 beforeEach(() => {
@@ -37,6 +48,20 @@ describe('walkTree', () => {
     expect(() => walkTree(join(dir, 'missing'), metadata)).toThrow(/ENOENT/);
     const listings = new TreeListings();
     expect(() => walkTree(join(dir, 'missing'), metadata, { listings })).toThrow(/ENOENT/);
+  });
+
+  it('skips a directory below the root it cannot list, or throws its error, as asked, with or without listings', () => {
+    mkdirSync(join(dir, 'a/locked'));
+    writeFileSync(join(dir, 'a/locked/reflect-config.json'), '[]');
+    expect(walkTree(dir, metadata).sort()).toEqual(['a/b/reachability-metadata.json', 'a/reflect-config.json']);
+    expect(() => walkTree(dir, metadata, { unreadable: 'throw' })).toThrow(/EACCES.*locked/);
+    // a listing made by a walk that skips still throws for a walk that throws, and the other way round
+    const listings = new TreeListings();
+    expect(walkTree(dir, properties, { listings })).toEqual(['a/b/native-image.properties']);
+    expect(() => walkTree(dir, metadata, { listings, unreadable: 'throw' })).toThrow(/EACCES.*locked/);
+    const other = new TreeListings();
+    expect(() => walkTree(dir, metadata, { listings: other, unreadable: 'throw' })).toThrow(/EACCES/);
+    expect(walkTree(dir, properties, { listings: other })).toEqual(['a/b/native-image.properties']);
   });
 
   it('gives every walk of one root the same listing: the tree is read once', () => {
