@@ -234,12 +234,12 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
 }
 
 /**
- * Loads and merges all sources. The merged set is built when it is first asked for: validate,
- * which only wants the findings, never sorts and freezes the model.
+ * Loads and merges all sources. The merged set is built when it is first asked for. With
+ * `findingsOnly` (validate) nothing is merged and there is no set.
  */
 export function loadSources(sources: readonly SourceText[], options: LoadOptions = {}): LoadResult {
-  let builder: ConfigBuilder | undefined = new ConfigBuilder();
-  const files = sources.map((s) => loadSource(s, options.findingsOnly ? new ConfigBuilder() : builder!, options));
+  let builder: ConfigBuilder | undefined = options.findingsOnly ? undefined : new ConfigBuilder();
+  const files = sources.map((s) => loadSource(s, builder ?? new ConfigBuilder(), options));
   let set: ConfigSet | undefined;
   return {
     get set(): ConfigSet {
