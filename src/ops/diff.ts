@@ -41,8 +41,6 @@ import {
 
 export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved';
 
-export { RISKS, RISK_NAMES, type Risk } from './risks.js';
-
 export interface Change {
   readonly section: Section;
   readonly kind: ChangeKind;
