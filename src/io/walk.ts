@@ -39,14 +39,11 @@ export class TreeListings {
 
 /** Files below `root` whose name `wanted` accepts, in no particular order; the root itself must be listable. */
 export function walkTree(root: string, wanted: (name: string) => boolean, options: WalkOptions = {}): string[] {
-  if (options.listings === undefined) {
-    const { files, firstError } = listTree(root, wanted);
-    if (firstError !== undefined && options.unreadable === 'throw') throw firstError;
-    return files as string[];
-  }
-  const { files, firstError } = options.listings.listing(root);
+  const shared = options.listings?.listing(root);
+  const { files, firstError } = shared ?? listTree(root, wanted);
   if (firstError !== undefined && options.unreadable === 'throw') throw firstError;
-  return files.filter((path) => wanted(path.slice(path.lastIndexOf('/') + 1)));
+  // a shared listing has every file; a walk's own kept only the wanted ones, in a list of its own
+  return shared ? files.filter((path) => wanted(path.slice(path.lastIndexOf('/') + 1))) : (files as string[]);
 }
 
 /**
