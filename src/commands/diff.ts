@@ -16,7 +16,7 @@ import { EVIDENCE_FILE } from '../ops/evidence/file.js';
 import { PARTIAL_CONFIG_WITH_ORIGINS as CALL_TREE_FILE } from '../ops/evidence/origins.js';
 import { evidenceKeyOf } from '../ops/evidence/types.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
-import { collectDeadTexts, readableSources, warnIfTooLarge } from './inputs.js';
+import { collectDeadTexts, readableSources, textChars, warnIfTooLarge } from './inputs.js';
 import type { evidenceBeside } from './prune-plan.js';
 import { readProject } from './project.js';
 
@@ -66,20 +66,19 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
     before = await onDisk([options.paths[0]!], deps, options.paths[0]!);
     after = await onDisk([options.paths[1]!], deps, options.paths[1]!);
   }
-  const chars = (side: Side): number => side.sources.reduce((n, src) => n + src.text.length, 0);
+  const charsA = textChars(before.sources);
+  const charsB = textChars(after.sources);
   // both sides are in memory at once
-  warnIfTooLarge(chars(before) + chars(after), deps);
+  warnIfTooLarge(charsA + charsB, deps);
   const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
   // from here on only the sets are compared: the texts read go before each set is built (but the
   // new side's, to locate entries in)
   const readA = readableSources(before.sources, before.label);
-  const charsA = chars(before);
   before = withoutTexts(before);
   collectDeadTexts(charsA);
   const a = readA.set;
   const readB = readableSources(after.sources, after.label, pointers);
   if (!pointers) {
-    const charsB = chars(after);
     after = withoutTexts(after);
     collectDeadTexts(charsB);
   }

@@ -58,7 +58,7 @@ export async function loadInputs(
     }
     return file;
   };
-  const chars = collected.sources.reduce((n, s) => n + s.text.length, 0);
+  const chars = textChars(collected.sources);
   warnIfTooLarge(chars, deps);
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
@@ -68,15 +68,14 @@ export async function loadInputs(
   });
   // texts place findings at line and column; the others need not stay in memory
   const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
-  let beforeBuild: ((chars: number) => void) | undefined = options.beforeBuild ?? collectDeadTexts;
+  let built = false;
   return {
     // built when asked for (validate never asks, and reads for the findings only), once the
     // texts read are gone
     get set() {
-      if (beforeBuild !== undefined) {
-        const call = beforeBuild;
-        beforeBuild = undefined;
-        call(chars);
+      if (!built) {
+        built = true;
+        (options.beforeBuild ?? collectDeadTexts)(chars);
       }
       return loaded.set;
     },
@@ -132,6 +131,11 @@ export function warnIfTooLarge(chars: number, deps: Pick<CommandDeps, 'notify'>)
     kind: 'warning',
     message: `the inputs hold ${mb(chars)} MB of JSON; that needs about ${mb(need)} MB of memory and this Node.js allows ${mb(limit)} MB. If it runs out, give it more: NODE_OPTIONS=--max-old-space-size=${suggest}`,
   });
+}
+
+/** The characters of the sources' texts, together (what the memory warning and the collection go by). */
+export function textChars(sources: readonly { readonly text: string }[]): number {
+  return sources.reduce((n, s) => n + s.text.length, 0);
 }
 
 /** Inputs of at least this many characters are worth a full collection before their set is built. */
