@@ -15,8 +15,9 @@ import { diffSets, unifiedView, type Attribute, type Change, type DiffResult, ty
 import { EVIDENCE_FILE } from '../ops/evidence/file.js';
 import { PARTIAL_CONFIG_WITH_ORIGINS as CALL_TREE_FILE } from '../ops/evidence/origins.js';
 import { evidenceKeyOf } from '../ops/evidence/types.js';
+import { wholeText } from '../ops/load.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
-import { collectDeadTexts, readableSources, textChars, warnIfTooLarge } from './inputs.js';
+import { boundHeapGrowth, inputSize, readableSources, warnIfTooLarge } from './inputs.js';
 import type { evidenceBeside } from './prune-plan.js';
 import { readProject } from './project.js';
 
@@ -66,22 +67,18 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
     before = await onDisk([options.paths[0]!], deps, options.paths[0]!);
     after = await onDisk([options.paths[1]!], deps, options.paths[1]!);
   }
-  const charsA = textChars(before.sources);
-  const charsB = textChars(after.sources);
   // both sides are in memory at once
-  warnIfTooLarge(charsA + charsB, deps);
+  const size = inputSize(before.sources) + inputSize(after.sources);
+  warnIfTooLarge(size, deps);
+  boundHeapGrowth(size);
   const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
   // from here on only the sets are compared: the texts read go before each set is built (but the
   // new side's, to locate entries in)
   const readA = readableSources(before.sources, before.label);
   before = withoutTexts(before);
-  collectDeadTexts(charsA);
   const a = readA.set;
   const readB = readableSources(after.sources, after.label, pointers);
-  if (!pointers) {
-    after = withoutTexts(after);
-    collectDeadTexts(charsB);
-  }
+  if (!pointers) after = withoutTexts(after);
   const b = readB.set;
   // When either side is in the unified format, both are compared as that format sees them:
   // a legacy set and its conversion are then equal, and only real changes show. A side read
@@ -154,15 +151,20 @@ function outsideGit(e: GitError, options: DiffOptions, paths: readonly string[])
 
 /** Line of each recorded entry, worked out only for the entries asked about. */
 function locator(pointers: EntryPointers, sources: readonly Source[]): Locate {
-  const texts = new Map(sources.map((s) => [s.file, s.text]));
-  const locators = new Map<string, TextLocator>();
+  const byFile = new Map(sources.map((s) => [s.file, s]));
+  // a text read in chunks is read whole only when an entry of it is asked about
+  const texts = new Map<string, { text: string; locator: TextLocator } | undefined>();
   return (part, key) => {
     const at = pointers.get(`${part}\u0000${key}`);
-    const text = at && texts.get(at.file);
-    if (at === undefined || text === undefined) return undefined;
-    let loc = locators.get(at.file);
-    if (loc === undefined) locators.set(at.file, (loc = new TextLocator(text)));
-    return { file: at.file, line: loc.lineCol(locatePointer(text, pointerTokens(at.pointer))).line };
+    const source = at && byFile.get(at.file);
+    if (at === undefined || source === undefined) return undefined;
+    if (!texts.has(at.file)) {
+      const text = wholeText(source);
+      texts.set(at.file, text === undefined ? undefined : { text, locator: new TextLocator(text) });
+    }
+    const t = texts.get(at.file);
+    if (t === undefined) return undefined;
+    return { file: at.file, line: t.locator.lineCol(locatePointer(t.text, pointerTokens(at.pointer))).line };
   };
 }
 

@@ -1,13 +1,19 @@
 /** Reading the config inputs a command names (or the project file's `inputs`) into one model. */
 import { resolve } from 'node:path';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { InputError, UsageError } from '../errors.js';
 import { collectSources } from '../io/inputs.js';
 import type { TreeListings } from '../io/walk.js';
 import { isBlocking, type Finding } from '../model/findings.js';
 import type { EntryPointers } from '../model/parse/index.js';
-import { loadSources, type LoadResult, type SchemaCheck, type SourceText } from '../ops/load.js';
+import {
+  loadSources,
+  sourceSize,
+  sourceTexts,
+  type LoadResult,
+  type SchemaCheck,
+  type SourceText,
+} from '../ops/load.js';
 import type { ProjectConfig } from '../ops/settings.js';
 import type { CommandDeps } from './deps.js';
 
@@ -32,8 +38,6 @@ export interface LoadInputsOptions {
   readonly listings?: TreeListings;
   /** Only the findings are wanted (validate): nothing is merged, and `set` throws. */
   readonly findingsOnly?: boolean;
-  /** Called once, with the characters read, before the set is first built (default: {@link collectDeadTexts}). */
-  readonly beforeBuild?: (chars: number) => void;
 }
 
 /** Reads and merges the inputs; every finding, I/O or content, is returned, none thrown. */
@@ -58,31 +62,25 @@ export async function loadInputs(
     }
     return file;
   };
-  const chars = textChars(collected.sources);
-  warnIfTooLarge(chars, deps);
+  const size = inputSize(collected.sources);
+  warnIfTooLarge(size, deps);
+  boundHeapGrowth(size);
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
   const loaded = loadSources(sources, {
     ...(options.schema ? { schema: options.schema } : {}),
     ...(options.findingsOnly ? { findingsOnly: true } : {}),
   });
-  // texts place findings at line and column; the others need not stay in memory
-  const named = new Set([...ioFindings, ...loaded.findings].map((f) => f.file));
-  let built = false;
   return {
-    // built when asked for (validate never asks, and reads for the findings only), once the
-    // texts read are gone
+    // built when asked for (validate never asks, and reads for the findings only)
     get set() {
-      if (!built) {
-        built = true;
-        (options.beforeBuild ?? collectDeadTexts)(chars);
-      }
       return loaded.set;
     },
     files: loaded.files,
     findings: loaded.findings,
     ioFindings,
-    texts: new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, s.text])),
+    // texts place findings at line and column; the others need not stay in memory
+    texts: sourceTexts(sources, [...ioFindings, ...loaded.findings]),
   };
 }
 
@@ -104,11 +102,7 @@ export function readableSources(sources: readonly SourceText[], what: string, po
   const loaded = loadSources(sources, pointers ? { pointers } : {});
   const blocking = loaded.findings.filter(isBlocking);
   if (blocking.length > 0)
-    throw new InputError(
-      `${what}: part of the input could not be read`,
-      blocking,
-      new Map(sources.map((s) => [s.file, s.text])),
-    );
+    throw new InputError(`${what}: part of the input could not be read`, blocking, sourceTexts(sources, blocking));
   return loaded;
 }
 
@@ -133,28 +127,26 @@ export function warnIfTooLarge(chars: number, deps: Pick<CommandDeps, 'notify'>)
   });
 }
 
-/** The characters of the sources' texts, together (what the memory warning and the collection go by). */
-export function textChars(sources: readonly { readonly text: string }[]): number {
-  return sources.reduce((n, s) => n + s.text.length, 0);
+/** The size of the sources together, in characters (bytes for a text read in chunks): what the memory warning goes by. */
+export function inputSize(sources: readonly SourceText[]): number {
+  return sources.reduce((n, s) => n + sourceSize(s), 0);
 }
 
-/** Inputs of at least this many characters are worth a full collection before their set is built. */
-const COLLECT_FROM = 64 * 1024 * 1024;
+/** Inputs of at least this size (characters, or bytes of a file read in chunks) are large: see below. */
+const LARGE_INPUT = 64 * 1024 * 1024;
 
 /**
- * A full garbage collection, now, after `chars` of input texts were read and parsed and before
- * the set is built, when they are worth it. The texts are dead by then, but a large one lies in
- * the old generation, and the collector marks that only when it has grown: after the build, past
- * the peak. On a 200 MB input the merge's peak RSS went from 1.15 to 1.0 GB (bench medians) for
- * about 0.5 s of collection, and a diff of two such inputs from 1.81 to 1.32 GB.
- * Node has no call for it: `--expose-gc`, set while running, gives a new context a `gc`. Nothing
- * happens when that is refused.
+ * For large inputs: the old generation may grow to twice what was live after the last full
+ * collection before the next one, rather than the up to fourfold V8 allows itself when the
+ * collector looks fast. Reading a large input leaves a steady stream of garbage in the old
+ * generation (each piece's parsed tree), and with the fourfold bound it was all still there at
+ * the peak: a diff of two 200 MB inputs went from 1.32 to 1.07 GB of peak RSS. Nothing happens
+ * when the flag is refused.
  */
-export function collectDeadTexts(chars: number): void {
-  if (chars < COLLECT_FROM) return;
+export function boundHeapGrowth(size: number): void {
+  if (size < LARGE_INPUT) return;
   try {
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
+    setFlagsFromString('--heap-growing-percent=100');
   } catch {
     // only memory is at stake
   }

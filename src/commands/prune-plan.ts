@@ -13,7 +13,7 @@ import { finding, isBlocking } from '../model/findings.js';
 import { parseJsonText } from '../model/json-text.js';
 import { didYouMean } from '../model/suggest.js';
 import type { ConfigSet } from '../model/model.js';
-import { loadSources, type SourceText } from '../ops/load.js';
+import { loadSources, sourceTexts, type SourceText } from '../ops/load.js';
 import { mergeSets } from '../ops/merge.js';
 import { EVIDENCE_FILE, mergeEvidence, readAnyEvidence, type Attribution } from '../ops/evidence/file.js';
 import { PARTIAL_CONFIG_WITH_ORIGINS as CALL_TREE_FILE } from '../ops/evidence/origins.js';
@@ -213,11 +213,7 @@ async function libraryConfig(path: string, cwd: string): Promise<ConfigSet> {
   const loaded = loadSources(sources);
   const blocking = [...findings, ...loaded.findings].filter(isBlocking);
   if (blocking.length > 0)
-    throw new InputError(
-      'the library config could not be read',
-      blocking,
-      new Map(sources.map((s) => [s.file, s.text])),
-    );
+    throw new InputError('the library config could not be read', blocking, sourceTexts(sources, blocking));
   return loaded.set;
 }
 

@@ -4,7 +4,7 @@ import { isBlocking, type Finding } from '../model/findings.js';
 import type { Format } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
 import type { Section } from '../model/sections.js';
-import { loadSources } from '../ops/load.js';
+import { loadSources, sourceTexts } from '../ops/load.js';
 import { parseJsonText } from '../model/json-text.js';
 import { EVIDENCE_FILE, evidenceFileJson, mergeEvidence, type Attribution } from '../ops/evidence/file.js';
 import { fragmentSources } from '../ops/evidence/fragments.js';
@@ -158,7 +158,7 @@ export async function readAgentOutput(
   // named by run directory: the temp directory they were in is removed on exit
   const rel = (file: string): string => `agent-output/${file.slice(agentDir.length + 1)}`;
   const sources = collected.sources.map((s) => ({ ...s, file: rel(s.file) }));
-  const texts = new Map(collected.sources.map((s) => [rel(s.file), s.text]));
+  const texts = new Map<string, string>();
   const evidence: LookupEvidence[] = [];
   const treeFindings: Finding[] = [];
   for (const tree of collected.trees) {
@@ -180,7 +180,7 @@ export async function readAgentOutput(
     throw new InputError(
       'the agent left files that cannot be read (a JVM that died mid-write, or an agent of another version); nothing was written',
       blocking,
-      texts,
+      new Map([...sourceTexts(sources, blocking), ...texts]),
     );
   const warnings = collected.empty.map(
     (r) =>

@@ -10,12 +10,14 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
+import { readsInChunks, type ChunkedText } from '../ops/load.js';
 import { walkTree, type TreeListings } from './walk.js';
 
 export interface Source {
   /** The path as shown to the user. */
   readonly file: string;
-  readonly text: string;
+  /** The text; a large file of a kind read in pieces is read from disk a chunk at a time when parsed. */
+  readonly text: string | ChunkedText;
   /** Undefined when the kind must be told from the content. */
   readonly kind: FileKind | undefined;
 }
@@ -33,7 +35,21 @@ export interface CollectOptions {
   readonly readStdin?: () => Promise<Buffer>;
   /** The command's tree listings, when it walks the same paths for other files too (validate). */
   readonly listings?: TreeListings;
+  /**
+   * Large files of a kind read in pieces are read in chunks: from this size, this many bytes at
+   * a time (defaults: ops/load.ts `readsInChunks`, 8 MiB; tests set them small).
+   */
+  readonly chunked?: Chunking;
 }
+
+/** From what size a file is read in chunks (undefined: ops/load.ts decides), and how large they are. */
+interface Chunking {
+  readonly from: number | undefined;
+  readonly bytes: number;
+}
+
+/** Bytes read at a time from a file read in chunks. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** Node's strings stop a little short of 512 MiB; refuse clearly before that. */
 export const DEFAULT_MAX_FILE_SIZE = 512 * 1024 * 1024 - 64;
@@ -53,12 +69,13 @@ function walk(root: string, listings: TreeListings | undefined): string[] {
 /** The metadata sources the paths stand for (files, directories searched recursively, `-`), and what could not be read. */
 export async function collectSources(paths: readonly string[], options: CollectOptions = {}): Promise<CollectResult> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const chunking: Chunking = options.chunked ?? { from: undefined, bytes: CHUNK_BYTES };
   const sources: Source[] = [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
 
   // Files are read concurrently (bounded), and kept in the order in which they were found.
-  const pending: { display: string; absolute: string; kind: FileKind | undefined; text?: string }[] = [];
+  const pending: { display: string; absolute: string; kind: FileKind | undefined; text?: string | ChunkedText }[] = [];
   const addFile = async (display: string, absolute: string, kind: FileKind | undefined): Promise<void> => {
     if (seen.has(absolute)) return;
     seen.add(absolute);
@@ -101,7 +118,9 @@ export async function collectSources(paths: readonly string[], options: CollectO
       await addFile(path, absolute, kindOfFileName(base));
     }
   }
-  const texts = pending.map((p) => p.text ?? readText(p.display, p.absolute, maxFileSize, findings));
+  const texts = pending.map(
+    (p) => p.text ?? readText(p.display, p.absolute, maxFileSize, findings, { kind: p.kind, ...chunking }),
+  );
   pending.forEach((p, i) => {
     const text = texts[i];
     if (text !== undefined) sources.push({ file: p.display, text, kind: p.kind });
@@ -131,7 +150,7 @@ async function collectDirectory(
     const abs = join(absolute, rel);
     if (base === 'native-image.properties') {
       const text = readText(shown(rel), abs, maxFileSize, findings);
-      if (text === undefined) continue;
+      if (typeof text !== 'string') continue;
       for (const ref of propertiesReferences(text)) {
         const target = join(dirname(abs), ref.path);
         if (!target.startsWith(absolute + sep)) continue; // never read outside the given tree
@@ -165,9 +184,18 @@ export function propertiesReferences(text: string): { kind: FileKind; path: stri
 /**
  * One file's text. Synchronous on purpose: a command reads its inputs before anything else
  * happens, and for the hundreds of small files of a metadata tree one open/fstat/read/close in
- * a row is several times faster than the same calls bounced through the thread pool.
+ * a row is several times faster than the same calls bounced through the thread pool. A large
+ * file of a kind read in pieces (ops/load.ts `readsInChunks`) is only checked to be UTF-8 here,
+ * a chunk at a time, and read again a chunk at a time when it is parsed: its text is never whole
+ * in memory.
  */
-function readText(display: string, absolute: string, maxFileSize: number, findings: Finding[]): string | undefined {
+function readText(
+  display: string,
+  absolute: string,
+  maxFileSize: number,
+  findings: Finding[],
+  chunked?: Chunking & { readonly kind: FileKind | undefined },
+): string | ChunkedText | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
@@ -183,6 +211,10 @@ function readText(display: string, absolute: string, maxFileSize: number, findin
       );
       return undefined;
     }
+    if (chunked && readsInChunks(chunked.kind, size, chunked.from)) {
+      checkUtf8(fd, size, chunked.bytes);
+      return new FileText(absolute, size, maxFileSize, chunked.bytes);
+    }
     const bytes = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
@@ -192,20 +224,90 @@ function readText(display: string, absolute: string, maxFileSize: number, findin
     }
     return decode(display, read === size ? bytes : bytes.subarray(0, read), findings);
   } catch (e) {
-    findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot read it')));
+    if (e instanceof NotUtf8) findings.push(notUtf8(display, e.at));
+    else findings.push(finding('unreadable', display, '', describeIoError(e, 'cannot read it')));
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
+/** A large metadata file, read from disk a chunk at a time when it is parsed, and whole only when it must be. */
+class FileText implements ChunkedText {
+  constructor(
+    private readonly absolute: string,
+    readonly bytes: number,
+    private readonly maxFileSize: number,
+    private readonly chunkBytes: number,
+  ) {}
+
+  *chunks(): Generator<string, void, undefined> {
+    const fd = openSync(this.absolute, 'r');
+    try {
+      for (const chunk of utf8Chunks(fd, fstatSync(fd).size, this.chunkBytes)) yield chunk.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  whole(file: string): string | Finding {
+    const findings: Finding[] = [];
+    const text = readText(file, this.absolute, this.maxFileSize, findings);
+    return typeof text === 'string' ? text : (findings[0] ?? finding('unreadable', file, '', 'cannot read it'));
+  }
+}
+
+/** The first byte of a file that is not UTF-8 (at its offset). */
+class NotUtf8 extends Error {
+  constructor(readonly at: number) {
+    super(`not UTF-8 at byte ${at}`);
+  }
+}
+
+/** Reads a file through, a chunk at a time, and throws {@link NotUtf8} where it stops being UTF-8. */
+function checkUtf8(fd: number, size: number, chunkBytes: number): void {
+  const chunks = utf8Chunks(fd, size, chunkBytes);
+  while (!chunks.next().done);
+}
+
+/**
+ * The first `size` bytes from `fd`, about `chunkBytes` at a time, each cut before the lead byte of a
+ * sequence that may go on in the next (a character is never split) and checked to be UTF-8;
+ * throws {@link NotUtf8} at the first invalid byte. A chunk is valid until the next is asked for.
+ */
+function* utf8Chunks(fd: number, size: number, chunkBytes: number): Generator<Buffer, void, undefined> {
+  const buf = Buffer.allocUnsafe(Math.min(size, chunkBytes) + 4);
+  let carry = 0; // bytes of the last sequence, moved to the front
+  let pos = 0; // the file offset of buf[0]
+  for (;;) {
+    const want = Math.min(buf.length - carry, size - pos - carry);
+    const n = want > 0 ? readSync(fd, buf, carry, want, pos + carry) : 0;
+    const filled = carry + n;
+    let cut = filled;
+    if (n > 0 && buf[filled - 1]! >= 0x80) {
+      // back to the lead byte of the last sequence (at most three continuation bytes before it)
+      let k = filled - 1;
+      while (k > filled - 4 && k > 0 && (buf[k]! & 0xc0) === 0x80) k--;
+      cut = k;
+    }
+    const chunk = buf.subarray(0, cut);
+    if (!isUtf8(chunk)) throw new NotUtf8(pos + firstInvalidUtf8(chunk));
+    if (cut > 0) yield chunk;
+    if (n === 0) return; // the end (or the file shrank while being read: what is there)
+    buf.copy(buf, 0, cut, filled);
+    carry = filled - cut;
+    pos += cut;
+  }
+}
+
 function decode(display: string, bytes: Buffer, findings: Finding[]): string | undefined {
   if (isUtf8(bytes)) return bytes.toString('utf8');
-  const at = firstInvalidUtf8(bytes);
-  findings.push(
-    finding('json-syntax', display, '', `expected UTF-8 text, found an invalid byte sequence at byte ${at}`, 0),
-  );
+  findings.push(notUtf8(display, firstInvalidUtf8(bytes)));
   return undefined;
+}
+
+function notUtf8(display: string, at: number): Finding {
+  return finding('json-syntax', display, '', `expected UTF-8 text, found an invalid byte sequence at byte ${at}`, 0);
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {

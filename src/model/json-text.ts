@@ -232,97 +232,169 @@ export class PointerIndex {
   }
 }
 
-/** A member of an object (its key) or an element of an array (no key): where its value starts and ends. */
-export interface ChildRange {
-  readonly key: string | undefined;
-  readonly start: number;
-  readonly end: number;
-  /** For the member named by `split`, when it is an array: its elements in runs (see {@link arrayRuns}). */
-  readonly runs?: [number, number][];
-}
-
 /**
- * The direct children of the object or array at `at` and the offset after it, in one scan that
- * builds no tree; undefined when the text there is not a container as far as the scan can tell
- * (the scan is no validator: a caller still parses what it takes out).
+ * A JSON text read a chunk at a time: the part of it still needed and where that starts in the
+ * whole. Offsets are in the whole text. A chunk that cannot be read ends the text early
+ * (`failed`): what was scanned then cannot be the whole document.
  */
-export function containerChildren(
-  text: string,
-  at: number,
-  split?: { readonly key: string; readonly size: number },
-): { children: ChildRange[]; end: number } | undefined {
-  const open = text.charCodeAt(at);
-  if (open !== 0x7b && open !== 0x5b) return undefined;
-  const isArray = open === 0x5b;
-  const close = isArray ? 0x5d : 0x7d;
-  const children: ChildRange[] = [];
-  let i = skipWhite(text, at + 1);
-  if (text.charCodeAt(i) === close) return { children, end: i + 1 };
-  for (;;) {
-    let key: string | undefined;
-    if (!isArray) {
-      if (text.charCodeAt(i) !== 0x22) return undefined;
-      const end = stringEnd(text, i);
-      try {
-        key = JSON.parse(text.slice(i, end + 1)) as string;
-      } catch {
-        return undefined;
-      }
-      i = skipWhite(text, end + 1);
-      if (text.charCodeAt(i) !== 0x3a) return undefined;
-      i = skipWhite(text, i + 1);
+class ChunkWindow {
+  text = '';
+  base = 0;
+  ended = false;
+  failed = false;
+  private readonly source: Iterator<string>;
+
+  constructor(chunks: Iterable<string>) {
+    this.source = chunks[Symbol.iterator]();
+  }
+
+  /** Reads the next chunk, dropping the text before `keep`; false at the end. */
+  more(keep: number): boolean {
+    if (this.ended) return false;
+    let next: IteratorResult<string>;
+    try {
+      next = this.source.next();
+    } catch {
+      this.failed = true;
+      next = { done: true, value: undefined };
     }
-    const start = i;
-    if (split !== undefined && key === split.key && text.charCodeAt(i) === 0x5b) {
-      // the one scan of the member also finds its runs
-      const list = arrayRuns(text, i, split.size);
-      if (list === undefined) return undefined;
-      i = list.end;
-      children.push({ key, start, end: i, runs: list.runs });
-    } else {
-      i = skipValue(text, i);
-      if (i === start) return undefined;
-      children.push({ key, start, end: i });
+    if (next.done) {
+      this.ended = true;
+      return false;
     }
-    i = skipWhite(text, i);
-    const c = text.charCodeAt(i);
-    if (c === close) return { children, end: i + 1 };
-    if (c !== 0x2c) return undefined;
-    i = skipWhite(text, i + 1);
+    this.text = this.text.slice(keep - this.base) + next.value;
+    this.base = keep;
+    return true;
+  }
+
+  charAt(at: number): number {
+    return this.text.charCodeAt(at - this.base);
+  }
+
+  slice(from: number, to: number): string {
+    return this.text.slice(from - this.base, to - this.base);
+  }
+
+  /** The offset of the first character from `at` that is no white space, reading on as needed (keeping the text from `keep`). */
+  white(at: number, keep: number): number {
+    for (;;) {
+      const i = skipWhite(this.text, at - this.base);
+      const end = this.base + i;
+      if (i < this.text.length || !this.more(keep)) return end;
+      at = end;
+    }
+  }
+
+  /** The offset just after the value at `at`, reading on until it is complete (keeping the text from `keep`). */
+  valueEnd(at: number, keep: number): number {
+    for (;;) {
+      const i = skipValue(this.text, at - this.base);
+      // a value that reaches the end of what is read may go on in the next chunk
+      if (i < this.text.length) return this.base + i;
+      const end = this.base + i;
+      if (!this.more(keep)) return end;
+    }
   }
 }
 
+/** What {@link documentRuns} found besides the runs. */
+export interface DocumentRest {
+  /** The members of the top-level object other than the split one, as `"key":value` texts. */
+  readonly members: readonly string[];
+  /** Whether the split member was there (an array). */
+  readonly split: boolean;
+}
+
 /**
- * The elements of the array at `at` in runs of about `size` characters: the [start, end) of each
- * run (whole elements and the commas between them), and the offset after the array; undefined
- * when the scan finds no array there.
+ * A JSON document scanned a chunk at a time, without its whole text in memory or a tree built:
+ * the elements of its main list (the top-level array, or the array of the top-level object's
+ * member `key`) go to `onRun` in runs of about `size` characters (whole elements and the commas
+ * between them), and the object's other members come back as text. Undefined when the text is no
+ * such document as far as the scan can tell (the scan is no validator: a caller still parses what
+ * it takes out), when a member is there twice, when a chunk could not be read, or when `onRun`
+ * says false.
  */
-export function arrayRuns(
-  text: string,
-  at: number,
+export function documentRuns(
+  chunks: Iterable<string>,
+  key: string | undefined,
   size: number,
-): { runs: [number, number][]; end: number } | undefined {
-  if (text.charCodeAt(at) !== 0x5b) return undefined;
-  const runs: [number, number][] = [];
-  let i = skipWhite(text, at + 1);
-  if (text.charCodeAt(i) === 0x5d) return { runs, end: i + 1 };
+  onRun: (run: string) => boolean,
+): DocumentRest | undefined {
+  const w = new ChunkWindow(chunks);
+  let i = w.white(0, 0);
+  const members: string[] = [];
+  let split = false;
+  if (key === undefined) {
+    if (w.charAt(i) !== 0x5b) return undefined;
+    const end = arrayRunsOf(w, i, size, onRun);
+    if (end === undefined) return undefined;
+    i = end;
+  } else {
+    if (w.charAt(i) !== 0x7b) return undefined;
+    const seen = new Set<string>();
+    i = w.white(i + 1, i);
+    if (w.charAt(i) === 0x7d) i++;
+    else
+      for (;;) {
+        const start = i;
+        if (w.charAt(i) !== 0x22) return undefined;
+        const keyEnd = w.valueEnd(i, start);
+        let name: string;
+        try {
+          name = JSON.parse(w.slice(i, keyEnd)) as string;
+        } catch {
+          return undefined;
+        }
+        if (seen.has(name)) return undefined;
+        seen.add(name);
+        i = w.white(keyEnd, start);
+        if (w.charAt(i) !== 0x3a) return undefined;
+        i = w.white(i + 1, start);
+        if (name === key) {
+          if (w.charAt(i) !== 0x5b) return undefined;
+          const end = arrayRunsOf(w, i, size, onRun);
+          if (end === undefined) return undefined;
+          split = true;
+          i = end;
+        } else {
+          const end = w.valueEnd(i, start);
+          if (end === i) return undefined;
+          members.push(`${JSON.stringify(name)}:${w.slice(i, end)}`);
+          i = end;
+        }
+        i = w.white(i, i);
+        const c = w.charAt(i);
+        if (c === 0x7d) {
+          i++;
+          break;
+        }
+        if (c !== 0x2c) return undefined;
+        i = w.white(i + 1, i + 1);
+      }
+  }
+  // nothing but white space after it, and every chunk read
+  i = w.white(i, i);
+  if (!Number.isNaN(w.charAt(i)) || w.failed) return undefined;
+  return { members, split };
+}
+
+/** The elements of the array at `at` to `onRun`, in runs of about `size` characters; the offset after it. */
+function arrayRunsOf(w: ChunkWindow, at: number, size: number, onRun: (run: string) => boolean): number | undefined {
+  let i = w.white(at + 1, at);
+  if (w.charAt(i) === 0x5d) return i + 1;
   let runStart = i;
   for (;;) {
-    const start = i;
-    i = skipValue(text, i);
-    if (i === start) return undefined;
-    i = skipWhite(text, i);
-    const c = text.charCodeAt(i);
-    if (c === 0x5d) {
-      runs.push([runStart, i]);
-      return { runs, end: i + 1 };
-    }
+    const end = w.valueEnd(i, runStart);
+    if (end === i) return undefined;
+    const j = w.white(end, runStart);
+    const c = w.charAt(j);
+    if (c === 0x5d) return onRun(w.slice(runStart, j)) ? j + 1 : undefined;
     if (c !== 0x2c) return undefined;
-    if (i - runStart >= size) {
-      runs.push([runStart, i]);
-      runStart = skipWhite(text, i + 1);
-      i = runStart;
-    } else i = skipWhite(text, i + 1);
+    if (j - runStart >= size) {
+      if (!onRun(w.slice(runStart, j))) return undefined;
+      runStart = j + 1;
+    }
+    i = w.white(j + 1, runStart);
   }
 }
 
@@ -334,15 +406,6 @@ function skipWhite(text: string, i: number): number {
     i++;
   }
   return i;
-}
-
-/** Whether only white space follows `at`. */
-export function onlySpaceAfter(text: string, at: number): boolean {
-  for (let i = at; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
-  }
-  return true;
 }
 
 /** The offset just after the JSON value that starts at `i`. */

@@ -10,7 +10,7 @@
  */
 import * as validators from '../generated/validators.js';
 import { finding, type Finding } from '../model/findings.js';
-import { arrayRuns, containerChildren, onlySpaceAfter, parseJsonText } from '../model/json-text.js';
+import { documentRuns, parseJsonText } from '../model/json-text.js';
 import { FILE_KINDS, sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 import { parseDocument, type EntryPointers } from '../model/parse/index.js';
@@ -55,8 +55,48 @@ function satisfiesUnified12(value: unknown): boolean {
 
 export interface SourceText {
   readonly file: string;
-  readonly text: string;
+  readonly text: string | ChunkedText;
   readonly kind: FileKind | undefined;
+}
+
+/**
+ * The text of a document too large to hold whole (io/inputs.ts reads such files): a chunk at a
+ * time for the piecewise reader, and whole only when it must be parsed the usual way or a finding
+ * placed in it.
+ */
+export interface ChunkedText {
+  /** Its size in bytes (never fewer than its characters). */
+  readonly bytes: number;
+  /** The text in order, a chunk at a time; throws when the file can no longer be read as it was. */
+  chunks(): Iterable<string>;
+  /** The whole text, or why it cannot be read now (a finding on `file`). */
+  whole(file: string): string | Finding;
+}
+
+/** Whether a file of this kind and size is read a chunk at a time (and parsed in pieces) rather than whole. */
+export function readsInChunks(kind: FileKind | undefined, bytes: number, from = PIECEWISE_FROM): boolean {
+  return kind !== undefined && LEAN_KINDS.has(kind) && bytes >= from;
+}
+
+/** A source's size: its characters, or its bytes when it is read in chunks (what memory goes by). */
+export function sourceSize(source: { readonly text: string | ChunkedText }): number {
+  return typeof source.text === 'string' ? source.text.length : source.text.bytes;
+}
+
+/**
+ * The texts of the sources that findings name, by file, to place the findings in: a text read in
+ * chunks is read whole now ('' when it cannot be), and only then.
+ */
+export function sourceTexts(sources: readonly SourceText[], findings: readonly Finding[]): Map<string, string> {
+  const named = new Set(findings.map((f) => f.file));
+  return new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, wholeText(s) ?? '']));
+}
+
+/** A source's whole text; undefined when it cannot be read now. */
+export function wholeText(source: SourceText): string | undefined {
+  if (typeof source.text === 'string') return source.text;
+  const text = source.text.whole(source.file);
+  return typeof text === 'string' ? text : undefined;
 }
 
 export interface LoadedFile {
@@ -105,11 +145,12 @@ const PIECE = 2 * 1024 * 1024;
 /**
  * A large document of a lean kind, parsed, checked and read in pieces of its main list
  * (`reflection`, or the top-level list of a reflect- or jni-config.json): the parsed tree of the
- * whole document is never in memory, only the model and one piece's tree. The schema is checked
- * piece by piece, which is the same check: the list's items are checked one by one and nothing
- * else depends on them. Undefined, with nothing added, when anything is not as it should be (a
- * piece that does not parse or fails the schema, a finding the lean reader would give up for):
- * the whole document is then read the usual way, which explains it.
+ * whole document is never in memory, only the model and one piece's tree, and a text read in
+ * chunks is never whole either. The schema is checked piece by piece, which is the same check:
+ * the list's items are checked one by one and nothing else depends on them. Undefined, with
+ * nothing added, when anything is not as it should be (a piece that does not parse or fails the
+ * schema, a finding the lean reader would give up for, a chunk that cannot be read): the whole
+ * document is then read the usual way, which explains it.
  */
 function loadPiecewise(
   source: SourceText,
@@ -117,64 +158,37 @@ function loadPiecewise(
   builder: ConfigBuilder,
   options: LoadOptions,
 ): Finding[] | undefined {
-  const text = source.text;
-  const pieceSize = options.piecewise?.pieceSize ?? PIECE;
-  let at = 0;
-  while (
-    at < text.length &&
-    (text.charCodeAt(at) === 0x20 ||
-      text.charCodeAt(at) === 0x0a ||
-      text.charCodeAt(at) === 0x0d ||
-      text.charCodeAt(at) === 0x09)
-  )
-    at++;
-  const r = new LeanReader(kind === 'unified', options.pointers !== undefined);
+  const unified = kind === 'unified';
+  const r = new LeanReader(unified, options.pointers !== undefined);
   r.chunked = true;
-  const pieces = (
-    runs: readonly [number, number][],
-    check: (list: unknown[]) => boolean,
-    ptr: string,
-    section: 'reflection' | 'jni',
-  ): boolean => {
-    let offset = 0;
-    for (const [start, end] of runs) {
-      let list: unknown[];
-      try {
-        list = JSON.parse(`[${text.slice(start, end)}]`) as unknown[];
-      } catch {
-        return false;
-      }
-      if (!check(list) || !r.typeList(list, ptr, section, offset)) return false;
-      offset += list.length;
+  const ptr = unified ? '/reflection' : '';
+  const section = kind === 'jni' ? 'jni' : 'reflection';
+  let offset = 0;
+  const onRun = (run: string): boolean => {
+    let list: unknown[];
+    try {
+      list = JSON.parse(`[${run}]`) as unknown[];
+    } catch {
+      return false;
     }
+    const valid = unified ? satisfiesUnified12({ reflection: list }) : satisfiesSchema(kind, list);
+    if (!valid || !r.typeList(list, ptr, section, offset)) return false;
+    offset += list.length;
     return true;
   };
-  if (kind === 'unified') {
-    const root = containerChildren(text, at, { key: 'reflection', size: pieceSize });
-    if (root === undefined || text.charCodeAt(at) !== 0x7b || !onlySpaceAfter(text, root.end)) return undefined;
-    const keys = new Set(root.children.map((c) => c.key!));
-    const main = root.children.find((c) => c.key === 'reflection');
-    if (keys.size !== root.children.length || main?.runs === undefined) return undefined;
+  const chunks = typeof source.text === 'string' ? [source.text] : source.text.chunks();
+  const doc = documentRuns(chunks, unified ? 'reflection' : undefined, options.piecewise?.pieceSize ?? PIECE, onRun);
+  if (doc === undefined) return undefined;
+  if (unified) {
+    if (!doc.split) return undefined;
     let rest: Record<string, unknown>;
     try {
-      rest = JSON.parse(
-        `{${root.children
-          .filter((c) => c !== main)
-          .map((c) => `${JSON.stringify(c.key)}:${text.slice(c.start, c.end)}`)
-          .join(',')}}`,
-      ) as Record<string, unknown>;
+      rest = JSON.parse(`{${doc.members.join(',')}}`) as Record<string, unknown>;
     } catch {
       return undefined;
     }
     if ('jni' in rest || 'serialization' in rest || 'bundles' in rest || !satisfiesUnified12(rest)) return undefined;
-    if (!pieces(main.runs, (list) => satisfiesUnified12({ reflection: list }), '/reflection', 'reflection'))
-      return undefined;
     if (!r.unifiedRest(rest)) return undefined;
-  } else {
-    const split = arrayRuns(text, at, pieceSize);
-    if (split === undefined || !onlySpaceAfter(text, split.end)) return undefined;
-    if (!pieces(split.runs, (list) => satisfiesSchema(kind, list), '', kind === 'jni' ? 'jni' : 'reflection'))
-      return undefined;
   }
   return finishLean(r, kind, source.file, builder, options.pointers);
 }
@@ -185,7 +199,7 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
     !options.careful &&
     source.kind !== undefined &&
     LEAN_KINDS.has(source.kind) &&
-    source.text.length >= (options.piecewise?.from ?? PIECEWISE_FROM)
+    (typeof source.text !== 'string' || source.text.length >= (options.piecewise?.from ?? PIECEWISE_FROM))
   ) {
     try {
       const findings = loadPiecewise(source, source.kind, builder, options);
@@ -195,7 +209,9 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
       // too deep for a piece: the usual way reports it
     }
   }
-  const parsed = parseJsonText(source.text, source.file);
+  const text = typeof source.text === 'string' ? source.text : source.text.whole(source.file);
+  if (typeof text !== 'string') return { file: source.file, kind: source.kind, findings: [text] };
+  const parsed = parseJsonText(text, source.file);
   if (!parsed.ok) return { file: source.file, kind: source.kind, findings: [parsed.finding] };
   const kind = source.kind ?? sniffKind(parsed.value);
   if (kind === undefined) {

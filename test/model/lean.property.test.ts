@@ -4,7 +4,8 @@
  * NI_CONFIG_CORPUS names it, else the committed subset), on merges of several, and on mutated
  * files — mutations that keep the schema happy but trip a semantic check (repeats, odd names,
  * conditions, flags, lambdas) and mutations that break the schema. Each also parsed in pieces
- * (as large documents are) and, as text, with comments, trailing commas and cuts between pieces.
+ * (as large documents are), also from chunks of text as a large file is read, and, as text, with
+ * comments, trailing commas and cuts between pieces.
  */
 import fc from 'fast-check';
 import { readFileSync, statSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import type { EntryPointers } from '../../src/model/parse/index.js';
 import { LEAN_KINDS } from '../../src/model/parse/lean.js';
 import type { ConfigSet } from '../../src/model/model.js';
-import { loadSources, satisfiesSchema, type SourceText } from '../../src/ops/load.js';
+import { finding } from '../../src/model/findings.js';
+import { loadSources, satisfiesSchema, type ChunkedText, type SourceText } from '../../src/ops/load.js';
 import { CORPUS, FULL_CORPUS, corpusFiles } from '../helpers.js';
 import { get, paths, set, type Json } from '../json-edit.js';
 
@@ -30,22 +32,67 @@ interface Outcome {
   pointers: [string, unknown][];
 }
 
-/** Lean, careful, or lean with every document parsed in pieces of a few hundred characters. */
-type Reading = 'lean' | 'careful' | 'pieces';
+/**
+ * Lean, careful, or lean with every document parsed in pieces of a few hundred characters, from
+ * the whole text or from chunks of it.
+ */
+type Reading = 'lean' | 'careful' | 'pieces' | 'chunks';
+
+/**
+ * A text as io/inputs.ts gives a large file: a chunk at a time, whole when asked for. The chunks
+ * are of 1 to 97 characters, so that keys, values, escapes and white space are cut everywhere.
+ */
+let wholeReads = 0;
+
+/**
+ * A text as io/inputs.ts gives a large file: a chunk at a time, whole when asked for. The chunks
+ * are of 1 to 97 characters, so that keys, values, escapes and white space are cut everywhere
+ * (or the text is one chunk); `failAt` makes reading stop with an error there.
+ */
+function chunked(text: string, how: { failAt?: number; oneChunk?: boolean } = {}): ChunkedText {
+  return {
+    bytes: Buffer.byteLength(text),
+    *chunks() {
+      let at = 0;
+      for (let n = 0; at < text.length; n++) {
+        if (how.failAt !== undefined && at >= how.failAt) throw new Error('the file changed');
+        const size = how.oneChunk ? text.length : 1 + ((at * 31 + n * 17) % 97);
+        yield text.slice(at, at + size);
+        at += size;
+      }
+    },
+    whole: () => {
+      wholeReads++;
+      return text;
+    },
+  };
+}
+
+/** Whether a document read in chunks was read whole after all (the piecewise reader gave up). */
+function readWhole(s: SourceText, how: { oneChunk?: boolean }): boolean {
+  const reads = wholeReads;
+  loadSources([{ ...s, text: chunked(s.text as string, how) }]);
+  return wholeReads > reads;
+}
 
 function load(sources: readonly SourceText[], reading: Reading): Outcome {
   const pointers: EntryPointers = new Map();
-  const r = loadSources(sources, {
-    pointers,
-    careful: reading === 'careful',
-    ...(reading === 'pieces' ? { piecewise: { from: 0, pieceSize: 300 } } : {}),
-  });
+  const r = loadSources(
+    reading === 'chunks'
+      ? sources.map((s) => ({ ...s, text: typeof s.text === 'string' ? chunked(s.text) : s.text }))
+      : sources,
+    {
+      pointers,
+      careful: reading === 'careful',
+      ...(reading === 'pieces' || reading === 'chunks' ? { piecewise: { from: 0, pieceSize: 300 } } : {}),
+    },
+  );
   return { set: setText(r.set), findings: r.findings, files: r.files, pointers: [...pointers] };
 }
 
 function expectSame(sources: readonly SourceText[]): void {
   const careful = load(sources, 'careful');
-  for (const reading of ['lean', 'pieces'] as const) {
+  for (const reading of ['lean', 'pieces', 'chunks'] as const) {
     const other = load(sources, reading);
     expect(other.findings, reading).toEqual(careful.findings);
     expect(other.files, reading).toEqual(careful.files);
@@ -70,13 +117,21 @@ const source = (f: (typeof files)[number], text = readFileSync(f.path, 'utf8')):
 describe('the lean reader', () => {
   it('reads every corpus file of its kinds as the careful reader does', () => {
     let lean = 0;
+    let inChunks = 0;
     for (const f of files) {
       const s = source(f);
       expectSame([s]);
-      if (satisfiesSchema(f.kind, JSON.parse(s.text))) lean++;
+      if (satisfiesSchema(f.kind, JSON.parse(s.text as string))) lean++;
+      // cut anywhere, a text is given up exactly when it is given up whole (a document with
+      // repeats or condition variants is read whole: the pieces are not kept to tell them)
+      const whole = readWhole(s, { oneChunk: true });
+      expect(readWhole(s, {}), f.rel).toBe(whole);
+      if (!whole) inChunks++;
     }
-    // most of the corpus is schema-valid, so most of it takes the lean path
+    // most of the corpus is schema-valid, so most of it takes the lean path, and much of it is
+    // read in pieces
     expect(lean).toBeGreaterThan(files.length / 2);
+    expect(inChunks).toBeGreaterThan(lean / 3);
   });
 
   it('merges corpus files as the careful reader does, in any order', () => {
@@ -288,6 +343,44 @@ describe('the lean reader', () => {
     );
     // the mutations must reach the lean reader, not only the schema's refusals
     expect(valid).toBeGreaterThan(RUNS / 4);
+  });
+});
+
+describe('reading in chunks', () => {
+  const valid = files.filter((f) => statSync(f.path).size > 2000 && statSync(f.path).size < 64 * 1024).slice(0, 20);
+
+  it('reads the whole text the usual way when a chunk cannot be read, as the careful reader does', () => {
+    for (const f of valid) {
+      const text = readFileSync(f.path, 'utf8');
+      const careful = load([source(f, text)], 'careful');
+      const pointers: EntryPointers = new Map();
+      const r = loadSources([{ ...source(f, text), text: chunked(text, { failAt: text.length / 2 }) }], {
+        pointers,
+        piecewise: { from: 0, pieceSize: 300 },
+      });
+      expect({ set: setText(r.set), findings: r.findings, files: r.files, pointers: [...pointers] }).toEqual(careful);
+    }
+  });
+
+  it('reports why a text cannot be read whole any more, and adds nothing', () => {
+    const [f] = valid;
+    const gone = finding('unreadable', 'x', '', 'cannot read it: no such file or directory');
+    const r = loadSources([
+      {
+        file: f!.rel,
+        kind: f!.kind,
+        text: {
+          bytes: 1,
+          *chunks() {
+            yield '{"reflection": [';
+            throw new Error('gone');
+          },
+          whole: (file) => ({ ...gone, file }),
+        },
+      },
+    ]);
+    expect(r.files).toEqual([{ file: f!.rel, kind: f!.kind, findings: [{ ...gone, file: f!.rel }] }]);
+    expect(r.set.reflection).toEqual([]);
   });
 });
 
