@@ -9,8 +9,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
-import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, type FileKind } from '../model/kinds.js';
-import { readsInChunks, type ChunkedText } from '../ops/load.js';
+import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, readsInChunks, type FileKind } from '../model/kinds.js';
+import type { ChunkedText } from '../ops/load.js';
 import { walkTree, type TreeListings } from './walk.js';
 
 export interface Source {
@@ -37,12 +37,12 @@ export interface CollectOptions {
   readonly listings?: TreeListings;
   /**
    * Large files of a kind read in pieces are read in chunks: from this size, this many bytes at
-   * a time (defaults: ops/load.ts `readsInChunks`, 8 MiB; tests set them small).
+   * a time (defaults: model/kinds.ts `readsInChunks`, 8 MiB; tests set them small).
    */
   readonly chunked?: Chunking;
 }
 
-/** From what size a file is read in chunks (undefined: ops/load.ts decides), and how large they are. */
+/** From what size a file is read in chunks (undefined: model/kinds.ts decides), and how large they are. */
 interface Chunking {
   readonly from: number | undefined;
   readonly bytes: number;
@@ -185,7 +185,7 @@ export function propertiesReferences(text: string): { kind: FileKind; path: stri
  * One file's text. Synchronous on purpose: a command reads its inputs before anything else
  * happens, and for the hundreds of small files of a metadata tree one open/fstat/read/close in
  * a row is several times faster than the same calls bounced through the thread pool. A large
- * file of a kind read in pieces (ops/load.ts `readsInChunks`) is only checked to be UTF-8 here,
+ * file of a kind read in pieces (model/kinds.ts `readsInChunks`) is only checked to be UTF-8 here,
  * a chunk at a time, and read again a chunk at a time when it is parsed: its text is never whole
  * in memory.
  */
@@ -288,7 +288,8 @@ function* utf8Chunks(fd: number, size: number, chunkBytes: number): Generator<Bu
       // back to the lead byte of the last sequence (at most three continuation bytes before it)
       let k = filled - 1;
       while (k > filled - 4 && k > 0 && (buf[k]! & 0xc0) === 0x80) k--;
-      cut = k;
+      // more continuation bytes than a sequence has: invalid here, and checked here
+      cut = (buf[k]! & 0xc0) === 0x80 ? filled : k;
     }
     const chunk = buf.subarray(0, cut);
     if (!isUtf8(chunk)) throw new NotUtf8(pos + firstInvalidUtf8(chunk));

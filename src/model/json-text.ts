@@ -267,6 +267,17 @@ class ChunkWindow {
     return true;
   }
 
+  /** Lets go of the chunks not read (a file's, closed). */
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.source.return?.();
+    } catch {
+      // a chunk source that cannot let go has nothing more to give
+    }
+  }
+
   charAt(at: number): number {
     return this.text.charCodeAt(at - this.base);
   }
@@ -309,18 +320,34 @@ export interface DocumentRest {
  * A JSON document scanned a chunk at a time, without its whole text in memory or a tree built:
  * the elements of its main list (the top-level array, or the array of the top-level object's
  * member `key`) go to `onRun` in runs of about `size` characters (whole elements and the commas
- * between them), and the object's other members come back as text. Undefined when the text is no
- * such document as far as the scan can tell (the scan is no validator: a caller still parses what
- * it takes out), when a member is there twice, when a chunk could not be read, or when `onRun`
- * says false.
+ * between them), and the object's other members come back as text, each named to `onMember` as
+ * it is found. Undefined when the text is no such document as far as the scan can tell (the scan
+ * is no validator: a caller still parses what it takes out), when a member is there twice, when a
+ * chunk could not be read, or when `onRun` or `onMember` says false. The chunks are let go of
+ * however the scan ends.
  */
 export function documentRuns(
   chunks: Iterable<string>,
   key: string | undefined,
   size: number,
   onRun: (run: string) => boolean,
+  onMember: (name: string) => boolean = () => true,
 ): DocumentRest | undefined {
   const w = new ChunkWindow(chunks);
+  try {
+    return scanDocument(w, key, size, onRun, onMember);
+  } finally {
+    w.close();
+  }
+}
+
+function scanDocument(
+  w: ChunkWindow,
+  key: string | undefined,
+  size: number,
+  onRun: (run: string) => boolean,
+  onMember: (name: string) => boolean,
+): DocumentRest | undefined {
   let i = w.white(0, 0);
   const members: string[] = [];
   let split = false;
@@ -345,7 +372,7 @@ export function documentRuns(
         } catch {
           return undefined;
         }
-        if (seen.has(name)) return undefined;
+        if (seen.has(name) || (name !== key && !onMember(name))) return undefined;
         seen.add(name);
         i = w.white(keyEnd, start);
         if (w.charAt(i) !== 0x3a) return undefined;

@@ -26,6 +26,17 @@ for (const [kind, info] of Object.entries(FILE_KINDS) as [FileKind, (typeof FILE
   for (const a of info.aliases) BY_NAME.set(a, kind);
 }
 
+/** The kinds the lean reader reads (model/parse/lean.ts); the others (small files, in practice) always go to the careful one. */
+export const LEAN_KINDS: ReadonlySet<FileKind> = new Set(['unified', 'reflect', 'jni']);
+
+/** Documents of a lean kind from this size (characters; bytes for a file) are parsed in pieces when they can be (ops/load.ts). */
+export const PIECEWISE_FROM = 16 * 1024 * 1024;
+
+/** Whether a file of this kind and size is read a chunk at a time (io/inputs.ts) and parsed in pieces rather than read whole. */
+export function readsInChunks(kind: FileKind | undefined, bytes: number, from = PIECEWISE_FROM): boolean {
+  return kind !== undefined && LEAN_KINDS.has(kind) && bytes >= from;
+}
+
 /** The kind a base file name stands for, or undefined for names that are not metadata files. */
 export function kindOfFileName(baseName: string): FileKind | undefined {
   return BY_NAME.get(baseName);

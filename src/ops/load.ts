@@ -11,10 +11,10 @@
 import * as validators from '../generated/validators.js';
 import { finding, type Finding } from '../model/findings.js';
 import { documentRuns, parseJsonText } from '../model/json-text.js';
-import { FILE_KINDS, sniffKind, type FileKind } from '../model/kinds.js';
+import { FILE_KINDS, LEAN_KINDS, PIECEWISE_FROM, sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 import { parseDocument, type EntryPointers } from '../model/parse/index.js';
-import { LEAN_KINDS, LeanReader, finishLean, leanDocument } from '../model/parse/lean.js';
+import { LeanReader, finishLean, leanDocument } from '../model/parse/lean.js';
 import { certainlySatisfiesSchema, isPlainUnified12 } from '../model/parse/shape.js';
 
 export interface SchemaChoice {
@@ -73,11 +73,6 @@ export interface ChunkedText {
   whole(file: string): string | Finding;
 }
 
-/** Whether a file of this kind and size is read a chunk at a time (and parsed in pieces) rather than whole. */
-export function readsInChunks(kind: FileKind | undefined, bytes: number, from = PIECEWISE_FROM): boolean {
-  return kind !== undefined && LEAN_KINDS.has(kind) && bytes >= from;
-}
-
 /** A source's size: its characters, or its bytes when it is read in chunks (what memory goes by). */
 export function sourceSize(source: { readonly text: string | ChunkedText }): number {
   return typeof source.text === 'string' ? source.text.length : source.text.bytes;
@@ -85,11 +80,18 @@ export function sourceSize(source: { readonly text: string | ChunkedText }): num
 
 /**
  * The texts of the sources that findings name, by file, to place the findings in: a text read in
- * chunks is read whole now ('' when it cannot be), and only then.
+ * chunks is read whole now, and only then.
  */
 export function sourceTexts(sources: readonly SourceText[], findings: readonly Finding[]): Map<string, string> {
   const named = new Set(findings.map((f) => f.file));
-  return new Map(sources.filter((s) => named.has(s.file)).map((s) => [s.file, wholeText(s) ?? '']));
+  const texts = new Map<string, string>();
+  for (const s of sources) {
+    if (!named.has(s.file)) continue;
+    const text = wholeText(s);
+    // none for a file that cannot be read now: its findings are placed at its start
+    if (text !== undefined) texts.set(s.file, text);
+  }
+  return texts;
 }
 
 /** A source's whole text; undefined when it cannot be read now. */
@@ -137,10 +139,10 @@ export interface LoadOptions {
   readonly piecewise?: { readonly from: number; readonly pieceSize: number };
 }
 
-/** Documents from this size (characters) are parsed in pieces when they can be. */
-const PIECEWISE_FROM = 16 * 1024 * 1024;
 /** The size of one piece: its parsed tree (a few times this) is all of the document's tree in memory at once. */
 const PIECE = 2 * 1024 * 1024;
+/** Top-level sections of reachability-metadata 1.1 (read by the careful reader, which says they are deprecated). */
+const OLDER_SECTIONS: ReadonlySet<string> = new Set(['jni', 'serialization', 'bundles']);
 
 /**
  * A large document of a lean kind, parsed, checked and read in pieces of its main list
@@ -177,7 +179,14 @@ function loadPiecewise(
     return true;
   };
   const chunks = typeof source.text === 'string' ? [source.text] : source.text.chunks();
-  const doc = documentRuns(chunks, unified ? 'reflection' : undefined, options.piecewise?.pieceSize ?? PIECE, onRun);
+  // a section of the older layout gives the document up as soon as it is seen, pieces or not
+  const doc = documentRuns(
+    chunks,
+    unified ? 'reflection' : undefined,
+    options.piecewise?.pieceSize ?? PIECE,
+    onRun,
+    (name) => !OLDER_SECTIONS.has(name),
+  );
   if (doc === undefined) return undefined;
   if (unified) {
     if (!doc.split) return undefined;
@@ -187,8 +196,7 @@ function loadPiecewise(
     } catch {
       return undefined;
     }
-    if ('jni' in rest || 'serialization' in rest || 'bundles' in rest || !satisfiesUnified12(rest)) return undefined;
-    if (!r.unifiedRest(rest)) return undefined;
+    if (!satisfiesUnified12(rest) || !r.unifiedRest(rest)) return undefined;
   }
   return finishLean(r, kind, source.file, builder, options.pointers);
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collectSources } from '../../src/io/inputs.js';
 import { emitUnified, toJsonText } from '../../src/model/emit/index.js';
 import { loadSources, type ChunkedText, type SourceText } from '../../src/ops/load.js';
@@ -16,9 +16,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** A unified file with characters of one to four bytes, so that chunks of a few bytes cut inside them. */
 function unifiedFile(): string {
   const reflection = Array.from({ length: 60 }, (_, i) => ({
-    type: `com.exämple.K${i}`,
-    fields: [{ name: `f€${i}` }],
-    methods: [{ name: `m𝄞${i}`, parameterTypes: ['java.lang.String'] }],
+    reason: `ü € 𝄞 ${i}`,
+    type: `com.example.K${i}`,
+    fields: [{ name: `f${i}` }],
+    methods: [{ name: `m${i}`, parameterTypes: ['java.lang.String'] }],
   }));
   const file = join(dir, 'reachability-metadata.json');
   writeFileSync(file, JSON.stringify({ reflection, resources: [{ glob: 'a/ü.txt' }] }, null, 2));
@@ -47,15 +48,17 @@ describe('a large file read in chunks', () => {
     }
   });
 
-  it('reads into the same set as its whole text', async () => {
+  it('reads into the same set as its whole text, without reading it whole', async () => {
     const file = unifiedFile();
     const { sources } = await collectSources([file], { chunked: { from: 0, bytes: 3 } });
+    const readWhole = vi.spyOn(chunkedText(sources[0]!), 'whole');
     const whole = await collectSources([file]);
     expect(typeof whole.sources[0]!.text).toBe('string');
     const emitted = (s: readonly SourceText[]): string =>
       toJsonText(emitUnified(loadSources(s).set).files.get('reachability-metadata.json'));
     expect(emitted(sources)).toBe(emitted(whole.sources));
-    expect(emitted(sources)).toContain('com.exämple.K59');
+    expect(emitted(sources)).toContain('ü € 𝄞 59');
+    expect(readWhole).not.toHaveBeenCalled();
   });
 
   it('is read whole below the size, and when its kind is not read in pieces', async () => {
@@ -81,6 +84,23 @@ describe('a large file read in chunks', () => {
     expect(whole.findings[0]!.message).toBe(
       `expected UTF-8 text, found an invalid byte sequence at byte ${bytes.indexOf(0xff)}`,
     );
+  });
+
+  it('with more continuation bytes than a character has is refused at the byte a whole read names', async () => {
+    const file = join(dir, 'reflect-config.json');
+    // é, then three stray continuation bytes: each chunk size cuts the run somewhere else
+    const bytes = Buffer.concat([
+      Buffer.from('[{"name": "a.B'),
+      Buffer.from([0xc3, 0xa9, 0x80, 0x80, 0x80]),
+      Buffer.from('"}]'),
+    ]);
+    writeFileSync(file, bytes);
+    const whole = await collectSources([file]);
+    expect(whole.findings[0]!.message).toMatch(/at byte 16$/);
+    for (let size = 1; size <= bytes.length; size++) {
+      const inChunks = await collectSources([file], { chunked: { from: 0, bytes: size } });
+      expect(inChunks.findings, `chunks of ${size}`).toEqual(whole.findings);
+    }
   });
 
   it('that is gone by the time it is parsed is reported, not thrown, and adds nothing', async () => {

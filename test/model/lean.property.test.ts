@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EntryPointers } from '../../src/model/parse/index.js';
-import { LEAN_KINDS } from '../../src/model/parse/lean.js';
+import { LEAN_KINDS } from '../../src/model/kinds.js';
 import type { ConfigSet } from '../../src/model/model.js';
 import { finding } from '../../src/model/findings.js';
 import { loadSources, satisfiesSchema, type ChunkedText, type SourceText } from '../../src/ops/load.js';
@@ -38,27 +38,33 @@ interface Outcome {
  */
 type Reading = 'lean' | 'careful' | 'pieces' | 'chunks';
 
-/**
- * A text as io/inputs.ts gives a large file: a chunk at a time, whole when asked for. The chunks
- * are of 1 to 97 characters, so that keys, values, escapes and white space are cut everywhere.
- */
+/** How often a text read in chunks was read whole. */
 let wholeReads = 0;
 
 /**
  * A text as io/inputs.ts gives a large file: a chunk at a time, whole when asked for. The chunks
  * are of 1 to 97 characters, so that keys, values, escapes and white space are cut everywhere
- * (or the text is one chunk); `failAt` makes reading stop with an error there.
+ * (or the text is one chunk); `failAt` makes reading stop with an error there (also after the
+ * last chunk), and `closed` counts the readings let go of.
  */
-function chunked(text: string, how: { failAt?: number; oneChunk?: boolean } = {}): ChunkedText {
+function chunked(
+  text: string,
+  how: { failAt?: number; oneChunk?: boolean; closed?: { count: number } } = {},
+): ChunkedText {
   return {
     bytes: Buffer.byteLength(text),
     *chunks() {
-      let at = 0;
-      for (let n = 0; at < text.length; n++) {
-        if (how.failAt !== undefined && at >= how.failAt) throw new Error('the file changed');
-        const size = how.oneChunk ? text.length : 1 + ((at * 31 + n * 17) % 97);
-        yield text.slice(at, at + size);
-        at += size;
+      try {
+        let at = 0;
+        for (let n = 0; at < text.length; n++) {
+          if (how.failAt !== undefined && at >= how.failAt) throw new Error('the file changed');
+          const size = how.oneChunk ? text.length : 1 + ((at * 31 + n * 17) % 97);
+          yield text.slice(at, at + size);
+          at += size;
+        }
+        if (how.failAt !== undefined) throw new Error('the file changed');
+      } finally {
+        if (how.closed) how.closed.count++;
       }
     },
     whole: () => {
@@ -68,10 +74,15 @@ function chunked(text: string, how: { failAt?: number; oneChunk?: boolean } = {}
   };
 }
 
-/** Whether a document read in chunks was read whole after all (the piecewise reader gave up). */
+/** Whether a document read in chunks (pieces of a few hundred characters) was read whole after all (the piecewise reader gave up). */
 function readWhole(s: SourceText, how: { oneChunk?: boolean }): boolean {
   const reads = wholeReads;
-  loadSources([{ ...s, text: chunked(s.text as string, how) }]);
+  const closed = { count: 0 };
+  loadSources([{ ...s, text: chunked(s.text as string, { ...how, closed }) }], {
+    piecewise: { from: 0, pieceSize: 300 },
+  });
+  // however the scan ended, the chunks were let go of (a file's closed)
+  expect(closed.count).toBe(1);
   return wholeReads > reads;
 }
 
@@ -350,15 +361,21 @@ describe('reading in chunks', () => {
   const valid = files.filter((f) => statSync(f.path).size > 2000 && statSync(f.path).size < 64 * 1024).slice(0, 20);
 
   it('reads the whole text the usual way when a chunk cannot be read, as the careful reader does', () => {
+    expect(valid.length).toBeGreaterThan(0);
     for (const f of valid) {
       const text = readFileSync(f.path, 'utf8');
       const careful = load([source(f, text)], 'careful');
-      const pointers: EntryPointers = new Map();
-      const r = loadSources([{ ...source(f, text), text: chunked(text, { failAt: text.length / 2 }) }], {
-        pointers,
-        piecewise: { from: 0, pieceSize: 300 },
-      });
-      expect({ set: setText(r.set), findings: r.findings, files: r.files, pointers: [...pointers] }).toEqual(careful);
+      // half way, and after the last chunk, when what was read is a whole document
+      for (const failAt of [text.length / 2, text.length]) {
+        const pointers: EntryPointers = new Map();
+        const reads = wholeReads;
+        const r = loadSources([{ ...source(f, text), text: chunked(text, { failAt }) }], {
+          pointers,
+          piecewise: { from: 0, pieceSize: 300 },
+        });
+        expect({ set: setText(r.set), findings: r.findings, files: r.files, pointers: [...pointers] }).toEqual(careful);
+        expect(wholeReads).toBe(reads + 1);
+      }
     }
   });
 

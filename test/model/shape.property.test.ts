@@ -11,7 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as validators from '../../src/generated/validators.js';
 import type { FileKind } from '../../src/model/kinds.js';
-import { LEAN_KINDS } from '../../src/model/parse/lean.js';
+import { LEAN_KINDS } from '../../src/model/kinds.js';
 import { certainlySatisfiesSchema } from '../../src/model/parse/shape.js';
 import { CORPUS, FULL_CORPUS, corpusFiles } from '../helpers.js';
 import { get, paths, set, type Json } from '../json-edit.js';

@@ -31,9 +31,6 @@ import { serializationItemKey, typeItemKey, type Part } from '../sections.js';
 import { Reader, hasOwn, type EntryPointers, type Json, type JsonObject } from './reader.js';
 import { reportRepeats } from './types.js';
 
-/** The kinds the lean reader reads; the others (small files, in practice) always go to the careful one. */
-export const LEAN_KINDS: ReadonlySet<FileKind> = new Set(['unified', 'reflect', 'jni']);
-
 // -- interning ---------------------------------------------------------------------------------
 
 /** Each table stops taking new strings at this size (it keeps what it has): memory stays bounded. */
