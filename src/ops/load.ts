@@ -79,19 +79,62 @@ export function sourceSize(source: { readonly text: string | ChunkedText }): num
 }
 
 /**
- * The texts of the sources that findings name, by file, to place the findings in: a text read in
- * chunks is read whole now, and only then.
+ * The texts of the sources that findings name, by file, to place the findings in. A text read in
+ * chunks is read whole only when the texts are first looked at: placing findings is the last
+ * thing a command does, after its set is written, and a command that fails before has nothing
+ * to place them for but its error.
  */
-export function sourceTexts(sources: readonly SourceText[], findings: readonly Finding[]): Map<string, string> {
+export function sourceTexts(sources: readonly SourceText[], findings: readonly Finding[]): ReadonlyMap<string, string> {
   const named = new Set(findings.map((f) => f.file));
-  const texts = new Map<string, string>();
-  for (const s of sources) {
-    if (!named.has(s.file)) continue;
-    const text = wholeText(s);
-    // none for a file that cannot be read now: its findings are placed at its start
-    if (text !== undefined) texts.set(s.file, text);
+  const kept = sources.filter((s) => named.has(s.file));
+  return kept.every((s) => typeof s.text === 'string')
+    ? new Map(kept.map((s) => [s.file, s.text as string]))
+    : new TextsOnDemand(kept);
+}
+
+/** {@link sourceTexts} with a text read in chunks among them: all read whole when first asked for. */
+class TextsOnDemand implements ReadonlyMap<string, string> {
+  private read: Map<string, string> | undefined;
+
+  constructor(private sources: readonly SourceText[] | undefined) {}
+
+  private texts(): Map<string, string> {
+    if (this.read === undefined) {
+      this.read = new Map();
+      for (const s of this.sources!) {
+        const text = wholeText(s);
+        // none for a file that cannot be read now: its findings are placed at its start
+        if (text !== undefined) this.read.set(s.file, text);
+      }
+      this.sources = undefined;
+    }
+    return this.read;
   }
-  return texts;
+
+  get size(): number {
+    return this.texts().size;
+  }
+  get(file: string): string | undefined {
+    return this.texts().get(file);
+  }
+  has(file: string): boolean {
+    return this.texts().has(file);
+  }
+  forEach(each: (text: string, file: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    for (const [file, text] of this.texts()) each.call(thisArg, text, file, this);
+  }
+  entries(): MapIterator<[string, string]> {
+    return this.texts().entries();
+  }
+  keys(): MapIterator<string> {
+    return this.texts().keys();
+  }
+  values(): MapIterator<string> {
+    return this.texts().values();
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.texts()[Symbol.iterator]();
+  }
 }
 
 /** A source's whole text; undefined when it cannot be read now. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collectSources } from '../../src/io/inputs.js';
 import { emitUnified, toJsonText } from '../../src/model/emit/index.js';
-import { loadSources, type ChunkedText, type SourceText } from '../../src/ops/load.js';
+import { finding } from '../../src/model/findings.js';
+import { loadSources, sourceTexts, type ChunkedText, type SourceText } from '../../src/ops/load.js';
 
 let dir: string;
 beforeEach(() => {
@@ -101,6 +102,24 @@ describe('a large file read in chunks', () => {
       const inChunks = await collectSources([file], { chunked: { from: 0, bytes: size } });
       expect(inChunks.findings, `chunks of ${size}`).toEqual(whole.findings);
     }
+  });
+
+  it('is read whole to place a finding only when the texts are looked at, and once', async () => {
+    const file = unifiedFile();
+    const other = join(dir, 'resource-config.json');
+    writeFileSync(other, '{}');
+    const { sources } = await collectSources([file, other], { chunked: { from: 0, bytes: 64 } });
+    const readWhole = vi.spyOn(chunkedText(sources[0]!), 'whole');
+    const texts = sourceTexts(sources, [finding('duplicate-entry', file, '/reflection/1', 'a repeat')]);
+    expect(readWhole).not.toHaveBeenCalled();
+    expect(texts.get(file)).toBe(readFileSync(file, 'utf8'));
+    expect([...texts.keys()]).toEqual([file]);
+    expect(texts.get(file)).toBe(readFileSync(file, 'utf8'));
+    expect(readWhole).toHaveBeenCalledTimes(1);
+    // texts read whole already are kept as they are
+    const plain = sourceTexts(sources.slice(1), [finding('duplicate-entry', other, '', 'x')]);
+    expect(plain).toBeInstanceOf(Map);
+    expect(plain).toEqual(new Map([[other, '{}']]));
   });
 
   it('that is gone by the time it is parsed is reported, not thrown, and adds nothing', async () => {
