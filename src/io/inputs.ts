@@ -195,11 +195,17 @@ function readText(
   maxFileSize: number,
   findings: Finding[],
   chunked?: Chunking & { readonly kind: FileKind | undefined },
+  same?: FileStamp,
 ): string | ChunkedText | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, 'r');
-    const size = fstatSync(fd).size;
+    const info = fstatSync(fd);
+    const size = info.size;
+    if (same !== undefined && !sameFile(same, info)) {
+      findings.push(finding('unreadable', display, '', 'cannot read it again: it changed on disk since it was read'));
+      return undefined;
+    }
     if (size > maxFileSize) {
       findings.push(
         finding(
@@ -213,7 +219,7 @@ function readText(
     }
     if (chunked && readsInChunks(chunked.kind, size, chunked.from)) {
       checkUtf8(fd, size, chunked.bytes);
-      return new FileText(absolute, size, maxFileSize, chunked.bytes);
+      return new FileText(absolute, info, maxFileSize, chunked.bytes);
     }
     const bytes = Buffer.allocUnsafe(size);
     let read = 0;
@@ -232,19 +238,42 @@ function readText(
   }
 }
 
-/** A large metadata file, read from disk a chunk at a time when it is parsed, and whole only when it must be. */
+/** What tells a file read again from the one collected: replaced (a command's own output written over it) or changed. */
+interface FileStamp {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+function sameFile(a: FileStamp, b: FileStamp): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/**
+ * A large metadata file, read from disk a chunk at a time when it is parsed, and whole only when
+ * it must be. Each read checks that the file is still the one collected: a merge may have
+ * written its output over it by the time its findings are placed.
+ */
 class FileText implements ChunkedText {
+  readonly bytes: number;
+  private readonly stamp: FileStamp;
+
   constructor(
     private readonly absolute: string,
-    readonly bytes: number,
+    info: FileStamp,
     private readonly maxFileSize: number,
     private readonly chunkBytes: number,
-  ) {}
+  ) {
+    this.bytes = info.size;
+    this.stamp = { dev: info.dev, ino: info.ino, size: info.size, mtimeMs: info.mtimeMs };
+  }
 
   *chunks(): Generator<string, void, undefined> {
     const fd = openSync(this.absolute, 'r');
     try {
-      for (const chunk of utf8Chunks(fd, fstatSync(fd).size, this.chunkBytes)) yield chunk.toString('utf8');
+      if (!sameFile(this.stamp, fstatSync(fd))) throw new Error(`${this.absolute} changed on disk since it was read`);
+      for (const chunk of utf8Chunks(fd, this.bytes, this.chunkBytes)) yield chunk.toString('utf8');
     } finally {
       closeSync(fd);
     }
@@ -252,7 +281,7 @@ class FileText implements ChunkedText {
 
   whole(file: string): string | Finding {
     const findings: Finding[] = [];
-    const text = readText(file, this.absolute, this.maxFileSize, findings);
+    const text = readText(file, this.absolute, this.maxFileSize, findings, undefined, this.stamp);
     return typeof text === 'string' ? text : (findings[0] ?? finding('unreadable', file, '', 'cannot read it'));
   }
 }

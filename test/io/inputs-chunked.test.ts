@@ -1,5 +1,5 @@
 /** Large files read in chunks (io/inputs.ts): the text is never whole in memory, and reads as the whole text does. */
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -120,6 +120,32 @@ describe('a large file read in chunks', () => {
     const plain = sourceTexts(sources.slice(1), [finding('duplicate-entry', other, '', 'x')]);
     expect(plain).toBeInstanceOf(Map);
     expect(plain).toEqual(new Map([[other, '{}']]));
+  });
+
+  it('that was replaced since it was collected is not read as if it were the same', async () => {
+    const file = unifiedFile();
+    const original = readFileSync(file, 'utf8');
+    // a command's own output written over its input: a new file renamed into place
+    for (const replace of [
+      () => {
+        writeFileSync(`${file}.new`, '{"reflection": []}');
+        renameSync(`${file}.new`, file);
+      },
+      () => writeFileSync(file, `${original}\n`),
+    ]) {
+      writeFileSync(file, original);
+      const { sources } = await collectSources([file], { chunked: { from: 0, bytes: 64 } });
+      replace();
+      const t = chunkedText(sources[0]!);
+      expect(() => [...t.chunks()]).toThrow(/changed on disk since it was read/);
+      expect(t.whole(file)).toEqual(
+        finding('unreadable', file, '', 'cannot read it again: it changed on disk since it was read'),
+      );
+      // findings in it are then placed at its start, not in the new content
+      expect(sourceTexts(sources, [finding('duplicate-entry', file, '/reflection/1', 'a repeat')]).get(file)).toBe(
+        undefined,
+      );
+    }
   });
 
   it('that is gone by the time it is parsed is reported, not thrown, and adds nothing', async () => {
