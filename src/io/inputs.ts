@@ -9,7 +9,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
-import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, readsInChunks, type FileKind } from '../model/kinds.js';
+import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, readInPieces, type FileKind } from '../model/kinds.js';
 import type { ChunkedText } from '../ops/load.js';
 import { walkTree, type TreeListings } from './walk.js';
 
@@ -37,7 +37,7 @@ export interface CollectOptions {
   readonly listings?: TreeListings;
   /**
    * Large files of a kind read in pieces are read in chunks: from this size, this many bytes at
-   * a time (defaults: model/kinds.ts `readsInChunks`, 8 MiB; tests set them small).
+   * a time (defaults: model/kinds.ts `readInPieces`, 8 MiB; tests set them small).
    */
   readonly chunked?: Chunking;
 }
@@ -185,7 +185,7 @@ export function propertiesReferences(text: string): { kind: FileKind; path: stri
  * One file's text. Synchronous on purpose: a command reads its inputs before anything else
  * happens, and for the hundreds of small files of a metadata tree one open/fstat/read/close in
  * a row is several times faster than the same calls bounced through the thread pool. A large
- * file of a kind read in pieces (model/kinds.ts `readsInChunks`) is only checked to be UTF-8 here,
+ * file of a kind read in pieces (model/kinds.ts `readInPieces`) is only checked to be UTF-8 here,
  * a chunk at a time, and read again a chunk at a time when it is parsed: its text is never whole
  * in memory.
  */
@@ -217,7 +217,7 @@ function readText(
       );
       return undefined;
     }
-    if (chunked && readsInChunks(chunked.kind, size, chunked.from)) {
+    if (chunked && readInPieces(chunked.kind, size, chunked.from)) {
       checkUtf8(fd, size, chunked.bytes);
       return new FileText(absolute, info, maxFileSize, chunked.bytes);
     }

@@ -32,9 +32,12 @@ export const LEAN_KINDS: ReadonlySet<FileKind> = new Set(['unified', 'reflect', 
 /** Documents of a lean kind from this size (characters; bytes for a file) are parsed in pieces when they can be (ops/load.ts). */
 export const PIECEWISE_FROM = 16 * 1024 * 1024;
 
-/** Whether a file of this kind and size is read a chunk at a time (io/inputs.ts) and parsed in pieces rather than read whole. */
-export function readsInChunks(kind: FileKind | undefined, bytes: number, from = PIECEWISE_FROM): boolean {
-  return kind !== undefined && LEAN_KINDS.has(kind) && bytes >= from;
+/**
+ * Whether a document of this kind and size is parsed in pieces rather than whole (ops/load.ts);
+ * a file that is, io/inputs.ts reads a chunk at a time.
+ */
+export function readInPieces(kind: FileKind | undefined, size: number, from = PIECEWISE_FROM): kind is FileKind {
+  return kind !== undefined && LEAN_KINDS.has(kind) && size >= from;
 }
 
 /** The kind a base file name stands for, or undefined for names that are not metadata files. */

@@ -11,7 +11,7 @@
 import * as validators from '../generated/validators.js';
 import { finding, type Finding } from '../model/findings.js';
 import { documentRuns, parseJsonText } from '../model/json-text.js';
-import { FILE_KINDS, LEAN_KINDS, PIECEWISE_FROM, sniffKind, type FileKind } from '../model/kinds.js';
+import { FILE_KINDS, LEAN_KINDS, readInPieces, sniffKind, type FileKind } from '../model/kinds.js';
 import { ConfigBuilder, type ConfigSet } from '../model/model.js';
 import { parseDocument, type EntryPointers } from '../model/parse/index.js';
 import { LeanReader, finishLean, leanDocument } from '../model/parse/lean.js';
@@ -246,12 +246,9 @@ function loadPiecewise(
 
 /** Parses one source into `builder`; returns what was learnt about it. */
 export function loadSource(source: SourceText, builder: ConfigBuilder, options: LoadOptions = {}): LoadedFile {
-  if (
-    !options.careful &&
-    source.kind !== undefined &&
-    LEAN_KINDS.has(source.kind) &&
-    (typeof source.text !== 'string' || source.text.length >= (options.piecewise?.from ?? PIECEWISE_FROM))
-  ) {
+  // a text read in chunks is read in pieces whatever its size: it cannot be whole here otherwise
+  const from = typeof source.text === 'string' ? options.piecewise?.from : 0;
+  if (!options.careful && readInPieces(source.kind, sourceSize(source), from)) {
     try {
       const findings = loadPiecewise(source, source.kind, builder, options);
       if (findings !== undefined) return { file: source.file, kind: source.kind, findings };
