@@ -108,8 +108,8 @@ export function readableSources(sources: readonly SourceText[], what: string, po
  * Peak memory is at most about this many times the JSON read. npm run bench, a 200 MB synthetic
  * config (read in chunks), measures less: validate 3.1×, merge 4.6×, a diff of two of them 2.4×
  * of both (peak RSS). The rest is room for inputs less regular than that one, and for a large
- * file that is read whole after all (one that cannot be read in pieces). Node.js ends a process that outgrows
- * its heap with a fatal error nothing can catch, so say beforehand what to do.
+ * file that is read whole after all (one that cannot be read in pieces). Node.js ends a process
+ * that outgrows its heap with a fatal error nothing can catch, so say beforehand what to do.
  */
 const MEMORY_PER_INPUT_BYTE = 10;
 
