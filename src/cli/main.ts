@@ -20,6 +20,7 @@ import { addFlags } from './flags.js';
 import { findingLine, printable, styleFor, writeOut } from './render/text.js';
 
 export { runCleanups } from '../commands/cleanup.js';
+export { tuneV8 } from './v8-tuning.js';
 export { VERSION };
 
 /** Every command, in the order help lists them. */

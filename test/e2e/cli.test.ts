@@ -3,9 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
 import { commandReference } from '../../scripts/readme-commands.mjs';
+import { INTERRUPT_BUDGET_FLAG } from '../../src/cli/v8-tuning.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-e2e-'));
@@ -30,6 +32,27 @@ describe('the ni-config binary', () => {
   it('prints its version', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
     expect(cli(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('tunes V8 before a command runs, and not for --version', () => {
+    // a preloaded module reports each flag set (the bundle imports node:v8's export, kept in sync)
+    const hook = join(work, 'flags-hook.mjs');
+    writeFileSync(
+      hook,
+      [
+        "import v8 from 'node:v8';",
+        "import { syncBuiltinESMExports } from 'node:module';",
+        'const set = v8.setFlagsFromString;',
+        'v8.setFlagsFromString = (f) => { process.stderr.write(`v8 flag: ${f}\\n`); set(f); };',
+        'syncBuiltinESMExports();',
+      ].join('\n'),
+    );
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { encoding: 'utf8' });
+    const help = run(['validate', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stderr).toBe(`v8 flag: ${INTERRUPT_BUDGET_FLAG}\n`);
+    expect(run(['--version']).stderr).toBe('');
   });
 
   it('has a README command reference equal to its --help', () => {

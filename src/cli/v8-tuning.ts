@@ -1,0 +1,20 @@
+/**
+ * V8 settings for a command's process, set by the bin before a command runs (never by tests that
+ * run the CLI in-process).
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * How much a function runs (in bytecode executed) before V8 considers optimizing it: about six
+ * times V8's default of 67,584. A command is a short run of much code, most of it hot only
+ * briefly, and with the default V8 optimizes hundreds of functions on its second thread that
+ * the command has all but finished with. Measured on this project's corpus (medians of 9 paired
+ * runs): validate 1.60 → 1.21 s CPU, merge 2.01 → 1.60 s CPU, wall the same or lower; the 50 MB
+ * merge, where the hot loops run long enough either way, 5.8 → 5.4 s.
+ */
+export const INTERRUPT_BUDGET_FLAG = '--interrupt-budget=400000';
+
+/** Sets the settings above. An unknown flag would be ignored without a word, so a test asks this node for each. */
+export function tuneV8(): void {
+  setFlagsFromString(INTERRUPT_BUDGET_FLAG);
+}

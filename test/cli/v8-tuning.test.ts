@@ -1,0 +1,31 @@
+/** The V8 settings the bin sets for a command's process (cli/v8-tuning.ts). */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it, vi } from 'vitest';
+
+const setFlags = vi.hoisted(() => vi.fn<(flags: string) => void>());
+vi.mock('node:v8', async (original) => ({
+  ...(await original<typeof import('node:v8')>()),
+  setFlagsFromString: setFlags,
+}));
+
+const { INTERRUPT_BUDGET_FLAG, tuneV8 } = await import('../../src/cli/v8-tuning.js');
+
+describe('tuneV8', () => {
+  it('raises the interrupt budget, and sets nothing else', () => {
+    setFlags.mockClear();
+    tuneV8();
+    expect(setFlags.mock.calls).toEqual([[INTERRUPT_BUDGET_FLAG]]);
+  });
+
+  it('sets a flag this V8 has, above its default (an unknown flag would be ignored without a word)', () => {
+    const [name, value] = INTERRUPT_BUDGET_FLAG.slice(2).split('=');
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    const line = new RegExp(
+      `^\\s*--${name} \\(interrupt budget[^\\n]*\\n\\s*type: int\\s+default: --${name}=(\\d+)`,
+      'm',
+    );
+    const found = line.exec(options);
+    expect(found, `--${name} in node --v8-options`).not.toBeNull();
+    expect(Number(value)).toBeGreaterThan(Number(found![1]));
+  });
+});
