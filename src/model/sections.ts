@@ -5,6 +5,7 @@
  * compiler then asks for (ops/diff.ts, ops/prune).
  */
 import {
+  isBuiltList,
   isNameOnly,
   typeKey,
   typeLabel,
@@ -267,12 +268,37 @@ export function addEntry<P extends Part>(builder: ConfigBuilder, p: P, e: PartEn
   (PARTS[p] as unknown as PartDef<PartEntry<P>>).add(builder, e);
 }
 
+/**
+ * How many entries of a reflection list are proxies. A built list holds classes, then proxies,
+ * then lambdas, so two binary searches tell without touching every entry (a walk of the 200 MB
+ * merge's 841,549 entries after its emit took 180 ms, a cache miss each).
+ */
+function proxyCount(list: readonly TypeEntry[]): number {
+  if (!isBuiltList(list)) {
+    let n = 0;
+    for (const t of list) if (isProxy(t)) n++;
+    return n;
+  }
+  const rank = (t: TypeEntry): number => (t.type.kind === 'class' ? 0 : t.type.kind === 'proxy' ? 1 : 2);
+  // the first index whose entry ranks at least `r`
+  const firstOf = (r: number): number => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rank(list[mid]!) < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return firstOf(2) - firstOf(1);
+}
+
 /** Number of entries per section, for summaries and the `--json` `entries` objects. */
 export function countEntries(set: ConfigSet): Record<Section, number> {
   const counts = Object.fromEntries(SECTION_NAMES.map((s) => [s, 0])) as Record<Section, number>;
   // reflection and proxies share one list: counted in one pass, without filtering copies of it
-  let proxies = 0;
-  for (const t of set.reflection) if (isProxy(t)) proxies++;
+  const proxies = proxyCount(set.reflection);
   counts[PARTS.reflection.section] += set.reflection.length - proxies;
   counts[PARTS.proxies.section] += proxies;
   for (const p of PART_NAMES)

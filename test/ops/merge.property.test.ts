@@ -13,7 +13,7 @@ import {
 } from '../../src/model/model.js';
 import { mergeSets } from '../../src/ops/merge.js';
 import { diffSets, matchEntries, unifiedView, type Matched } from '../../src/ops/diff.js';
-import { itemOf, partEntries } from '../../src/model/sections.js';
+import { countEntries, itemOf, partEntries } from '../../src/model/sections.js';
 import { canonical, loadDocs } from '../helpers.js';
 
 const names = fc.constantFrom('a.A', 'a.B', 'b.C$D', 'java.lang.String[]', 'int[]');
@@ -232,6 +232,42 @@ describe('random models', () => {
         return changes.every(
           (c) => c.kind !== 'moved' || c.condition !== '' || c.details[0] !== 'condition: none → none',
         );
+      }),
+      runs,
+    );
+  });
+});
+
+describe('countEntries', () => {
+  const lambda: fc.Arbitrary<TypeRef> = fc.record({
+    kind: fc.constant('lambda' as const),
+    declaringClass: names,
+    interfaces: fc.constantFrom(['i.I'], ['i.J']),
+  });
+  const anyType = fc.array(
+    fc.oneof(
+      typeEntry,
+      typeEntry.chain((t) => lambda.map((type) => ({ ...t, type }))),
+    ),
+    {
+      maxLength: 12,
+    },
+  );
+
+  it('counts proxies apart from the other reflection entries, in a built list and in one made by hand', () => {
+    fc.assert(
+      fc.property(anyType, (entries) => {
+        const b = new ConfigBuilder();
+        for (const t of entries) b.addType('reflection', t);
+        const set = b.build();
+        const proxies = set.reflection.filter((t) => t.type.kind === 'proxy').length;
+        const expected = { reflection: set.reflection.length - proxies, proxies };
+        // the same entries in another order: not a built list, so walked
+        const byHand = { ...set, reflection: [...set.reflection].reverse() };
+        for (const s of [set, byHand]) {
+          const counts = countEntries(s) as Record<string, number>;
+          expect({ reflection: counts.reflection, proxies: counts.proxies }).toEqual(expected);
+        }
       }),
       runs,
     );
