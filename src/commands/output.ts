@@ -45,7 +45,8 @@ export async function emitAndWrite(
   dryRun: boolean,
   deps: Pick<CommandDeps, 'cwd' | 'writeStdout'>,
 ): Promise<Written> {
-  const emitted = format === 'unified' ? emitUnified(set) : emitLegacy(set);
+  // the reflection list's items are made as its text is written, never all at once
+  const emitted = format === 'unified' ? emitUnified(set, { lazy: true }) : emitLegacy(set);
   const warnings: string[] = [];
   if (out === '-') {
     if (emitted.files.size !== 1)

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { emitLegacy, emitUnified, jsonTextPieces, toJsonText } from '../../src/model/emit/index.js';
+import { LazyList } from '../../src/model/emit/shared.js';
 import { loadSources } from '../../src/ops/load.js';
 import { CORPUS, corpusFiles } from '../helpers.js';
 
@@ -47,10 +48,34 @@ describe('jsonTextPieces', () => {
     }
   });
 
+  it('writes a lazy list as the list it stands for, made afresh each time, and JSON.stringify takes it whole', () => {
+    for (const n of [0, 1, 2047, 2048, 2049, 5000]) {
+      const list = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? undefined : { i, s: `x\n${i}` }));
+      let made = 0;
+      const lazy = new LazyList(() => {
+        made++;
+        return list.values();
+      });
+      for (const doc of [lazy, { a: 1, list: lazy, b: [] }, { nested: { list: lazy } }]) {
+        const plain = JSON.parse(JSON.stringify(doc, (_k, v: unknown) => v)) as unknown;
+        expect(joined(doc), `${n} items`).toBe(toJsonText(plain));
+        expect(toJsonText(doc)).toBe(toJsonText(plain));
+      }
+      expect(made).toBe(9);
+    }
+  });
+
   it('gives the emitted corpus files’ text', () => {
     const files = corpusFiles(CORPUS);
     const { set } = loadSources(files.map((f) => ({ file: f.rel, text: readFileSync(f.path, 'utf8'), kind: f.kind })));
     for (const emitted of [emitUnified(set), emitLegacy(set)])
       for (const value of emitted.files.values()) expect(joined(value)).toBe(toJsonText(value));
+    // the lazy unified emit: the same files, the same text, the same notes
+    const eager = emitUnified(set);
+    const lazy = emitUnified(set, { lazy: true });
+    expect([...lazy.files.keys()]).toEqual([...eager.files.keys()]);
+    for (const [name, value] of lazy.files) expect(joined(value), name).toBe(toJsonText(eager.files.get(name)));
+    expect(lazy.notes).toEqual(eager.notes);
+    expect(lazy.notes.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 /** Merge is a set union: commutative, associative, idempotent, on random models; and diff of them. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emitLegacy, emitUnified } from '../../src/model/emit/index.js';
+import { emitLegacy, emitUnified, jsonTextPieces, toJsonText } from '../../src/model/emit/index.js';
 import {
   Access,
   ConfigBuilder,
@@ -161,6 +161,82 @@ describe('random models', () => {
       fc.property(configSet, (a) => {
         const copy = new ConfigBuilder().addSet(a).build();
         return JSON.stringify([...emitUnified(a).files]) === JSON.stringify([...emitUnified(copy).files]);
+      }),
+      runs,
+    );
+  });
+
+  it('emit the same files, text and notes with the reflection list made as it is written (lazily)', () => {
+    fc.assert(
+      fc.property(configSet, (a) => {
+        // a built set, and the same lists made by hand (out of order: the emitter sorts them)
+        const byHand = { ...a, reflection: [...a.reflection].reverse(), jni: [...a.jni].reverse() };
+        for (const set of [a, byHand]) {
+          const eager = emitUnified(set);
+          const lazy = emitUnified(set, { lazy: true });
+          expect([...lazy.files.keys()]).toEqual([...eager.files.keys()]);
+          for (const [name, value] of lazy.files) {
+            const text = toJsonText(eager.files.get(name));
+            expect([...jsonTextPieces(value)].join(''), name).toBe(text);
+            expect(toJsonText(value), name).toBe(text);
+          }
+          expect(lazy.notes).toEqual(eager.notes);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('emit lazily without a first pass only when no entry makes a note (reflection alone, one feature each)', () => {
+    // sets where most entries are plain and a few have one thing that makes a note or a side file:
+    // the lazy emit must see each of them, alone as they are, and give the eager emit's notes
+    const feature = fc.constantFrom(
+      'plain',
+      'plain',
+      'unified-flag',
+      'other-flag',
+      'queried-method',
+      'any-overload',
+      'write-field',
+      'unsafe-field',
+      'queried-group',
+      'accessed-group',
+    );
+    const sparse = fc
+      .array(fc.record({ condition: conditions, type: typeRef, feature }), { maxLength: 6 })
+      .map((list) => {
+        const b = new ConfigBuilder();
+        for (const { condition, type, feature: f } of list)
+          b.addType('reflection', {
+            condition,
+            type,
+            flags: f === 'unified-flag' ? ['unsafeAllocated'] : f === 'other-flag' ? ['allNestMembers'] : [],
+            groups:
+              f === 'queried-group'
+                ? { publicMethods: Access.Queried }
+                : f === 'accessed-group'
+                  ? { declaredConstructors: Access.Accessed }
+                  : {},
+            methods:
+              f === 'queried-method'
+                ? [{ name: 'run', params: [], access: Access.Queried }]
+                : f === 'any-overload'
+                  ? [{ name: 'run', params: null, access: Access.Accessed }]
+                  : [{ name: 'get', params: ['int'], access: Access.Accessed }],
+            fields:
+              f === 'write-field' || f === 'unsafe-field'
+                ? [{ name: 'f', allowWrite: f === 'write-field', allowUnsafeAccess: f === 'unsafe-field' }]
+                : [],
+          });
+        return b.build();
+      });
+    fc.assert(
+      fc.property(sparse, (set) => {
+        const eager = emitUnified(set);
+        const lazy = emitUnified(set, { lazy: true });
+        expect(lazy.notes).toEqual(eager.notes);
+        for (const [name, value] of lazy.files)
+          expect([...jsonTextPieces(value)].join(''), name).toBe(toJsonText(eager.files.get(name)));
       }),
       runs,
     );

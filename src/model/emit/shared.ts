@@ -105,13 +105,12 @@ function indented(v: unknown, indent: string, from = 0, to = 0): string {
 }
 
 function* pieces(v: unknown, indent: string, top: boolean): Generator<string, void, undefined> {
+  if (v instanceof LazyList) {
+    yield* listPieces(groupsOf(v.items()), indent);
+    return;
+  }
   if (Array.isArray(v) && v.length > GROUP) {
-    // `[\n  a,\n  b\n]` for each group: its items' lines, indented, joined into the one list
-    for (let at = 0; at < v.length; at += GROUP) {
-      if (at > 0) yield ',';
-      yield indented(v.slice(at, at + GROUP), indent, at === 0 ? 0 : 1, indent.length + 2);
-    }
-    yield `\n${indent}]`;
+    yield* listPieces(slices(v), indent);
     return;
   }
   if (
@@ -133,6 +132,51 @@ function* pieces(v: unknown, indent: string, top: boolean): Generator<string, vo
     yield* pieces(item, inner, false);
   }
   yield first ? '{}' : `\n${indent}}`;
+}
+
+/** A list's text a group of items at a time: `[\n  a,\n  b\n]` for each group, its items' lines indented and joined into the one list. */
+function* listPieces(groups: Iterable<readonly unknown[]>, indent: string): Generator<string, void, undefined> {
+  let first = true;
+  for (const group of groups) {
+    if (!first) yield ',';
+    yield indented(group, indent, first ? 0 : 1, indent.length + 2);
+    first = false;
+  }
+  yield first ? '[]' : `\n${indent}]`;
+}
+
+function* slices(list: readonly unknown[]): Generator<readonly unknown[], void, undefined> {
+  for (let at = 0; at < list.length; at += GROUP) yield list.slice(at, at + GROUP);
+}
+
+function* groupsOf(items: Iterable<unknown>): Generator<readonly unknown[], void, undefined> {
+  let group: unknown[] = [];
+  for (const item of items) {
+    group.push(item);
+    if (group.length === GROUP) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield group;
+}
+
+/**
+ * A list of a document whose items are made as its text is written ({@link jsonTextPieces}), a
+ * group at a time, so that they are never all in memory as values. `JSON.stringify` (and so
+ * {@link toJsonText}) takes it whole, as the array it stands for.
+ */
+export class LazyList {
+  constructor(private readonly make: () => Iterable<unknown>) {}
+
+  /** The items, made afresh. */
+  items(): Iterable<unknown> {
+    return this.make();
+  }
+
+  toJSON(): unknown[] {
+    return [...this.make()];
+  }
 }
 
 /** The condition object of an entry in either format's key; undefined when unconditional. */

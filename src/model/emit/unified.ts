@@ -12,15 +12,18 @@ import {
   inTypeOrder,
   methodKey,
   typeKey,
+  typeListFacts,
   type ConfigSet,
   type MethodEntry,
   type SerializationEntry,
   type TypeEntry,
+  type TypeListFacts,
   type TypeRef,
 } from '../model.js';
 import { literalGlob } from '../regex.js';
 import { emitLegacy } from './legacy.js';
 import {
+  LazyList,
   Notes,
   conditionObject,
   entryLabel,
@@ -35,11 +38,23 @@ function unifiedReason(reasons: readonly string[]): unknown {
   return reasons.length === 1 ? reasons[0] : [...reasons];
 }
 
+/** How {@link emitUnified} gives the reflection list. */
+export interface UnifiedEmitOptions {
+  /**
+   * As a {@link LazyList}, its items made as its text is written, a group at a time, so that the
+   * whole list is never in memory as values (a writer's choice: a lazy list is not an array to
+   * read). The notes and side files are found first, in a pass over the entries of their own,
+   * which a built list whose facts say that none of its entries makes any does without. On the
+   * 200 MB merge: 21.8 → 19.3 s, 967 → 782 MB peak.
+   */
+  readonly lazy?: boolean;
+}
+
 /**
  * Emits reachability-metadata.json (schema 1.2 layout: JNI as `jniAccessible`, serialization as
  * `serializable`, bundles and globs in `resources`) plus legacy side files for what it cannot hold.
  */
-export function emitUnified(set: ConfigSet): Emitted {
+export function emitUnified(set: ConfigSet, options: UnifiedEmitOptions = {}): Emitted {
   const notes = new Notes();
   const side = new ConfigBuilder();
   let sideUsed = false;
@@ -61,84 +76,32 @@ export function emitUnified(set: ConfigSet): Emitted {
     toSide(`lambda-capturing type ${l.name}`);
   }
 
-  const reflection: JsonObject[] = [];
-  // shared pieces of the output tree: JSON.stringify writes a shared object as often as it is used.
-  // Conditions and field names repeat across a set; a method's object is made where it is used (a
-  // table of every method entry cost more time than the objects it saved: 841,549 of them, each
-  // written once, in the 200 MB merge)
-  const conditions = new Map<string, JsonObject>();
-  const fieldObjects = new Map<string, JsonObject>();
   // a builder's lists are sorted and in normal form: nothing to check
   const built = isBuiltList(set.reflection) && isBuiltList(set.jni);
-  for (const c of combine(set.reflection, set.jni, serial, built)) {
-    const one = c.reflection ?? c.jni;
-    const entry =
-      c.reflection !== undefined && c.jni !== undefined
-        ? mergedEntry(c.reflection, c.jni)
-        : one !== undefined && !built
-          ? normalised(one)
-          : one;
-    let label: string | undefined;
-    const l = (): string => (label ??= entryLabel(c));
-    if (c.jni && (!c.reflection || !sameMembers(c.reflection, c.jni))) notes.add('jni-widened', l());
-
-    let methods = entry?.methods ?? NONE;
-    if (hasQueriedOrAnyOverload(methods)) {
-      const kept: MethodEntry[] = [];
-      const sideMethods: MethodEntry[] = [];
-      for (const m of methods) {
-        if (m.access === Access.Queried) notes.add('implied-queries', `${l()} ${methodKey(m.name, m.params)}`);
-        else if (m.params === null) sideMethods.push(m);
-        else kept.push(m);
+  const effects: Effects = { notes, side, toSide };
+  const entries = (): Generator<Combined, void, undefined> => combine(set.reflection, set.jni, serial, built);
+  let reflection: JsonObject[] | LazyList | undefined;
+  if (options.lazy) {
+    let any = false;
+    if (built && set.jni.length === 0 && quiet(typeListFacts(set.reflection)!)) {
+      // nothing in the list makes a note or a side file: no first pass over it
+      any = set.reflection.length + serial.length > 0;
+    } else {
+      for (const c of entries()) {
+        reflectionEntry(c, built, effects, undefined);
+        any = true;
       }
-      if (sideMethods.length > 0) {
-        side.addType('reflection', { condition: c.condition, type: c.type, methods: sideMethods });
-        for (const m of sideMethods) toSide(`${l()} method ${m.name} without parameterTypes (all overloads)`);
-      }
-      methods = kept;
     }
-    const o: JsonObject = {};
-    if (c.condition !== '') {
-      let cond = conditions.get(c.condition);
-      if (cond === undefined) conditions.set(c.condition, (cond = { typeReached: c.condition }));
-      o.condition = cond;
-    }
-    o.type = typeJson(c.type);
-    // one `reason` for the whole entry: what reflection, JNI and serialization each said
-    const reason = unifiedReason(joinReasons(entry?.reasons ?? NONE, c.serialReasons));
-    if (reason !== undefined) o.reason = reason;
-    if (entry) {
-      const g = entry.groups;
-      if (g.declaredMethods + g.publicMethods + g.declaredConstructors + g.publicConstructors > 0) {
-        for (const name of MEMBER_GROUP_NAMES) {
-          if (g[name] === Access.Accessed) o[MEMBER_GROUPS[name].accessed] = true;
-          else if (g[name] === Access.Queried) notes.add('implied-queries', `${l()} ${MEMBER_GROUPS[name].queried}`);
-        }
-      }
-      if (entry.flags.size > 0) {
-        if (entry.flags.has('allDeclaredFields')) o.allDeclaredFields = true;
-        if (entry.flags.has('allPublicFields')) o.allPublicFields = true;
-        if (entry.flags.has('unsafeAllocated')) o.unsafeAllocated = true;
-        for (const f of entry.flags) {
-          if (f !== 'allDeclaredFields' && f !== 'allPublicFields' && f !== 'unsafeAllocated')
-            notes.add('implied-class-flags', `${l()} ${f}`);
-        }
-      }
-      if (hasFieldFlags(entry.fields)) notes.add('implied-field-flags', l());
-    }
-    if (c.serializable) o.serializable = true;
-    if (c.jni) o.jniAccessible = true;
-    if (entry && entry.fields.length > 0) {
-      o.fields = entry.fields.map((f) => {
-        let fo = fieldObjects.get(f.name);
-        if (fo === undefined) fieldObjects.set(f.name, (fo = { name: f.name }));
-        return fo;
+    if (any)
+      reflection = new LazyList(function* () {
+        const shared = sharedObjects();
+        for (const c of entries()) yield reflectionEntry(c, built, undefined, shared)!;
       });
-    }
-    if (methods.length > 0) {
-      o.methods = methods.map(methodJson);
-    }
-    reflection.push(o);
+  } else {
+    const shared = sharedObjects();
+    const list: JsonObject[] = [];
+    for (const c of entries()) list.push(reflectionEntry(c, built, effects, shared)!);
+    if (list.length > 0) reflection = list;
   }
 
   const resources: JsonObject[] = [];
@@ -184,7 +147,7 @@ export function emitUnified(set: ConfigSet): Emitted {
 
   const doc: JsonObject = {};
   if (set.comments.length > 0) doc.comment = set.comments.length === 1 ? set.comments[0] : [...set.comments];
-  if (reflection.length > 0) doc.reflection = reflection;
+  if (reflection !== undefined) doc.reflection = reflection;
   if (resources.length > 0) doc.resources = resources;
   if (set.foreign !== undefined) doc.foreign = set.foreign;
 
@@ -200,6 +163,125 @@ export function emitUnified(set: ConfigSet): Emitted {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+
+/** What the first look at an entry gathers: notes, and what goes to the side files. */
+interface Effects {
+  readonly notes: Notes;
+  readonly side: ConfigBuilder;
+  toSide(label: string): void;
+}
+
+/**
+ * Pieces of the output tree that entries share: JSON.stringify writes a shared object as often
+ * as it is used. Conditions and field names repeat across a set; a method's object is made where
+ * it is used (a table of every method entry cost more time than the objects it saved: 841,549 of
+ * them, each written once, in the 200 MB merge).
+ */
+interface Shared {
+  readonly conditions: Map<string, JsonObject>;
+  readonly fields: Map<string, JsonObject>;
+}
+
+function sharedObjects(): Shared {
+  return { conditions: new Map(), fields: new Map() };
+}
+
+/** The flags a reflection entry of the unified format has a key for. */
+const UNIFIED_TYPE_FLAGS: ReadonlySet<string> = new Set(['allDeclaredFields', 'allPublicFields', 'unsafeAllocated']);
+
+/** Whether no entry of a list with these facts can make a note or a side file of {@link reflectionEntry}'s (JNI aside). */
+function quiet(facts: TypeListFacts): boolean {
+  if (facts.queried || facts.anyOverload || facts.fieldFlags) return false;
+  for (const f of facts.flags) if (!UNIFIED_TYPE_FLAGS.has(f)) return false;
+  return true;
+}
+
+/**
+ * One (condition, type) of the output: with `effects`, its notes and side-file parts are added
+ * there; with `shared`, its JSON object is made (else undefined). The emitter asks for both at
+ * once, or, for a lazy list, for the effects of every entry first and the objects as they are
+ * written.
+ */
+function reflectionEntry(
+  c: Combined,
+  built: boolean,
+  effects: Effects | undefined,
+  shared: Shared | undefined,
+): JsonObject | undefined {
+  const one = c.reflection ?? c.jni;
+  const entry =
+    c.reflection !== undefined && c.jni !== undefined
+      ? mergedEntry(c.reflection, c.jni)
+      : one !== undefined && !built
+        ? normalised(one)
+        : one;
+  // notes name the entry (few entries have any)
+  const l = (): string => entryLabel(c);
+  if (effects !== undefined && c.jni && (!c.reflection || !sameMembers(c.reflection, c.jni)))
+    effects.notes.add('jni-widened', l());
+
+  let methods = entry?.methods ?? NONE;
+  if (hasQueriedOrAnyOverload(methods)) {
+    const kept: MethodEntry[] = [];
+    const sideMethods: MethodEntry[] = [];
+    for (const m of methods) {
+      if (m.access === Access.Queried) effects?.notes.add('implied-queries', `${l()} ${methodKey(m.name, m.params)}`);
+      else if (m.params === null) sideMethods.push(m);
+      else kept.push(m);
+    }
+    if (effects !== undefined && sideMethods.length > 0) {
+      effects.side.addType('reflection', { condition: c.condition, type: c.type, methods: sideMethods });
+      for (const m of sideMethods) effects.toSide(`${l()} method ${m.name} without parameterTypes (all overloads)`);
+    }
+    methods = kept;
+  }
+  const g = entry?.groups;
+  const anyGroup =
+    g !== undefined && g.declaredMethods + g.publicMethods + g.declaredConstructors + g.publicConstructors > 0;
+  if (effects !== undefined && entry !== undefined) {
+    if (anyGroup) {
+      for (const name of MEMBER_GROUP_NAMES)
+        if (g![name] === Access.Queried) effects.notes.add('implied-queries', `${l()} ${MEMBER_GROUPS[name].queried}`);
+    }
+    if (entry.flags.size > 0)
+      for (const f of entry.flags)
+        if (!UNIFIED_TYPE_FLAGS.has(f)) effects.notes.add('implied-class-flags', `${l()} ${f}`);
+    if (hasFieldFlags(entry.fields)) effects.notes.add('implied-field-flags', l());
+  }
+  if (shared === undefined) return undefined;
+
+  const o: JsonObject = {};
+  if (c.condition !== '') {
+    let cond = shared.conditions.get(c.condition);
+    if (cond === undefined) shared.conditions.set(c.condition, (cond = { typeReached: c.condition }));
+    o.condition = cond;
+  }
+  o.type = typeJson(c.type);
+  // one `reason` for the whole entry: what reflection, JNI and serialization each said
+  const reason = unifiedReason(joinReasons(entry?.reasons ?? NONE, c.serialReasons));
+  if (reason !== undefined) o.reason = reason;
+  if (entry) {
+    if (anyGroup) {
+      for (const name of MEMBER_GROUP_NAMES) if (g![name] === Access.Accessed) o[MEMBER_GROUPS[name].accessed] = true;
+    }
+    if (entry.flags.size > 0) {
+      if (entry.flags.has('allDeclaredFields')) o.allDeclaredFields = true;
+      if (entry.flags.has('allPublicFields')) o.allPublicFields = true;
+      if (entry.flags.has('unsafeAllocated')) o.unsafeAllocated = true;
+    }
+  }
+  if (c.serializable) o.serializable = true;
+  if (c.jni) o.jniAccessible = true;
+  if (entry && entry.fields.length > 0) {
+    o.fields = entry.fields.map((f) => {
+      let fo = shared.fields.get(f.name);
+      if (fo === undefined) shared.fields.set(f.name, (fo = { name: f.name }));
+      return fo;
+    });
+  }
+  if (methods.length > 0) o.methods = methods.map(methodJson);
+  return o;
+}
 
 /** Whether a method of the list is only queried or names every overload (neither has a place of its own in the file). */
 function hasQueriedOrAnyOverload(methods: readonly MethodEntry[]): boolean {
