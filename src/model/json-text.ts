@@ -296,6 +296,20 @@ class ChunkWindow {
     }
   }
 
+  /**
+   * The offset of the first `pattern` that starts from `from` and before `limit`, reading on as
+   * needed (keeping the text from `keep`); -1 when there is none.
+   */
+  find(pattern: string, from: number, limit: number, keep: number): number {
+    for (;;) {
+      const i = this.text.indexOf(pattern, from - this.base);
+      if (i >= 0) return this.base + i < limit ? this.base + i : -1;
+      // none in what is read: one may start in its last characters and go on in the next chunk
+      from = Math.max(from, this.base + this.text.length - pattern.length + 1);
+      if (from >= limit || !this.more(keep)) return -1;
+    }
+  }
+
   /** The offset just after the value at `at`, reading on until it is complete (keeping the text from `keep`). */
   valueEnd(at: number, keep: number): number {
     for (;;) {
@@ -317,20 +331,20 @@ export interface DocumentRest {
 }
 
 /**
- * A JSON document scanned a chunk at a time, without its whole text in memory or a tree built:
- * the elements of its main list (the top-level array, or the array of the top-level object's
- * member `key`) go to `onRun` in runs of about `size` characters (whole elements and the commas
- * between them), and the object's other members come back as text, each named to `onMember` as
- * it is found. Undefined when the text is no such document as far as the scan can tell (the scan
- * is no validator: a caller still parses what it takes out), when a member is there twice, when a
- * chunk could not be read, or when `onRun` or `onMember` says false. The chunks are let go of
- * however the scan ends.
+ * A JSON document scanned a chunk at a time, without its whole text in memory or its whole tree
+ * built: the elements of its main list (the top-level array, or the array of the top-level
+ * object's member `key`) go to `onRun` parsed, in runs of about `size` characters of text, and
+ * the object's other members come back as text, each named to `onMember` as it is found.
+ * Undefined when the text is no such document as far as the scan can tell (the scan is no
+ * validator: a caller still parses the members it takes out), when a run does not parse, when a
+ * member is there twice, when a chunk could not be read, or when `onRun` or `onMember` says
+ * false. The chunks are let go of however the scan ends.
  */
 export function documentRuns(
   chunks: Iterable<string>,
   key: string | undefined,
   size: number,
-  onRun: (run: string) => boolean,
+  onRun: (items: unknown[]) => boolean,
   onMember: (name: string) => boolean = () => true,
 ): DocumentRest | undefined {
   const w = new ChunkWindow(chunks);
@@ -345,7 +359,7 @@ function scanDocument(
   w: ChunkWindow,
   key: string | undefined,
   size: number,
-  onRun: (run: string) => boolean,
+  onRun: (items: unknown[]) => boolean,
   onMember: (name: string) => boolean,
 ): DocumentRest | undefined {
   let i = w.white(0, 0);
@@ -405,24 +419,102 @@ function scanDocument(
   return { members, split };
 }
 
-/** The elements of the array at `at` to `onRun`, in runs of about `size` characters; the offset after it. */
-function arrayRunsOf(w: ChunkWindow, at: number, size: number, onRun: (run: string) => boolean): number | undefined {
+/** A run of elements parsed, as a list; undefined when it is not one. */
+function parseRun(run: string): unknown[] | undefined {
+  try {
+    return JSON.parse(`[${run}]`) as unknown[];
+  } catch {
+    // a syntax error, or nesting too deep for the parser
+    return undefined;
+  }
+}
+
+/**
+ * The elements of the array at `at` to `onRun`, parsed, in runs of about `size` characters; the
+ * offset after the array.
+ *
+ * Each element is skipped over character by character to find where a run may end, unless the
+ * list is printed with a line break between its elements. Then the text between the first two
+ * (the line's indent before the closing brace, the brace, the comma and line break, the opening
+ * brace) is looked for, natively, from `size` characters into each run, and the run is cut after
+ * the brace it finds: no JSON string holds a raw line break, so only a boundary of elements or a
+ * nested object printed with the same indent looks like that. Only the parse can tell, and it
+ * does: the text from a boundary up to a closing brace parses as a list only when that brace
+ * closes an element of this one (inside a string or deeper in an element, a string or an
+ * object is left open). A run that does not parse is scanned the first way, and so is the rest
+ * of the list, so that a list the look-up misleads costs one parse more, not one per run.
+ */
+function arrayRunsOf(
+  w: ChunkWindow,
+  at: number,
+  size: number,
+  onRun: (items: unknown[]) => boolean,
+): number | undefined {
   let i = w.white(at + 1, at);
   if (w.charAt(i) === 0x5d) return i + 1;
   let runStart = i;
+  // the text between two elements, once the first two showed it, and where in it the first one ends
+  let boundary: string | undefined;
+  let closeEnd = 0;
+  let first = true;
+  // whether the run that starts at runStart is still to be looked for its end (once per run)
+  let look = false;
   for (;;) {
+    if (look && boundary !== undefined) {
+      look = false;
+      const b = w.find(boundary, runStart + size, runStart + 2 * size, runStart);
+      if (b >= 0) {
+        const items = parseRun(w.slice(runStart, b + closeEnd));
+        if (items !== undefined) {
+          if (!onRun(items)) return undefined;
+          // the next run starts at the next element's opening brace
+          runStart = b + boundary.length - 1;
+          i = runStart;
+          look = true;
+          continue;
+        }
+        boundary = undefined;
+      }
+    }
     const end = w.valueEnd(i, runStart);
     if (end === i) return undefined;
     const j = w.white(end, runStart);
     const c = w.charAt(j);
-    if (c === 0x5d) return onRun(w.slice(runStart, j)) ? j + 1 : undefined;
-    if (c !== 0x2c) return undefined;
-    if (j - runStart >= size) {
-      if (!onRun(w.slice(runStart, j))) return undefined;
-      runStart = j + 1;
+    if (c === 0x5d) {
+      const items = parseRun(w.slice(runStart, j));
+      return items !== undefined && onRun(items) ? j + 1 : undefined;
     }
-    i = w.white(j + 1, runStart);
+    if (c !== 0x2c) return undefined;
+    const next = w.white(j + 1, runStart);
+    if (first) {
+      first = false;
+      boundary = boundaryOf(w, i, end, next);
+      if (boundary !== undefined) closeEnd = boundary.indexOf('}') + 1;
+      look = true;
+    }
+    if (j - runStart >= size) {
+      const items = parseRun(w.slice(runStart, j));
+      if (items === undefined || !onRun(items)) return undefined;
+      runStart = j + 1;
+      look = true;
+    }
+    i = next;
   }
+}
+
+/**
+ * The text from the line break before an element's closing brace to the next element's opening
+ * brace, when both are objects and a line break is between them; undefined otherwise.
+ */
+function boundaryOf(w: ChunkWindow, start: number, end: number, next: number): string | undefined {
+  if (w.charAt(start) !== 0x7b || w.charAt(end - 1) !== 0x7d || w.charAt(next) !== 0x7b) return undefined;
+  const gap = w.slice(end, next);
+  if (!gap.includes('\n')) return undefined;
+  // the closing brace's own line: its indent, from the line break before it, if only white space is there
+  let k = end - 2;
+  while (k > start && (w.charAt(k) === 0x20 || w.charAt(k) === 0x09)) k--;
+  const indent = w.charAt(k) === 0x0a ? w.slice(k, end - 1) : '';
+  return `${indent}}${gap}{`;
 }
 
 /** Skips JSON white space only (no comments: a metadata file with one must fail to parse, not be split around it). */

@@ -209,13 +209,7 @@ function loadPiecewise(
   const ptr = unified ? '/reflection' : '';
   const section = kind === 'jni' ? 'jni' : 'reflection';
   let offset = 0;
-  const onRun = (run: string): boolean => {
-    let list: unknown[];
-    try {
-      list = JSON.parse(`[${run}]`) as unknown[];
-    } catch {
-      return false;
-    }
+  const onRun = (list: unknown[]): boolean => {
     const valid = unified ? satisfiesUnified12({ reflection: list }) : satisfiesSchema(kind, list);
     if (!valid || !r.typeList(list, ptr, section, offset)) return false;
     offset += list.length;

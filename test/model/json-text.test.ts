@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TextLocator, locatePointer, parseJsonText } from '../../src/model/json-text.js';
+import { TextLocator, documentRuns, locatePointer, parseJsonText } from '../../src/model/json-text.js';
 
 describe('locatePointer', () => {
   const doc = '{"a": [1, {"b": 2, "c\\"d": [3]}], "e": {}}';
@@ -41,5 +41,75 @@ describe('parseJsonText and TextLocator', () => {
   it('accepts comments and trailing commas only where asked', () => {
     expect(parseJsonText('{/* c */ "a": 1,}', 'f.jsonc', true)).toEqual({ ok: true, value: { a: 1 } });
     expect(parseJsonText('{/* c */ "a": 1}', 'f.json').ok).toBe(false);
+  });
+});
+
+describe('documentRuns', () => {
+  /** The text in chunks of `n` characters. */
+  const chunksOf = (text: string, n: number): string[] =>
+    Array.from({ length: Math.ceil(text.length / n) }, (_, i) => text.slice(i * n, (i + 1) * n));
+  /** Every element the runs gave, the members and the run count; undefined when the scan gave up. */
+  const scan = (text: string, chunk: number, size: number) => {
+    const items: unknown[] = [];
+    let runs = 0;
+    const rest = documentRuns(chunksOf(text, chunk), 'reflection', size, (run) => {
+      items.push(...run);
+      runs++;
+      return true;
+    });
+    return rest && { items, runs, members: rest.members };
+  };
+  const entries = Array.from({ length: 60 }, (_, i) => ({
+    type: `a.C${i}`,
+    // strings that hold what a boundary looks like, escaped as JSON must escape them
+    ...(i % 5 === 0 ? { reason: `x\n    },\n    {"y": ${i}` } : {}),
+    methods: [
+      { name: 'm', parameterTypes: [] },
+      { name: `n${i}`, parameterTypes: ['int'] },
+    ],
+  }));
+  const doc = { reflection: entries, resources: [{ glob: 'a' }, { glob: 'b' }] };
+
+  it('gives every element, in runs, however the text is printed and cut into chunks', () => {
+    const texts = {
+      pretty: JSON.stringify(doc, null, 2),
+      'four spaces': JSON.stringify(doc, null, 4),
+      tabs: JSON.stringify(doc, null, '\t'),
+      minified: JSON.stringify(doc),
+      // one element a line: no line break before a closing brace
+      'one a line': `{"reflection": [\n${entries.map((e) => JSON.stringify(e)).join(',\n')}\n], "resources": []}`,
+      // nested objects printed with the elements' own indent: a look-up finds boundaries that are none
+      'flat indent': `{"reflection": [\n${entries
+        .map((e) => JSON.stringify(e, null, 1).replace(/\n +/g, '\n  '))
+        .join(',\n  ')}\n]}`,
+    };
+    for (const [how, text] of Object.entries(texts))
+      for (const chunk of [7, 64, 100_000])
+        for (const size of [50, 400, 1_000_000]) {
+          const r = scan(text, chunk, size);
+          expect(r?.items, `${how}, chunks of ${chunk}, runs of ${size}`).toEqual(JSON.parse(text).reflection);
+          expect(r!.runs, how).toBeGreaterThanOrEqual(size === 50 ? 10 : 1);
+          const other = (JSON.parse(text) as { resources?: unknown }).resources;
+          expect(r!.members).toEqual(other === undefined ? [] : [expect.stringMatching(/^"resources":/)]);
+        }
+  });
+
+  it('gives up a list that is no list of values, wherever the fault is', () => {
+    const text = JSON.stringify(doc, null, 2);
+    const at = text.indexOf('"a.C41"');
+    const end40 = text.lastIndexOf('},', at);
+    const start41 = text.lastIndexOf('{', at);
+    const broken = [
+      // a comma missing between two elements, far into the list
+      text.slice(0, end40 + 1) + text.slice(end40 + 2),
+      // an element that does not close
+      text.slice(0, at) + text.slice(at).replace('"methods"', '"methods": {'),
+      // something that is no value in place of an element
+      text.slice(0, start41) + 'nope, ' + text.slice(start41),
+    ];
+    for (const t of broken) {
+      expect(() => JSON.parse(t) as unknown).toThrow();
+      for (const size of [50, 400]) expect(scan(t, 64, size)).toBeUndefined();
+    }
   });
 });
