@@ -2,7 +2,7 @@
 // Entry point. `--version` is answered without loading the CLI so that scripts asking for it
 // pay no more than Node's own start-up. The CLI itself is one bundle (dist/bundle), built by
 // `npm run build`: resolving and compiling one file is much cheaper than dozens of modules.
-// Before a command runs, V8 is tuned for a short process (src/cli/v8-tuning.ts).
+// Before a command runs (not for help), V8 is tuned for a short process (src/cli/v8-tuning.ts).
 import { readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
@@ -11,7 +11,6 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${pkg.version}\n`);
 } else {
   const { main, runCleanups, tuneV8 } = await import('../dist/bundle/main.js');
-  tuneV8();
   let interrupted = false;
   for (const [signal, code] of [
     ['SIGINT', 130],
@@ -24,5 +23,5 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       runCleanups().finally(() => process.exit(code));
     });
   }
-  process.exitCode = await main(argv);
+  process.exitCode = await main(argv, undefined, { beforeCommand: tuneV8 });
 }

@@ -20,7 +20,6 @@ import { addFlags } from './flags.js';
 import { findingLine, printable, styleFor, writeOut } from './render/text.js';
 
 export { runCleanups } from '../commands/cleanup.js';
-export { tuneV8 } from './v8-tuning.js';
 export { VERSION };
 
 /** Every command, in the order help lists them. */
@@ -83,11 +82,30 @@ export function globalsOf(parsed: Readonly<Record<string, unknown>>): Globals {
   return { json: parsed.json === true, config: typeof parsed.config === 'string' ? parsed.config : undefined };
 }
 
+/** What the process running the CLI does around it (the bin's; tests running it in-process give none). */
+export interface MainHooks {
+  /** Called once a command is about to run (not for help or a usage error). */
+  readonly beforeCommand?: () => Promise<void>;
+}
+
+/**
+ * V8's settings for a command's process (cli/v8-tuning.ts), for the bin's `beforeCommand`: the
+ * module, and node:v8 with it (4 ms), are loaded only when a command runs, not for `--help`.
+ */
+export async function tuneV8(): Promise<void> {
+  (await import('./v8-tuning.js')).tuneV8();
+}
+
 /** Runs the CLI; resolves to the exit code. */
-export async function main(argv: readonly string[], ctx: CommandContext = processContext()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  ctx: CommandContext = processContext(),
+  hooks: MainHooks = {},
+): Promise<number> {
   const wantsJson = argv.includes('--json');
   let exitCode: number = EXIT.ok;
   const program = buildProgram(ctx, async (name, paths, parsed) => {
+    await hooks.beforeCommand?.();
     const globals = globalsOf(parsed);
     const deps = commandDeps(ctx, globals.json);
     exitCode = await COMMANDS[name].execute(paths, parsed, globals, deps, { ctx, json: globals.json });

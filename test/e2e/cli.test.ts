@@ -34,7 +34,7 @@ describe('the ni-config binary', () => {
     expect(cli(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
   });
 
-  it('tunes V8 before a command runs, and not for --version', () => {
+  it('tunes V8 before a command runs, and not for --version or help', () => {
     // a preloaded module reports each flag set (the bundle imports node:v8's export, kept in sync)
     const hook = join(work, 'flags-hook.mjs');
     writeFileSync(
@@ -49,10 +49,18 @@ describe('the ni-config binary', () => {
     );
     const run = (args: string[]) =>
       spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { encoding: 'utf8' });
-    const help = run(['validate', '--help']);
-    expect(help.status).toBe(0);
-    expect(help.stderr).toBe(`v8 flag: ${INTERRUPT_BUDGET_FLAG}\n`);
-    expect(run(['--version']).stderr).toBe('');
+    const dir = join(work, 'tuned');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reflect-config.json'), '[{"name": "a.B"}]\n');
+    const validate = run(['validate', dir]);
+    expect(validate.status).toBe(0);
+    const flags = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('v8 flag: '));
+    expect(flags(validate.stderr)).toEqual([`v8 flag: ${INTERRUPT_BUDGET_FLAG}`]);
+    for (const args of [['--version'], ['--help'], ['validate', '--help']]) {
+      const r = run(args);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(flags(r.stderr), args.join(' ')).toEqual([]);
+    }
   });
 
   it('has a README command reference equal to its --help', () => {
