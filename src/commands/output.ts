@@ -45,7 +45,8 @@ export async function emitAndWrite(
   dryRun: boolean,
   deps: Pick<CommandDeps, 'cwd' | 'writeStdout'>,
 ): Promise<Written> {
-  // the reflection list's items are made as its text is written, never all at once
+  // the reflection list's items are made as the file's text is written, a group at a time (for
+  // stdout, toJsonText takes the whole list at once)
   const emitted = format === 'unified' ? emitUnified(set, { lazy: true }) : emitLegacy(set);
   const warnings: string[] = [];
   if (out === '-') {
