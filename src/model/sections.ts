@@ -5,6 +5,7 @@
  * compiler then asks for (ops/diff.ts, ops/prune).
  */
 import {
+  KIND_RANK,
   isBuiltList,
   isNameOnly,
   typeKey,
@@ -279,19 +280,18 @@ function proxyCount(list: readonly TypeEntry[]): number {
     for (const t of list) if (isProxy(t)) n++;
     return n;
   }
-  const rank = (t: TypeEntry): number => (t.type.kind === 'class' ? 0 : t.type.kind === 'proxy' ? 1 : 2);
-  // the first index whose entry ranks at least `r`
+  // the first index whose entry's kind ranks at least `r`
   const firstOf = (r: number): number => {
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (rank(list[mid]!) < r) lo = mid + 1;
+      if (KIND_RANK[list[mid]!.type.kind] < r) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
-  return firstOf(2) - firstOf(1);
+  return firstOf(KIND_RANK.lambda) - firstOf(KIND_RANK.proxy);
 }
 
 /** Number of entries per section, for summaries and the `--json` `entries` objects. */
