@@ -328,6 +328,8 @@ export interface DocumentRest {
   readonly members: readonly string[];
   /** Whether the split member was there (an array). */
   readonly split: boolean;
+  /** How many runs the native look-up cut (see arrayRunsOf); the others were found by skipping over each element. */
+  readonly lookedUp: number;
 }
 
 /**
@@ -365,9 +367,10 @@ function scanDocument(
   let i = w.white(0, 0);
   const members: string[] = [];
   let split = false;
+  const counts = { lookedUp: 0 };
   if (key === undefined) {
     if (w.charAt(i) !== 0x5b) return undefined;
-    const end = arrayRunsOf(w, i, size, onRun);
+    const end = arrayRunsOf(w, i, size, onRun, counts);
     if (end === undefined) return undefined;
     i = end;
   } else {
@@ -393,7 +396,7 @@ function scanDocument(
         i = w.white(i + 1, start);
         if (name === key) {
           if (w.charAt(i) !== 0x5b) return undefined;
-          const end = arrayRunsOf(w, i, size, onRun);
+          const end = arrayRunsOf(w, i, size, onRun, counts);
           if (end === undefined) return undefined;
           split = true;
           i = end;
@@ -416,7 +419,7 @@ function scanDocument(
   // nothing but white space after it, and every chunk read
   i = w.white(i, i);
   if (!Number.isNaN(w.charAt(i)) || w.failed) return undefined;
-  return { members, split };
+  return { members, split, lookedUp: counts.lookedUp };
 }
 
 /** A run of elements parsed, as a list; undefined when it is not one. */
@@ -443,12 +446,14 @@ function parseRun(run: string): unknown[] | undefined {
  * closes an element of this one (inside a string or deeper in an element, a string or an
  * object is left open). A run that does not parse is scanned the first way, and so is the rest
  * of the list, so that a list the look-up misleads costs one parse more, not one per run.
+ * `counts.lookedUp` counts the runs the look-up cut.
  */
 function arrayRunsOf(
   w: ChunkWindow,
   at: number,
   size: number,
   onRun: (items: unknown[]) => boolean,
+  counts: { lookedUp: number },
 ): number | undefined {
   let i = w.white(at + 1, at);
   if (w.charAt(i) === 0x5d) return i + 1;
@@ -467,6 +472,7 @@ function arrayRunsOf(
         const items = parseRun(w.slice(runStart, b + closeEnd));
         if (items !== undefined) {
           if (!onRun(items)) return undefined;
+          counts.lookedUp++;
           // the next run starts at the next element's opening brace
           runStart = b + boundary.length - 1;
           i = runStart;

@@ -57,7 +57,7 @@ describe('documentRuns', () => {
       runs++;
       return true;
     });
-    return rest && { items, runs, members: rest.members };
+    return rest && { items, runs, members: rest.members, lookedUp: rest.lookedUp };
   };
   const entries = Array.from({ length: 60 }, (_, i) => ({
     type: `a.C${i}`,
@@ -69,6 +69,10 @@ describe('documentRuns', () => {
     ],
   }));
   const doc = { reflection: entries, resources: [{ glob: 'a' }, { glob: 'b' }] };
+  // nested objects printed with the elements' own indent: a look-up finds boundaries that are none
+  const flatIndent = `{"reflection": [\n${entries
+    .map((e) => `  ${JSON.stringify(e, null, 1).replace(/\n */g, '\n  ')}`)
+    .join(',\n')}\n]}`;
 
   it('gives every element, in runs, however the text is printed and cut into chunks', () => {
     const texts = {
@@ -78,10 +82,7 @@ describe('documentRuns', () => {
       minified: JSON.stringify(doc),
       // one element a line: no line break before a closing brace
       'one a line': `{"reflection": [\n${entries.map((e) => JSON.stringify(e)).join(',\n')}\n], "resources": []}`,
-      // nested objects printed with the elements' own indent: a look-up finds boundaries that are none
-      'flat indent': `{"reflection": [\n${entries
-        .map((e) => JSON.stringify(e, null, 1).replace(/\n +/g, '\n  '))
-        .join(',\n  ')}\n]}`,
+      'flat indent': flatIndent,
     };
     for (const [how, text] of Object.entries(texts))
       for (const chunk of [7, 64, 100_000])
@@ -92,6 +93,30 @@ describe('documentRuns', () => {
           const other = (JSON.parse(text) as { resources?: unknown }).resources;
           expect(r!.members).toEqual(other === undefined ? [] : [expect.stringMatching(/^"resources":/)]);
         }
+  });
+
+  it('cuts the runs of a list with line breaks between its elements by the native look-up, and only those', () => {
+    // the runs are the same either way (the test above), so this says which way they were found
+    const lookedUp = (text: string, chunk: number, size: number) => {
+      const r = scan(text, chunk, size)!;
+      return { lookedUp: r.lookedUp, runs: r.runs };
+    };
+    for (const indent of [2, 4, '\t'])
+      for (const chunk of [7, 64, 100_000]) {
+        // every run but the last one or two: the last ends at the closing bracket, and one before it
+        // is scanned when fewer than two runs' worth of text is left and no boundary is in it
+        const r = lookedUp(JSON.stringify(doc, null, indent), chunk, 400);
+        expect(r.runs).toBeGreaterThan(5);
+        expect(r.lookedUp, `indent ${indent}, chunks of ${chunk}`).toBeGreaterThanOrEqual(r.runs - 2);
+      }
+    // no line break between elements: nothing to look for
+    expect(lookedUp(JSON.stringify(doc), 64, 400).lookedUp).toBe(0);
+    // one element a line: a line break between them is enough
+    const oneALine = lookedUp(`{"reflection": [\n${entries.map((e) => JSON.stringify(e)).join(',\n')}\n]}`, 64, 400);
+    expect(oneALine.lookedUp).toBeGreaterThanOrEqual(oneALine.runs - 2);
+    // a look-up misled by a nested object at the elements' indent: the rest of the list is scanned
+    const misled = lookedUp(flatIndent, 64, 400);
+    expect(misled.lookedUp).toBeLessThan(misled.runs - 1);
   });
 
   it('gives up a list that is no list of values, wherever the fault is', () => {
