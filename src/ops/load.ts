@@ -173,9 +173,9 @@ export interface LoadOptions {
   /** Read every document with the careful reader (tests compare the two readers). */
   readonly careful?: boolean;
   /**
-   * Only the findings are wanted, never the merged set (validate): each document is read into a
-   * builder of its own, which is garbage once the document is read. Nothing is merged, and no
-   * finding depends on another document.
+   * Only the findings are wanted, never the merged set (validate): nothing is merged, and no
+   * finding depends on another document. The lean reader's entries are left where it staged
+   * them; the careful reader reads into a builder of its own, garbage once the document is read.
    */
   readonly findingsOnly?: boolean;
   /** Parse documents of at least this many characters in pieces of `pieceSize` (defaults: 16 Mi, 2 Mi; tests set them small). */
@@ -200,7 +200,7 @@ const OLDER_SECTIONS: ReadonlySet<string> = new Set(['jni', 'serialization', 'bu
 function loadPiecewise(
   source: SourceText,
   kind: FileKind,
-  builder: ConfigBuilder,
+  builder: ConfigBuilder | undefined,
   options: LoadOptions,
 ): Finding[] | undefined {
   const unified = kind === 'unified';
@@ -238,8 +238,12 @@ function loadPiecewise(
   return finishLean(r, kind, source.file, builder, options.pointers);
 }
 
-/** Parses one source into `builder`; returns what was learnt about it. */
-export function loadSource(source: SourceText, builder: ConfigBuilder, options: LoadOptions = {}): LoadedFile {
+/** Parses one source into `builder` (for its findings only, without one); returns what was learnt about it. */
+export function loadSource(
+  source: SourceText,
+  builder: ConfigBuilder | undefined,
+  options: LoadOptions = {},
+): LoadedFile {
   // a text read in chunks is read in pieces whatever its size: it cannot be whole here otherwise
   const from = typeof source.text === 'string' ? options.piecewise?.from : 0;
   if (!options.careful && readInPieces(source.kind, sourceSize(source), from)) {
@@ -276,7 +280,7 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
       const lean = leanDocument(kind, parsed.value, source.file, builder, options.pointers);
       if (lean !== undefined) return { file: source.file, kind, findings: lean };
     }
-    const findings = parseDocument(kind, parsed.value, source.file, builder, options.pointers);
+    const findings = parseDocument(kind, parsed.value, source.file, builder ?? new ConfigBuilder(), options.pointers);
     if (options.schema) findings.push(...options.schema(kind, parsed.value, source.file, findings));
     return { file: source.file, kind, findings };
   } catch (e) {
@@ -297,7 +301,7 @@ export function loadSource(source: SourceText, builder: ConfigBuilder, options: 
  */
 export function loadSources(sources: readonly SourceText[], options: LoadOptions = {}): LoadResult {
   let builder: ConfigBuilder | undefined = options.findingsOnly ? undefined : new ConfigBuilder();
-  const files = sources.map((s) => loadSource(s, builder ?? new ConfigBuilder(), options));
+  const files = sources.map((s) => loadSource(s, builder, options));
   let set: ConfigSet | undefined;
   return {
     get set(): ConfigSet {

@@ -507,7 +507,7 @@ export function leanDocument(
   kind: FileKind,
   value: Json,
   file: string,
-  builder: ConfigBuilder,
+  builder: ConfigBuilder | undefined,
   pointers?: EntryPointers,
 ): Finding[] | undefined {
   const r = new LeanReader(kind === 'unified', pointers !== undefined);
@@ -522,12 +522,15 @@ export function leanDocument(
   return ok ? finishLean(r, kind, file, builder, pointers) : undefined;
 }
 
-/** Hands a document read clean over to `builder` (and its places to `pointers`); its findings, or undefined to give it up after all. */
+/**
+ * Hands a document read clean over to `builder` (and its places to `pointers`); its findings, or
+ * undefined to give it up after all. Without a builder, only the findings are wanted.
+ */
 export function finishLean(
   r: LeanReader,
   kind: FileKind,
   file: string,
-  builder: ConfigBuilder,
+  builder: ConfigBuilder | undefined,
   pointers?: EntryPointers,
 ): Finding[] | undefined {
   const label = r.unified ? 'reflection' : kind === 'jni' ? 'jni-config.json' : 'reflect-config.json';
@@ -554,7 +557,7 @@ export function finishLean(
     reportRepeats(careful);
     findings = [...findings, ...careful.findings];
   }
-  builder.absorb(r.stage);
+  builder?.absorb(r.stage);
   if (pointers !== undefined) {
     for (const [key, pointer] of r.at!) if (!pointers.has(key)) pointers.set(key, { file, pointer });
   }
