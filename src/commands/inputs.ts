@@ -6,14 +6,8 @@ import { collectSources } from '../io/inputs.js';
 import type { TreeListings } from '../io/walk.js';
 import { isBlocking, type Finding } from '../model/findings.js';
 import type { EntryPointers } from '../model/parse/index.js';
-import {
-  loadSources,
-  sourceSize,
-  sourceTexts,
-  type LoadResult,
-  type SchemaCheck,
-  type SourceText,
-} from '../ops/load.js';
+import { loadSources, sourceSize, sourceTexts, type LoadResult, type SourceText } from '../ops/load.js';
+import { deferredSchemaCheck } from '../ops/schema.js';
 import type { ProjectConfig } from '../ops/settings.js';
 import type { CommandDeps } from './deps.js';
 
@@ -32,8 +26,8 @@ export function inputPaths(given: readonly string[], project: ProjectConfig): re
 }
 
 export interface LoadInputsOptions {
-  /** Check every file against its JSON Schema too (validate). */
-  readonly schema?: SchemaCheck;
+  /** Check every file against its JSON Schema too, and report every error of those that fail (validate). */
+  readonly schema?: boolean;
   /** The command's tree listings (io/walk.ts), when it walks the same paths for other files too. */
   readonly listings?: TreeListings;
   /** Only the findings are wanted (validate): nothing is merged, and `set` throws. */
@@ -65,20 +59,23 @@ export async function loadInputs(
   warnIfTooLarge(inputSize(collected.sources), deps);
   const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
+  const schema = options.schema ? deferredSchemaCheck() : undefined;
   const loaded = loadSources(sources, {
-    ...(options.schema ? { schema: options.schema } : {}),
+    ...(schema ? { schema: schema.check } : {}),
     ...(options.findingsOnly ? { findingsOnly: true } : {}),
   });
+  const files = schema ? await schema.report(loaded.files) : loaded.files;
+  const findings = schema ? files.flatMap((f) => f.findings) : loaded.findings;
   return {
     // built when asked for (validate never asks, and reads for the findings only)
     get set() {
       return loaded.set;
     },
-    files: loaded.files,
-    findings: loaded.findings,
+    files,
+    findings,
     ioFindings,
     // texts place findings at line and column; the others need not stay in memory
-    texts: sourceTexts(sources, [...ioFindings, ...loaded.findings]),
+    texts: sourceTexts(sources, [...ioFindings, ...findings]),
   };
 }
 

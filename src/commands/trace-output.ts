@@ -41,7 +41,7 @@ export async function writeTraceOutput(
         }
       : {};
   if (options.write) {
-    const problems = emittedErrors(set);
+    const problems = await emittedErrors(set);
     if (problems.length > 0)
       throw new InputError('the traced metadata does not validate; nothing was written', problems);
     const layout = await writeLayout(set, { format: options.format }, config, deps);

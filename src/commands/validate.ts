@@ -15,7 +15,6 @@ import { placeFindings, type FindingJson } from '../model/placed.js';
 import { analyseProperties, lintFileNames, lintLayout, notMetadata } from '../ops/packaging/lint.js';
 import type { Profile } from '../ops/packaging/profiles.js';
 import { checkReachabilityRepo } from '../ops/packaging/reachability-repo.js';
-import { schemaFindings } from '../ops/schema.js';
 import type { CommandDeps, GlobalOptions } from './deps.js';
 import { inputPaths, loadInputs } from './inputs.js';
 import { readProject } from './project.js';
@@ -86,7 +85,7 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
   );
   const metadataPaths = [...paths.filter((p) => !named.has(p)), ...wiredByNamed];
   const inputs = await loadInputs(metadataPaths, config, deps, {
-    schema: schemaFindings,
+    schema: true,
     listings,
     findingsOnly: true,
   });

@@ -3,16 +3,63 @@
  * Schema errors that the parser already explains (same place, or inside a place the parser
  * reported) are dropped, so each problem is reported once, with the clearer message.
  */
-import * as reporting from '../generated/validators-all.js';
 import type { SchemaError } from '../generated/validators.js';
 import { finding, pointerTokens, type Finding, type FindingCode } from '../model/findings.js';
 import { emitUnified, toJsonText } from '../model/emit/index.js';
 import { kindOfFileName, type FileKind } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
-import { loadSources, satisfiesSchema, schemaFor } from './load.js';
+import { loadSources, satisfiesSchema, schemaFor, type LoadedFile, type SchemaCheck } from './load.js';
 import { errorTarget } from './settings-findings.js';
 
 export { schemaFor, type SchemaChoice } from './load.js';
+
+type Reporting = typeof import('../generated/validators-all.js');
+
+/**
+ * The build of the schemas that collects every error, to report a document that failed: about
+ * 240 KB of code, loaded the first time one did (most inputs are valid, and the fast build of
+ * the same schemas, which stops at the first error, tells them).
+ */
+let reporting: Promise<Reporting> | undefined;
+
+/** The schema check for loadSources that reports every schema error of a document, once its validators are loaded. */
+export async function schemaCheck(): Promise<SchemaCheck> {
+  const validators = await (reporting ??= import('../generated/validators-all.js'));
+  return (kind, value, file, parserFindings) => schemaFindings(validators, kind, value, file, parserFindings);
+}
+
+/** The two steps of a schema check whose validators are loaded only when a document fails it. */
+export interface DeferredSchemaCheck {
+  /** For loadSources: notes each document that fails its schema (its findings come from `report`). */
+  readonly check: SchemaCheck;
+  /** The files read with `check`, with the schema findings of those that failed added after their own. */
+  report(files: readonly LoadedFile[]): Promise<readonly LoadedFile[]>;
+}
+
+/** {@link schemaCheck} in two steps (see DeferredSchemaCheck); the findings are the same. */
+export function deferredSchemaCheck(): DeferredSchemaCheck {
+  const failed = new Map<string, { kind: FileKind; value: unknown; parserFindings: readonly Finding[] }[]>();
+  return {
+    check: (kind, value, file, parserFindings) => {
+      if (!satisfiesSchema(kind, value)) {
+        let docs = failed.get(file);
+        if (docs === undefined) failed.set(file, (docs = []));
+        docs.push({ kind, value, parserFindings: [...parserFindings] });
+      }
+      return [];
+    },
+    async report(files) {
+      if (failed.size === 0) return files;
+      const full = await schemaCheck();
+      return files.map((f) => {
+        const docs = failed.get(f.file);
+        if (docs === undefined) return f;
+        const more = docs.flatMap((d) => full(d.kind, d.value, f.file, d.parserFindings));
+        return { ...f, findings: [...f.findings, ...more] };
+      });
+    },
+  };
+}
 
 /** Findings from the parser that make schema errors at or below (or above) their place redundant. */
 const EXPLAINING_CODES: ReadonlySet<FindingCode> = new Set([
@@ -56,7 +103,8 @@ function ancestors(pointer: string): string[] {
 }
 
 /** Validates one parsed document against its schema; `parserFindings` are those already reported for it. */
-export function schemaFindings(
+function schemaFindings(
+  reporting: Reporting,
   kind: FileKind,
   value: unknown,
   file: string,
@@ -162,11 +210,13 @@ function describeValue(v: unknown): string {
 }
 
 /** Errors the written files would have: the set emitted as it will be written, then validated. */
-export function emittedErrors(set: ConfigSet): Finding[] {
+export async function emittedErrors(set: ConfigSet): Promise<Finding[]> {
   const sources = [...emitUnified(set).files].map(([name, value]) => ({
     file: name,
     text: toJsonText(value),
     kind: kindOfFileName(name),
   }));
-  return loadSources(sources, { schema: schemaFindings }).findings.filter((f) => f.severity === 'error');
+  const schema = deferredSchemaCheck();
+  const files = await schema.report(loadSources(sources, { schema: schema.check }).files);
+  return files.flatMap((f) => f.findings).filter((f) => f.severity === 'error');
 }

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { Finding } from '../../src/model/findings.js';
 import { ConfigBuilder } from '../../src/model/model.js';
-import { schemaFindings } from '../../src/ops/schema.js';
+import { schemaCheck } from '../../src/ops/schema.js';
 import { loadSource } from '../../src/ops/load.js';
 import { corpusFiles, describeCorpus } from '../helpers.js';
 
+const schemaFindings = await schemaCheck();
 const results = corpusFiles().map((f) => ({
   ...f,
   findings: loadSource({ file: f.rel, text: readFileSync(f.path, 'utf8'), kind: f.kind }, new ConfigBuilder(), {
