@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, PROPERTIES_OPTION_KINDS, kindOfFileName, readInPieces, type FileKind } from '../model/kinds.js';
 import type { ChunkedText } from '../ops/load.js';
-import { walkTree, type TreeListings } from './walk.js';
+import { joinerOf, walkTree, type TreeListings } from './walk.js';
 
 export interface Source {
   /** The path as shown to the user. */
@@ -144,10 +144,11 @@ async function collectDirectory(
     return;
   }
   found.sort();
-  const shown = (rel: string): string => join(display, rel);
+  const shown = joinerOf(display);
+  const below = joinerOf(absolute);
   for (const rel of found) {
     const base = rel.slice(rel.lastIndexOf('/') + 1);
-    const abs = join(absolute, rel);
+    const abs = below(rel);
     if (base === 'native-image.properties') {
       const text = readText(shown(rel), abs, maxFileSize, findings);
       if (typeof text !== 'string') continue;

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TreeListings, walkTree } from '../../src/io/walk.js';
+import fc from 'fast-check';
+import { TreeListings, joinerOf, walkTree } from '../../src/io/walk.js';
 
 // A directory named `locked` cannot be listed (permissions cannot say so to root, who runs CI).
 vi.mock('node:fs', async (importOriginal) => {
@@ -82,5 +83,19 @@ describe('walkTree', () => {
       'later.json',
       'reflect-config.json',
     ]);
+  });
+});
+
+describe('joinerOf', () => {
+  it('joins as path.join does, for the paths a walk gives, whatever the base', () => {
+    const part = fc.constantFrom('a', 'b.json', '.', '..', '', 'x y', '.git');
+    const base = fc.oneof(
+      fc.array(part, { maxLength: 4 }).map((p) => p.join('/')),
+      fc.array(part, { minLength: 1, maxLength: 4 }).map((p) => `/${p.join('/')}/`),
+      fc.constantFrom('', '.', './', '/', '..', '../', './a/', 'a//b', '/a/./b/..'),
+    );
+    const name = fc.stringMatching(/^[^/]+$/).filter((n) => n !== '.' && n !== '..');
+    const rel = fc.array(name, { minLength: 1, maxLength: 4 }).map((p) => p.join('/'));
+    fc.assert(fc.property(base, rel, (b, r) => joinerOf(b)(r) === join(b, r)));
   });
 });
