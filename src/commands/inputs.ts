@@ -52,7 +52,8 @@ export async function loadInputs(
     for (let i = 0; i < paths.length; i++) {
       const abs = absolute[i]!;
       if (file === abs) return paths[i]!;
-      if (file.startsWith(abs + '/')) return paths[i]! + file.slice(abs.length);
+      // 'dir/' and 'dir' show a file below as 'dir/a.json'
+      if (file.startsWith(abs + '/')) return paths[i]!.replace(/\/+$/, '') + file.slice(abs.length);
     }
     return file;
   };

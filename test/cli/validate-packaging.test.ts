@@ -23,6 +23,21 @@ const json = async (argv: string[]): Promise<{ code: number; out: ValidateResult
   return { code: r.code, out: JSON.parse(r.stdout) as ValidateResult };
 };
 
+describe('validate: the paths shown', () => {
+  it('shows a file below a directory given with a trailing slash as below it, metadata and properties alike', async () => {
+    for (const given of ['p/seeds/netty-like', 'p/seeds/netty-like/', './p/seeds/netty-like//']) {
+      const { out } = await json(['validate', given]);
+      const base = given.replace(/\/+$/, '');
+      expect(out.files.map((f) => f.file).sort(), given).toEqual([
+        `${base}${NETTY.slice('p/seeds/netty-like'.length)}/reflection-config.json`,
+      ]);
+      expect(new Set(out.findings.map((f) => f.file)), given).toEqual(
+        new Set([`${base}${NETTY.slice('p/seeds/netty-like'.length)}/native-image.properties`]),
+      );
+    }
+  });
+});
+
 describe('validate: native-image.properties', () => {
   it('reports the seed options at their properties line, and the file wired in under another name', async () => {
     const r = await run(['validate', 'p/seeds/netty-like'], dir);
