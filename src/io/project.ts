@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { project as validateProject } from '../generated/settings.js';
 import { finding, type Finding } from '../model/findings.js';
 import { settingsFindings } from '../ops/settings-findings.js';
 import type { ProjectConfig } from '../ops/settings.js';
@@ -45,6 +44,8 @@ export async function loadProject(explicit: string | undefined, cwd = process.cw
   }
   const parsed = parseJsonText(text, path, true);
   if (!parsed.ok) return { path, text, config: {}, findings: [parsed.finding] };
+  // the settings' validators (84 KB of code) are loaded only when there is a project file to check
+  const { project: validateProject } = await import('../generated/settings.js');
   if (!validateProject(parsed.value)) {
     const findings = settingsFindings(
       validateProject.errors ?? [],
