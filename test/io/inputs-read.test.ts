@@ -46,8 +46,8 @@ describe('reading a file whole', () => {
     }
   });
 
-  it('reads a named pipe (as the shell makes for <(...))', async () => {
-    const file = fileOf(5000, 'text');
+  /** The text of `file`, collected through a named pipe that another process writes it to. */
+  const throughPipe = async (file: string, maxFileSize?: number) => {
     const fifo = join(dir, 'reflect-config.json');
     await new Promise<void>((done, fail) =>
       spawn('mkfifo', [fifo], { stdio: 'ignore' }).on('exit', (c) =>
@@ -55,10 +55,35 @@ describe('reading a file whole', () => {
       ),
     );
     // the writer is another process: reading blocks this one until the text is all there
-    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', file, fifo], { stdio: 'ignore' });
-    const r = await collectSources([fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1" 2>/dev/null', file, fifo], { stdio: 'ignore' });
+    const r = await collectSources([fifo], maxFileSize === undefined ? {} : { maxFileSize });
     await new Promise((done) => writer.on('exit', done));
-    expect(r.findings).toEqual([]);
-    expect(r.sources[0]!.text).toBe(readFileSync(file, 'utf8'));
+    rmSync(fifo);
+    return r;
+  };
+
+  it('reads a named pipe (as the shell makes for <(...)), of any size up to the limit', async () => {
+    for (const bytes of [5000, (1 << 20) + 1, 3 << 20]) {
+      const file = fileOf(bytes, 'text');
+      const r = await throughPipe(file, 8 << 20);
+      expect(r.findings, `${bytes} bytes`).toEqual([]);
+      expect(r.sources[0]!.text === readFileSync(file, 'utf8'), `${bytes} bytes`).toBe(true);
+    }
+  });
+
+  it('reports a named pipe with more bytes than the limit as too large, below the first read and above it', async () => {
+    for (const [bytes, limit] of [
+      [3000, 2999],
+      [3 << 20, 2 << 20],
+    ] as const) {
+      const r = await throughPipe(fileOf(bytes, 'text'), limit);
+      expect(r.sources).toEqual([]);
+      expect(r.findings).toEqual([
+        expect.objectContaining({
+          code: 'too-large',
+          message: expect.stringContaining(`it has more than ${limit} bytes; expected at most ${limit}`),
+        }),
+      ]);
+    }
   });
 });
