@@ -65,7 +65,7 @@ export async function loadInputs(
     ...(schema ? { schema: schema.check } : {}),
     ...(options.findingsOnly ? { findingsOnly: true } : {}),
   });
-  const files = schema ? await schema.report(loaded.files) : loaded.files;
+  const files = schema ? await schema.report(loaded.files, sources) : loaded.files;
   const findings = schema ? files.flatMap((f) => f.findings) : loaded.findings;
   return {
     // built when asked for (validate never asks, and reads for the findings only)

@@ -157,7 +157,11 @@ export interface LoadResult {
   readonly findings: readonly Finding[];
 }
 
-/** A JSON Schema check of one parsed document (ops/schema.ts); passed in so that only validate loads the schemas. */
+/**
+ * A JSON Schema check of one parsed document (ops/schema.ts), passed in so that only the commands
+ * that report schema errors load what reports them. Run after the reader; its findings are added
+ * after the reader's. `parserFindings` is the very list the document's LoadedFile will hold.
+ */
 export type SchemaCheck = (
   kind: FileKind,
   value: unknown,

@@ -8,7 +8,8 @@ import { finding, pointerTokens, type Finding, type FindingCode } from '../model
 import { emitUnified, toJsonText } from '../model/emit/index.js';
 import { kindOfFileName, type FileKind } from '../model/kinds.js';
 import type { ConfigSet } from '../model/model.js';
-import { loadSources, satisfiesSchema, schemaFor, type LoadedFile, type SchemaCheck } from './load.js';
+import { parseJsonText } from '../model/json-text.js';
+import { loadSources, satisfiesSchema, schemaFor, type LoadedFile, type SchemaCheck, type SourceText } from './load.js';
 import { errorTarget } from './settings-findings.js';
 
 export { schemaFor, type SchemaChoice } from './load.js';
@@ -32,29 +33,37 @@ export async function schemaCheck(): Promise<SchemaCheck> {
 export interface DeferredSchemaCheck {
   /** For loadSources: notes each document that fails its schema (its findings come from `report`). */
   readonly check: SchemaCheck;
-  /** The files read with `check`, with the schema findings of those that failed added after their own. */
-  report(files: readonly LoadedFile[]): Promise<readonly LoadedFile[]>;
+  /**
+   * The files loadSources read with `check` (one per source, in order) with the schema findings
+   * of those that failed added after their own. A failed document is parsed again from its
+   * source's text, rather than kept parsed through the whole load.
+   */
+  report(files: readonly LoadedFile[], sources: readonly SourceText[]): Promise<readonly LoadedFile[]>;
 }
 
 /** {@link schemaCheck} in two steps (see DeferredSchemaCheck); the findings are the same. */
 export function deferredSchemaCheck(): DeferredSchemaCheck {
-  const failed = new Map<string, { kind: FileKind; value: unknown; parserFindings: readonly Finding[] }[]>();
+  // each failed document by the list of its findings (the one its LoadedFile holds: two files may
+  // have one name, as two `-` do) → its kind
+  const failed = new Map<readonly Finding[], FileKind>();
   return {
-    check: (kind, value, file, parserFindings) => {
-      if (!satisfiesSchema(kind, value)) {
-        let docs = failed.get(file);
-        if (docs === undefined) failed.set(file, (docs = []));
-        docs.push({ kind, value, parserFindings: [...parserFindings] });
-      }
+    check: (kind, value, _file, parserFindings) => {
+      if (!satisfiesSchema(kind, value)) failed.set(parserFindings, kind);
       return [];
     },
-    async report(files) {
+    async report(files, sources) {
       if (failed.size === 0) return files;
+      if (files.length !== sources.length) throw new Error('report takes the files of the sources it is given');
       const full = await schemaCheck();
-      return files.map((f) => {
-        const docs = failed.get(f.file);
-        if (docs === undefined) return f;
-        const more = docs.flatMap((d) => full(d.kind, d.value, f.file, d.parserFindings));
+      return files.map((f, i) => {
+        const kind = failed.get(f.findings);
+        if (kind === undefined) return f;
+        const source = sources[i]!;
+        const text = typeof source.text === 'string' ? source.text : source.text.whole(f.file);
+        // a text read in chunks may have changed on disk since: that is said instead
+        if (typeof text !== 'string') return { ...f, findings: [...f.findings, text] };
+        const parsed = parseJsonText(text, f.file);
+        const more = parsed.ok ? full(kind, parsed.value, f.file, f.findings) : [parsed.finding];
         return { ...f, findings: [...f.findings, ...more] };
       });
     },
@@ -217,6 +226,6 @@ export async function emittedErrors(set: ConfigSet): Promise<Finding[]> {
     kind: kindOfFileName(name),
   }));
   const schema = deferredSchemaCheck();
-  const files = await schema.report(loadSources(sources, { schema: schema.check }).files);
+  const files = await schema.report(loadSources(sources, { schema: schema.check }).files, sources);
   return files.flatMap((f) => f.findings).filter((f) => f.severity === 'error');
 }
