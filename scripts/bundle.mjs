@@ -5,6 +5,29 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
+/**
+ * commander requires node:child_process as it loads, for executable subcommands, which ni-config
+ * has none of; Node's loading it (with net and its streams) costs every command about 5 ms. Its
+ * import from commander gets a stand-in that loads the module the first time an export of it is
+ * asked for. Commands that run processes import it themselves.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents:
+        "let m; const load = () => (m ??= require('node:child_process'));\n" +
+        'module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load() });\n',
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: ['dist/cli/main.js'],
@@ -24,5 +47,6 @@ await build({
   // about 20 ms off a short command (diff of two small trees). Names stay, so stack traces read.
   minifyWhitespace: true,
   minifySyntax: true,
+  plugins: [lazyChildProcessForCommander],
   logLevel: 'warning',
 });

@@ -63,6 +63,27 @@ describe('the ni-config binary', () => {
     }
   });
 
+  it('does not load node:child_process for help or for a command that runs no process', () => {
+    // commander requires it as it loads; the bundle gives commander a stand-in (scripts/bundle.mjs)
+    const hook = join(work, 'child-process-hook.mjs');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => process.stderr.write(`child_process: ${process.moduleLoadList.includes('NativeModule child_process')}\\n`));\n",
+    );
+    const dir = join(work, 'no-processes');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reflect-config.json'), '[{"name": "a.B"}]\n');
+    const loaded = (args: string[]): string | undefined => {
+      const r = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { encoding: 'utf8' });
+      expect(r.status, args.join(' ')).toBe(0);
+      return /child_process: (\w+)/.exec(r.stderr)?.[1];
+    };
+    for (const args of [['--help'], ['validate', dir], ['merge', dir, '-o', join(work, 'merged')], ['trace', '--help']])
+      expect(loaded(args), args.join(' ')).toBe('false');
+    // the hook does tell: a command that runs git loads it
+    expect(loaded(['diff', dir, dir])).toBe('true');
+  });
+
   it('has a README command reference equal to its --help', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     expect(readme).toContain(commandReference());
