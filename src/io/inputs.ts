@@ -218,14 +218,7 @@ function readText(
       // a pipe has no size to ask, and the bytes the first read took are gone from it: read on
       const all = readOn(fd, firstRead!.subarray(0, limit + 1), maxFileSize);
       if (all !== undefined) return decode(display, all, findings);
-      findings.push(
-        finding(
-          'too-large',
-          display,
-          '',
-          `it has more than ${maxFileSize} bytes; expected at most ${maxFileSize} (set maxFileSize in ni-config.jsonc to raise the limit)`,
-        ),
-      );
+      findings.push(tooLarge(display, `it has more than ${maxFileSize} bytes`, maxFileSize));
       return undefined;
     }
     const size = info.size;
@@ -234,14 +227,7 @@ function readText(
       return undefined;
     }
     if (size > maxFileSize) {
-      findings.push(
-        finding(
-          'too-large',
-          display,
-          '',
-          `the file has ${size} bytes; expected at most ${maxFileSize} (set maxFileSize in ni-config.jsonc to raise the limit)`,
-        ),
-      );
+      findings.push(tooLarge(display, `the file has ${size} bytes`, maxFileSize));
       return undefined;
     }
     if (chunked && readInPieces(chunked.kind, size, chunked.from)) {
@@ -263,6 +249,16 @@ function readText(
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** A file over the size limit: what it has, what is expected, and how to raise the limit. */
+function tooLarge(display: string, has: string, maxFileSize: number): Finding {
+  return finding(
+    'too-large',
+    display,
+    '',
+    `${has}; expected at most ${maxFileSize} (set maxFileSize in ni-config.jsonc to raise the limit)`,
+  );
 }
 
 /** How much of a file is read before its size is asked for (see readText). */

@@ -70,9 +70,9 @@ describe('documentRuns', () => {
   }));
   const doc = { reflection: entries, resources: [{ glob: 'a' }, { glob: 'b' }] };
   // nested objects printed with the elements' own indent: a look-up finds boundaries that are none
-  const flatIndent = `{"reflection": [\n${entries
-    .map((e) => `  ${JSON.stringify(e, null, 1).replace(/\n */g, '\n  ')}`)
-    .join(',\n')}\n]}`;
+  const flatIndented = (list: readonly unknown[]): string =>
+    `{"reflection": [\n${list.map((e) => `  ${JSON.stringify(e, null, 1).replace(/\n */g, '\n  ')}`).join(',\n')}\n]}`;
+  const flatIndent = flatIndented(entries);
 
   it('gives every element, in runs, however the text is printed and cut into chunks', () => {
     const texts = {
@@ -117,9 +117,7 @@ describe('documentRuns', () => {
     // a look-up misled by a nested object at the elements' indent: the rest of the list is scanned.
     // Elements with one method have no such object, so the first half is cut by the look-up.
     const half = entries.map((e, i) => (i < 30 ? { ...e, methods: e.methods.slice(0, 1) } : e));
-    const halfMisleading = `{"reflection": [\n${half
-      .map((e) => `  ${JSON.stringify(e, null, 1).replace(/\n */g, '\n  ')}`)
-      .join(',\n')}\n]}`;
+    const halfMisleading = flatIndented(half);
     const misled = scan(halfMisleading, 64, 400)!;
     expect(misled.items).toEqual(half);
     expect(misled.lookedUp).toBeGreaterThan(2);
