@@ -53,6 +53,20 @@ function satisfiesUnified12(value: unknown): boolean {
   return isPlainUnified12(value) || validators.unified12(value);
 }
 
+/**
+ * Whether the lean reader may read a document that satisfies its schema. One with the older
+ * top-level `serialization` section satisfied the 1.1 schema, whose other sections are looser
+ * than 1.2's (a reflection entry without `type`, say): the rest of it must satisfy 1.2 too.
+ */
+export function leanReadable(kind: FileKind, value: unknown): boolean {
+  if (kind !== 'unified') return true;
+  const o = value as Record<string, unknown>;
+  if (!Object.hasOwn(o, 'serialization')) return true;
+  if (Object.hasOwn(o, 'jni') || Object.hasOwn(o, 'bundles')) return false;
+  const { serialization: _older, ...rest } = o;
+  return satisfiesUnified12(rest);
+}
+
 export interface SourceText {
   readonly file: string;
   readonly text: string | ChunkedText;
@@ -286,7 +300,12 @@ export function loadSource(
     };
   }
   try {
-    if (!options.careful && LEAN_KINDS.has(kind) && satisfiesSchema(kind, parsed.value)) {
+    if (
+      !options.careful &&
+      LEAN_KINDS.has(kind) &&
+      satisfiesSchema(kind, parsed.value) &&
+      leanReadable(kind, parsed.value)
+    ) {
       // valid: no schema finding to add, and the lean reader's findings are the careful one's
       const lean = leanDocument(kind, parsed.value, source.file, builder, options.pointers);
       if (lean !== undefined) return { file: source.file, kind, findings: lean };

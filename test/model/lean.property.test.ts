@@ -14,7 +14,8 @@ import type { EntryPointers } from '../../src/model/parse/index.js';
 import { LEAN_KINDS } from '../../src/model/kinds.js';
 import type { ConfigSet } from '../../src/model/model.js';
 import { finding } from '../../src/model/findings.js';
-import { loadSources, satisfiesSchema, type ChunkedText, type SourceText } from '../../src/ops/load.js';
+import { leanDocument } from '../../src/model/parse/lean.js';
+import { leanReadable, loadSources, satisfiesSchema, type ChunkedText, type SourceText } from '../../src/ops/load.js';
 import { CORPUS, FULL_CORPUS, corpusFiles } from '../helpers.js';
 import { get, paths, set, type Json } from '../json-edit.js';
 
@@ -245,6 +246,26 @@ describe('the lean reader', () => {
     });
   }
 
+  /**
+   * Registers an entry of the document (or a.B) in the older top-level `serialization` section of
+   * schema 1.1, which the lean reader reads too; with another edit that drops a type, the 1.1
+   * schema's looser reflection entries come with it.
+   */
+  function toOlderSerialization(d: Json, p: number): Json {
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) return d;
+    const reflection = Array.isArray(d.reflection) ? d.reflection : [];
+    const e = reflection[p % Math.max(1, reflection.length)];
+    const from = e !== null && typeof e === 'object' && !Array.isArray(e) ? e : { type: 'a.B' };
+    const entry: Record<string, Json> = { type: from.type ?? 'a.B' };
+    if (from.condition !== undefined && p % 3 !== 0) entry.condition = from.condition;
+    if (p % 5 === 1) entry.reason = 'why';
+    if (p % 7 === 2) entry.customTargetConstructorClass = 'java.lang.Object';
+    const older = Array.isArray(d.serialization) ? d.serialization : [];
+    // first or last of the keys: the careful reader reads the sections in its own order
+    const { serialization: _older, ...rest } = d;
+    return p % 2 === 0 ? { serialization: [...older, entry], ...rest } : { ...rest, serialization: [...older, entry] };
+  }
+
   const edit: fc.Arbitrary<{ kind: string; apply: Edit }> = fc.oneof(
     {
       weight: 5,
@@ -295,6 +316,7 @@ describe('the lean reader', () => {
         return e === undefined ? d : set(d, e, (o) => ({ ...(o as object), [k]: v }));
       },
     })),
+    fc.constant({ kind: 'register an entry in an older serialization section', apply: toOlderSerialization }),
     fc.constant({
       kind: 'drop a key',
       apply: (d: Json, p: number) => {
@@ -354,6 +376,35 @@ describe('the lean reader', () => {
     );
     // the mutations must reach the lean reader, not only the schema's refusals
     expect(valid).toBeGreaterThan(RUNS / 4);
+  });
+
+  it('reads documents with the older serialization section as the careful reader does', () => {
+    const unified = seeds.filter((s) => s.kind === 'unified');
+    if (unified.length === 0) return;
+    /** Documents the lean reader read to the end: the section is not always given up. */
+    let lean = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...unified),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(edit, fc.nat()), { maxLength: 2 }),
+        (seed, picks, edits) => {
+          let doc = JSON.parse(readFileSync(seed.path, 'utf8')) as Json;
+          for (const pick of picks) doc = toOlderSerialization(doc, pick);
+          for (const [e, pick] of edits) doc = e.apply(doc, pick);
+          if (
+            satisfiesSchema(seed.kind, doc) &&
+            leanReadable(seed.kind, doc) &&
+            leanDocument(seed.kind, doc, seed.rel, undefined)
+          )
+            lean++;
+          expectSame([source(seed, JSON.stringify(doc, null, 2))]);
+          expectSame([source(seed), source(seed, JSON.stringify(doc))]);
+        },
+      ),
+      { numRuns: Math.min(RUNS, 200) },
+    );
+    expect(lean).toBeGreaterThan(Math.min(RUNS, 200) / 10);
   });
 });
 

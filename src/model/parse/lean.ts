@@ -30,6 +30,7 @@ import { isPlainClassName, isPlainMemberName, normaliseTypeName } from '../names
 import { serializationItemKey, typeItemKey, type Part } from '../sections.js';
 import { Reader, hasOwn, type EntryPointers, type Json, type JsonObject } from './reader.js';
 import { reportRepeats } from './types.js';
+import { OLDER_SERIALIZATION } from './unified.js';
 
 // -- interning ---------------------------------------------------------------------------------
 
@@ -188,6 +189,8 @@ export class LeanReader {
   readonly repeats: [string, string][] = [];
   /** Entries looked at again to place repeats: bounded, so that a file of many repeats goes to the careful reader. */
   private rescanned = 0;
+  /** The document's older top-level `serialization` section was read: the careful reader's one finding about it is due. */
+  olderSerialization = false;
 
   constructor(
     readonly unified: boolean,
@@ -439,13 +442,46 @@ export class LeanReader {
   unifiedDocument(o: JsonObject): boolean {
     if (hasOwn(o, 'reason')) return GIVE_UP;
     if (hasOwn(o, 'reflection') && !this.typeList(o.reflection, '/reflection', 'reflection')) return GIVE_UP;
+    // read in the careful reader's order: reflection, serialization, then the rest
+    if (hasOwn(o, 'serialization') && !this.serialization(o.serialization as readonly JsonObject[])) return GIVE_UP;
     return this.unifiedRest(o);
   }
 
-  /** All of a reachability-metadata.json document but its `reflection` list. */
+  /**
+   * The older top-level `serialization` section (schema 1.1, which has made sure of its shape):
+   * given up at an entry the careful reader says something about (a repeat, a name, a condition,
+   * the deprecated `customTargetConstructorClass`), so the section's own finding is the only one.
+   */
+  serialization(list: readonly JsonObject[]): boolean {
+    const seen = new Set<string>();
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (hasOwn(e, 'customTargetConstructorClass')) return GIVE_UP;
+      const type = this.typeRef(e.type);
+      if (type === undefined) return GIVE_UP;
+      const condition = this.condition(e);
+      if (condition === undefined) return GIVE_UP;
+      const key = `${condition}\u0000${type.kind === 'class' ? type.name : typeKey(type)}`;
+      if (seen.has(key)) return GIVE_UP;
+      seen.add(key);
+      this.stage.addSerialization({ condition, type, reasons: this.reasons(e) ?? [] });
+      if (this.at !== undefined)
+        this.record('serialization', serializationItemKey(condition, type, ''), `/serialization/${i}`);
+    }
+    this.olderSerialization = true;
+    return true;
+  }
+
+  /** All of a reachability-metadata.json document but its `reflection` list (and its older `serialization` section, read before). */
   unifiedRest(o: JsonObject): boolean {
     // old top-level sections and a file-level reason: the careful reader has words for them
-    if (hasOwn(o, 'jni') || hasOwn(o, 'serialization') || hasOwn(o, 'bundles') || hasOwn(o, 'reason')) return GIVE_UP;
+    if (
+      hasOwn(o, 'jni') ||
+      (hasOwn(o, 'serialization') && !this.olderSerialization) ||
+      hasOwn(o, 'bundles') ||
+      hasOwn(o, 'reason')
+    )
+      return GIVE_UP;
     if (hasOwn(o, 'resources')) {
       const list = o.resources as readonly JsonObject[];
       for (let i = 0; i < list.length; i++) if (!this.resource(list[i]!, i)) return GIVE_UP;
@@ -502,6 +538,9 @@ function sameParams(a: readonly string[] | null, b: readonly string[] | null): b
 /**
  * Reads a schema-valid document of a lean kind into `builder`, with exactly the careful reader's
  * result; undefined (and nothing added, nothing recorded) when the careful reader must read it.
+ * A reachability-metadata.json with the older top-level `serialization` section must satisfy the
+ * 1.1 schema, and without that section the 1.2 schema, whose shapes the reader trusts
+ * (ops/load.ts's `leanReadable`).
  */
 export function leanDocument(
   kind: FileKind,
@@ -513,9 +552,9 @@ export function leanDocument(
   const r = new LeanReader(kind === 'unified', pointers !== undefined);
   let ok: boolean;
   if (kind === 'unified') {
-    // old top-level sections are read (and reported) by the careful reader: give up before reading the rest
+    // the old `jni` and `bundles` sections are read (and reported) by the careful reader: give up before reading the rest
     const o = value as JsonObject;
-    ok = !(hasOwn(o, 'jni') || hasOwn(o, 'serialization') || hasOwn(o, 'bundles')) && r.unifiedDocument(o);
+    ok = !(hasOwn(o, 'jni') || hasOwn(o, 'bundles')) && r.unifiedDocument(o);
   } else if (kind === 'reflect') ok = r.typeList(value, '', 'reflection');
   else if (kind === 'jni') ok = r.typeList(value, '', 'jni');
   else ok = GIVE_UP;
@@ -542,6 +581,8 @@ export function finishLean(
       `this ${label} entry repeats the entry at ${first || '/'}; the two are merged`,
     ),
   );
+  // the careful reader's order: the reflection list's repeats, then the section read after it
+  if (r.olderSerialization) findings.push(finding('deprecated', file, '/serialization', OLDER_SERIALIZATION));
   // Repeats under several conditions need one type under two conditions: a type key with several
   // records in the stage (or a bare serializable entry, which has no record).
   if (

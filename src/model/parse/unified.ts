@@ -19,6 +19,10 @@ export const UNIFIED_TOP_KEYS: ReadonlySet<string> = new Set([
 
 // -- reachability-metadata.json -------------------------------------------------------------
 
+/** What the careful and the lean reader say of the older top-level `serialization` section. */
+export const OLDER_SERIALIZATION =
+  "the top-level 'serialization' section (schema 1.0/1.1); GraalVM 25 writes 'serializable' entries in 'reflection'";
+
 /** Reads a reachability-metadata.json document. */
 export function unified(r: Reader, v: Json): void {
   const o = r.obj(v, '', 'a reachability-metadata.json document');
@@ -34,11 +38,7 @@ export function unified(r: Reader, v: Json): void {
     typeList(r, o.jni, '/jni', 'jni', 'jni');
   }
   if (hasOwn(o, 'serialization')) {
-    r.report(
-      'deprecated',
-      '/serialization',
-      "the top-level 'serialization' section (schema 1.0/1.1); GraalVM 25 writes 'serializable' entries in 'reflection'",
-    );
+    r.report('deprecated', '/serialization', OLDER_SERIALIZATION);
     r.objectList(o, 'serialization', '', 'a serialization entry', (e, p) => serializationType(r, e, p));
   }
   r.objectList(o, 'resources', '', 'a resource entry', (e, p) => {
