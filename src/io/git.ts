@@ -2,7 +2,6 @@
  * Reads metadata files at a git revision without a checkout (`git ls-tree`, `git show`), for
  * `diff --base`. argv arrays only, never a shell.
  */
-import { execFile } from 'node:child_process';
 import { relative, resolve } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, kindOfFileName } from '../model/kinds.js';
@@ -11,7 +10,10 @@ import { GitError } from '../errors.js';
 
 export { GitError } from '../errors.js';
 
-function git(args: readonly string[], cwd: string): Promise<string> {
+// node:child_process (and the net and stream modules it loads, about 20 ms) is imported when git
+// first runs: `diff OLD NEW` of two paths runs none.
+async function git(args: readonly string[], cwd: string): Promise<string> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolvePromise, reject) => {
     execFile('git', [...args], { cwd, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) {

@@ -1,5 +1,5 @@
 /** The built binary, spawned as a user runs it (NO_COLOR=1, no TTY). Run `npm run build` first; `npm test` does. */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,10 +78,34 @@ describe('the ni-config binary', () => {
       expect(r.status, args.join(' ')).toBe(0);
       return /child_process: (\w+)/.exec(r.stderr)?.[1];
     };
-    for (const args of [['--help'], ['validate', dir], ['merge', dir, '-o', join(work, 'merged')], ['trace', '--help']])
+    for (const args of [
+      ['--help'],
+      ['validate', dir],
+      ['merge', dir, '-o', join(work, 'merged')],
+      ['diff', dir, dir],
+      ['trace', '--help'],
+    ])
       expect(loaded(args), args.join(' ')).toBe('false');
-    // the hook does tell: a command that runs git loads it
-    expect(loaded(['diff', dir, dir])).toBe('true');
+    // the hook does tell: a diff that reads a revision runs git, and loads it
+    const git = (...args: string[]): void => {
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+    };
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'a');
+    const r = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(hook).href, BIN, 'diff', '--base', 'HEAD', 'reflect-config.json'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(/child_process: (\w+)/.exec(r.stderr)?.[1]).toBe('true');
   });
 
   it('has a README command reference equal to its --help', () => {
