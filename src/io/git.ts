@@ -67,10 +67,9 @@ export async function sourcesAtRevision(
   const findings: Finding[] = [];
   for (const p of paths) {
     const fromRoot = relative(root, resolve(cwd, p)) || '.';
-    const listed = (
-      await git(['ls-tree', '-r', '--name-only', '--full-tree', commit, '--', fromRoot === '.' ? '' : fromRoot], root)
-    )
-      .split('\n')
+    // `.` for the whole tree (git refuses an empty pathspec); names NUL-separated, never quoted
+    const listed = (await git(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', fromRoot], root))
+      .split('\0')
       .filter((line) => line !== '' && KNOWN.has(line.slice(line.lastIndexOf('/') + 1)))
       .sort();
     if (listed.length === 0) {

@@ -287,6 +287,16 @@ describe('diff output formats and options', () => {
     expect((await run(['diff', '--base', 'HEAD~1', '--head', 'HEAD', 'meta', '--stat'], dir)).stdout).toMatch(
       /^1 added/,
     );
+    // from the repository's top, the whole tree; a path git would quote (not ASCII) is read too
+    expect((await run(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '.', '--stat'], dir)).stdout).toMatch(/^1 added/);
+    await mkdir(join(dir, 'métadonnées'));
+    await writeFile(join(dir, 'métadonnées', 'reflect-config.json'), '[{"name": "app.C"}]\n');
+    g('add', '.');
+    g('commit', '-qm', 'three');
+    expect((await run(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '.', '--stat'], dir)).stdout).toMatch(/^1 added/);
+    const quoted = await run(['diff', '--base', 'HEAD', '--head', 'HEAD', 'métadonnées'], dir);
+    expect(quoted.stderr).toBe('');
+    expect(quoted.code).toBe(0);
     const unknown = await run(['diff', '--base', 'no-such-branch', 'meta'], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown revision 'no-such-branch'/);
