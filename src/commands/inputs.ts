@@ -16,6 +16,8 @@ export interface LoadedInputs extends LoadResult {
   readonly ioFindings: readonly Finding[];
   /** The text of every file a finding names, to place it at line and column. */
   readonly texts: ReadonlyMap<string, string>;
+  /** Each file's absolute path, by the name it is shown as (standard input has none). */
+  readonly paths: ReadonlyMap<string, string>;
 }
 
 /** The paths given, else the project file's `inputs`. */
@@ -58,7 +60,12 @@ export async function loadInputs(
     return file;
   };
   warnIfTooLarge(inputSize(collected.sources), deps);
-  const sources = collected.sources.map((s) => ({ ...s, file: shown(s.file) }));
+  const absoluteOf = new Map<string, string>();
+  const sources = collected.sources.map((s) => {
+    const file = shown(s.file);
+    if (s.file !== '<stdin>') absoluteOf.set(file, s.file);
+    return { ...s, file };
+  });
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));
   const schema = options.schema ? deferredSchemaCheck() : undefined;
   const loaded = loadSources(sources, {
@@ -77,6 +84,7 @@ export async function loadInputs(
     ioFindings,
     // texts place findings at line and column; the others need not stay in memory
     texts: sourceTexts(sources, [...ioFindings, ...findings]),
+    paths: absoluteOf,
   };
 }
 

@@ -3,7 +3,6 @@
  * native-image.properties and of the layout, and with `--profile reachability-repo` the checks
  * of the GraalVM Reachability Metadata Repository; findings placed at file:line:col.
  */
-import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { PROPERTIES_FILE_NAME, existingFiles, findPropertiesFiles, slashed } from '../io/properties-files.js';
 import { readRepoTree } from '../io/repo-tree.js';
@@ -90,9 +89,10 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
     findingsOnly: true,
   });
   const texts = new Map(inputs.texts);
-  const located = inputs.files
-    .filter((f) => f.file !== '<stdin>')
-    .map((f) => ({ file: f.file, path: slashed(resolve(deps.cwd, f.file)) }));
+  const located = inputs.files.flatMap((f) => {
+    const path = inputs.paths.get(f.file);
+    return path === undefined ? [] : [{ file: f.file, path: slashed(path) }];
+  });
   const packaging: Finding[] = [
     ...analyses.flatMap((a) => a.findings),
     ...lintFileNames(located, wired),
@@ -105,7 +105,8 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
   for (const f of inputs.files) {
     const base = f.file.slice(f.file.lastIndexOf('/') + 1);
     if (kindOfFileName(base) !== undefined) continue;
-    if (f.file !== '<stdin>' && wired.has(slashed(resolve(deps.cwd, f.file)))) continue;
+    const path = inputs.paths.get(f.file);
+    if (path !== undefined && wired.has(slashed(path))) continue;
     const text = texts.get(f.file);
     if (text === undefined) continue; // no findings: it read as metadata
     const parsed = parseJsonText(text, f.file);
