@@ -125,7 +125,9 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
     }
   }
 
-  const ioFindings = [...inputs.ioFindings, ...props.findings];
+  // a native-image.properties below a metadata path is read by both walks: its problem is said once
+  const reported = new Set(inputs.ioFindings.map((f) => f.file));
+  const ioFindings = [...inputs.ioFindings, ...props.findings.filter((f) => !reported.has(f.file))];
   const content = [
     ...inputs.findings.filter((f) => !refused.has(f.file)),
     ...refused.values(),

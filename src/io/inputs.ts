@@ -252,7 +252,7 @@ function readText(
 }
 
 /** A file over the size limit: what it has, what is expected, and how to raise the limit. */
-function tooLarge(display: string, has: string, maxFileSize: number): Finding {
+export function tooLarge(display: string, has: string, maxFileSize: number): Finding {
   return finding(
     'too-large',
     display,

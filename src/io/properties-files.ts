@@ -7,7 +7,7 @@
 import { lstat, readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
-import { DEFAULT_MAX_FILE_SIZE, describeIoError } from './inputs.js';
+import { DEFAULT_MAX_FILE_SIZE, describeIoError, tooLarge } from './inputs.js';
 import { walkTree, type TreeListings } from './walk.js';
 
 export const PROPERTIES_FILE_NAME = 'native-image.properties';
@@ -80,9 +80,7 @@ export async function findPropertiesFiles(
       try {
         const st = await lstat(abs);
         if (st.size > maxFileSize) {
-          findings.push(
-            finding('too-large', shown, '', `the file has ${st.size} bytes; expected at most ${maxFileSize}`, 0),
-          );
+          findings.push(tooLarge(shown, `the file has ${st.size} bytes`, maxFileSize));
           continue;
         }
         const text = await readFile(abs, 'utf8');

@@ -115,8 +115,18 @@ describe('bad input', () => {
     const r = await run(['validate', 'in'], dir);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(
-      /in\/reflect-config\.json: error \[too-large\] the file has 2002 bytes; expected at most 1000/,
+      /in\/reflect-config\.json: error \[too-large\] the file has 2002 bytes; expected at most 1000 \(set maxFileSize in ni-config\.jsonc to raise the limit\)/,
     );
+    // a native-image.properties: in the tree (read by the metadata walk and the packaging lints)
+    // and given by name, the same words, once
+    await put('in/META-INF/native-image/g/a/native-image.properties', `Args = ${'x'.repeat(1500)}\n`);
+    for (const path of ['in', 'in/META-INF/native-image/g/a/native-image.properties']) {
+      const props = await run(['validate', path], dir);
+      const said = props.stdout.match(/^.*native-image\.properties: error \[too-large\] .*$/gm) ?? [];
+      expect(said, path).toEqual([
+        'in/META-INF/native-image/g/a/native-image.properties: error [too-large] the file has 1508 bytes; expected at most 1000 (set maxFileSize in ni-config.jsonc to raise the limit)',
+      ]);
+    }
   });
 
   it('a directory with no known files', async () => {
