@@ -9,6 +9,7 @@ import {
   TYPE_FLAGS,
   type ConfigSet,
   type TypeEntry,
+  type TypeEntryInput,
   type TypeRef,
 } from '../../src/model/model.js';
 import { mergeSets } from '../../src/ops/merge.js';
@@ -189,7 +190,9 @@ describe('random models', () => {
 
   it('emit lazily without a first pass only when no entry makes a note (reflection alone, one feature each)', () => {
     // sets where most entries are plain and a few have one thing that makes a note or a side file:
-    // the lazy emit must see each of them, alone as they are, and give the eager emit's notes
+    // the lazy emit must see each of them, alone as they are, and give the eager emit's notes.
+    // Some are JNI entries (alone, or beside a reflection entry with the same or other members)
+    // and some serializable: with a quiet reflection list, the first pass sees the JNI ones only.
     const feature = fc.constantFrom(
       'plain',
       'plain',
@@ -202,12 +205,15 @@ describe('random models', () => {
       'queried-group',
       'accessed-group',
     );
+    const section = fc.constantFrom('reflection', 'reflection', 'reflection', 'jni', 'both', 'both-plain');
     const sparse = fc
-      .array(fc.record({ condition: conditions, type: typeRef, feature }), { maxLength: 6 })
+      .array(fc.record({ condition: conditions, type: typeRef, feature, section, serializable: fc.boolean() }), {
+        maxLength: 6,
+      })
       .map((list) => {
         const b = new ConfigBuilder();
-        for (const { condition, type, feature: f } of list)
-          b.addType('reflection', {
+        for (const { condition, type, feature: f, section: where, serializable } of list) {
+          const entry: TypeEntryInput = {
             condition,
             type,
             flags: f === 'unified-flag' ? ['unsafeAllocated'] : f === 'other-flag' ? ['allNestMembers'] : [],
@@ -227,7 +233,21 @@ describe('random models', () => {
               f === 'write-field' || f === 'unsafe-field'
                 ? [{ name: 'f', allowWrite: f === 'write-field', allowUnsafeAccess: f === 'unsafe-field' }]
                 : [],
-          });
+          };
+          const plain: TypeEntryInput = {
+            condition,
+            type,
+            methods: [{ name: 'get', params: ['int'], access: Access.Accessed }],
+          };
+          if (where === 'reflection') b.addType('reflection', entry);
+          else if (where === 'jni') b.addType('jni', entry);
+          else {
+            // beside a plain reflection entry: the same members (plain, plain) or others
+            b.addType('reflection', plain);
+            b.addType('jni', where === 'both-plain' ? plain : entry);
+          }
+          if (serializable) b.addSerialization({ condition, type });
+        }
         return b.build();
       });
     fc.assert(
@@ -235,6 +255,7 @@ describe('random models', () => {
         const eager = emitUnified(set);
         const lazy = emitUnified(set, { lazy: true });
         expect(lazy.notes).toEqual(eager.notes);
+        expect([...lazy.files.keys()]).toEqual([...eager.files.keys()]);
         for (const [name, value] of lazy.files)
           expect([...jsonTextPieces(value)].join(''), name).toBe(toJsonText(eager.files.get(name)));
       }),

@@ -80,27 +80,30 @@ export function emitUnified(set: ConfigSet, options: UnifiedEmitOptions = {}): E
   const built = isBuiltList(set.reflection) && isBuiltList(set.jni);
   const effects: Effects = { notes, side, toSide };
   const entries = (): Generator<Combined, void, undefined> => combine(set.reflection, set.jni, serial, built);
+  const merge = mergeOnce();
   let reflection: JsonObject[] | LazyList | undefined;
   if (options.lazy) {
     let any = false;
-    if (built && set.jni.length === 0 && quiet(typeListFacts(set.reflection)!)) {
-      // nothing in the list makes a note or a side file: no first pass over it
-      any = set.reflection.length + serial.length > 0;
+    if (built && quiet(typeListFacts(set.reflection)!)) {
+      // no reflection entry makes a note or a side file, and serialization makes none: the first
+      // pass need only see the entries with a JNI part (none, most often)
+      for (const c of withJni(set.reflection, set.jni)) reflectionEntry(c, built, effects, undefined, merge);
+      any = set.reflection.length + set.jni.length + serial.length > 0;
     } else {
       for (const c of entries()) {
-        reflectionEntry(c, built, effects, undefined);
+        reflectionEntry(c, built, effects, undefined, merge);
         any = true;
       }
     }
     if (any)
       reflection = new LazyList(function* () {
         const shared = sharedObjects();
-        for (const c of entries()) yield reflectionEntry(c, built, undefined, shared)!;
+        for (const c of entries()) yield reflectionEntry(c, built, undefined, shared, merge)!;
       });
   } else {
     const shared = sharedObjects();
     const list: JsonObject[] = [];
-    for (const c of entries()) list.push(reflectionEntry(c, built, effects, shared)!);
+    for (const c of entries()) list.push(reflectionEntry(c, built, effects, shared, merge)!);
     if (list.length > 0) reflection = list;
   }
 
@@ -165,6 +168,21 @@ export function emitUnified(set: ConfigSet, options: UnifiedEmitOptions = {}): E
 const NONE: readonly never[] = Object.freeze([]);
 
 /** What the first look at an entry gathers: notes, and what goes to the side files. */
+/** Merges the reflection and the JNI entry of one (condition, type). */
+type Merge = (reflection: TypeEntry, jni: TypeEntry) => TypeEntry;
+
+/** {@link mergedEntry} of each pair made once, for both passes of a lazy list (by JNI entry: each has one pair). */
+function mergeOnce(): Merge {
+  const byJni = new Map<TypeEntry, readonly [TypeEntry, TypeEntry]>();
+  return (reflection, jni) => {
+    const known = byJni.get(jni);
+    if (known !== undefined && known[0] === reflection) return known[1];
+    const merged = mergedEntry(reflection, jni);
+    byJni.set(jni, [reflection, merged]);
+    return merged;
+  };
+}
+
 interface Effects {
   readonly notes: Notes;
   readonly side: ConfigBuilder;
@@ -207,11 +225,12 @@ function reflectionEntry(
   built: boolean,
   effects: Effects | undefined,
   shared: Shared | undefined,
+  merge: Merge,
 ): JsonObject | undefined {
   const one = c.reflection ?? c.jni;
   const entry =
     c.reflection !== undefined && c.jni !== undefined
-      ? mergedEntry(c.reflection, c.jni)
+      ? merge(c.reflection, c.jni)
       : one !== undefined && !built
         ? normalised(one)
         : one;
@@ -388,6 +407,34 @@ function* combine(
     c.serialReasons = s.reasons;
   }
   yield* [...byKey.values()].sort(compareTypeEntries);
+}
+
+/**
+ * The (condition, type)s of sorted lists that have a JNI entry, each with its reflection entry
+ * when there is one (serialization left out), in the canonical order: {@link combine}'s for them.
+ */
+function* withJni(reflection: readonly TypeEntry[], jni: readonly TypeEntry[]): Generator<Combined, void, undefined> {
+  let from = 0;
+  for (const n of jni) {
+    // the first reflection entry not before this one
+    let lo = from;
+    let hi = reflection.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareTypeEntries(reflection[mid]!, n) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    from = lo;
+    const r = reflection[lo];
+    yield {
+      condition: n.condition,
+      type: n.type,
+      reflection: r !== undefined && compareTypeEntries(r, n) === 0 ? r : undefined,
+      jni: n,
+      serializable: false,
+      serialReasons: NONE,
+    };
+  }
 }
 
 /** An entry as a builder would give it back: itself when it is in normal form already (any built set's entries are). */
