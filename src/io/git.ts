@@ -1,5 +1,5 @@
 /**
- * Reads metadata files at a git revision without a checkout (`git ls-tree`, `git show`), for
+ * Reads metadata files at a git revision without a checkout (`git ls-tree`, `git cat-file`), for
  * `diff --base`. argv arrays only, never a shell.
  */
 import { relative, resolve } from 'node:path';
@@ -67,19 +67,28 @@ export async function sourcesAtRevision(
   const findings: Finding[] = [];
   for (const p of paths) {
     const fromRoot = relative(root, resolve(cwd, p)) || '.';
-    // `.` for the whole tree (git refuses an empty pathspec); names NUL-separated, never quoted
-    const listed = (await git(['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', fromRoot], root))
+    // `.` for the whole tree (git refuses an empty pathspec). Entries NUL-separated, never quoted;
+    // each file is read by its blob id, so that a name that is not UTF-8 (shown with U+FFFD) is read too
+    const listed = (await git(['ls-tree', '-r', '-z', '--full-tree', commit, '--', fromRoot], root))
       .split('\0')
-      .filter((line) => line !== '' && KNOWN.has(line.slice(line.lastIndexOf('/') + 1)))
-      .sort();
+      .flatMap((entry) => {
+        // <mode> SP <type> SP <object> TAB <path>
+        const tab = entry.indexOf('\t');
+        const [, type, object] = entry.slice(0, tab).split(' ');
+        const file = entry.slice(tab + 1);
+        return tab > 0 && type === 'blob' && object !== undefined && KNOWN.has(file.slice(file.lastIndexOf('/') + 1))
+          ? [{ file, object }]
+          : [];
+      })
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     if (listed.length === 0) {
       findings.push(
         finding('no-metadata', `${rev}:${fromRoot}`, '', `found no metadata files at ${fromRoot} in revision ${rev}`),
       );
       continue;
     }
-    for (const file of listed) {
-      const text = await git(['show', `${commit}:${file}`], root);
+    for (const { file, object } of listed) {
+      const text = await git(['cat-file', 'blob', object], root);
       sources.push({ file, text, kind: kindOfFileName(file.slice(file.lastIndexOf('/') + 1)) });
     }
   }

@@ -257,7 +257,10 @@ describe('diff output formats and options', () => {
 
   it('reads git revisions without a checkout, and says what is wrong with bad ones', async () => {
     const g = (...args: string[]): string =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
     const notRepo = await run(['diff', '--base', 'HEAD', 'meta'], dir);
     expect(notRepo.code).toBe(2);
     expect(notRepo.stderr).toMatch(/is not in a git repository, so --base HEAD names nothing/);
@@ -297,6 +300,15 @@ describe('diff output formats and options', () => {
     const quoted = await run(['diff', '--base', 'HEAD', '--head', 'HEAD', 'métadonnées'], dir);
     expect(quoted.stderr).toBe('');
     expect(quoted.code).toBe(0);
+    // a name that is not UTF-8 (caf\xe9, as Latin-1 writes it): read by its blob, shown with U+FFFD
+    const latin = Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0x63, 0x61, 0x66, 0xe9])]);
+    await mkdir(latin);
+    await writeFile(Buffer.concat([latin, Buffer.from('/reflect-config.json')]), '[{"name": "app.D"}]\n');
+    g('add', '.');
+    g('commit', '-qm', 'four');
+    const notUtf8 = await run(['diff', '--base', 'HEAD~1', '--head', 'HEAD', '.', '--format', 'json'], dir);
+    expect(notUtf8.stderr).toBe('');
+    expect(notUtf8.stdout).toMatch(/app\.D/);
     const unknown = await run(['diff', '--base', 'no-such-branch', 'meta'], dir);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown revision 'no-such-branch'/);

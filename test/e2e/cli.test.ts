@@ -88,10 +88,14 @@ describe('the ni-config binary', () => {
       expect(loaded(args), args.join(' ')).toBe('false');
     // the hook does tell: a diff that reads a revision runs git, and loads it
     const git = (...args: string[]): void => {
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-        cwd: dir,
-        stdio: 'ignore',
-      });
+      execFileSync(
+        'git',
+        ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args],
+        {
+          cwd: dir,
+          stdio: 'ignore',
+        },
+      );
     };
     git('init', '-q');
     git('add', '.');
