@@ -63,7 +63,8 @@ export async function loadInputs(
   const absoluteOf = new Map<string, string>();
   const sources = collected.sources.map((s) => {
     const file = shown(s.file);
-    if (s.file !== '<stdin>') absoluteOf.set(file, s.file);
+    // standard input has no path, and a file shown as `<stdin>` would be taken for it
+    if (s.file !== '<stdin>' && file !== '<stdin>') absoluteOf.set(file, s.file);
     return { ...s, file };
   });
   const ioFindings = collected.findings.map((f) => ({ ...f, file: shown(f.file) }));

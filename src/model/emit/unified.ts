@@ -167,7 +167,6 @@ export function emitUnified(set: ConfigSet, options: UnifiedEmitOptions = {}): E
 
 const NONE: readonly never[] = Object.freeze([]);
 
-/** What the first look at an entry gathers: notes, and what goes to the side files. */
 /** Merges the reflection and the JNI entry of one (condition, type). */
 type Merge = (reflection: TypeEntry, jni: TypeEntry) => TypeEntry;
 
@@ -183,6 +182,7 @@ function mergeOnce(): Merge {
   };
 }
 
+/** What the first look at an entry gathers: notes, and what goes to the side files. */
 interface Effects {
   readonly notes: Notes;
   readonly side: ConfigBuilder;
