@@ -172,6 +172,21 @@ export function compareTypeEntries(
 }
 
 /**
+ * The first index from `from` of a sorted list whose item `before` does not hold for (the list's
+ * length when it holds for all): `before` holds for a leading run of the list and then never.
+ */
+export function firstNotBefore<T>(list: readonly T[], before: (item: T) => boolean, from = 0): number {
+  let lo = from;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(list[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
  * Whether entries are strictly in the canonical order of {@link compareTypeEntries}: sorted, and
  * no two of one (condition, type).
  */

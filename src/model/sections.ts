@@ -6,6 +6,7 @@
  */
 import {
   KIND_RANK,
+  firstNotBefore,
   isBuiltList,
   isNameOnly,
   typeKey,
@@ -281,16 +282,7 @@ function proxyCount(list: readonly TypeEntry[]): number {
     return n;
   }
   // the first index whose entry's kind ranks at least `r`
-  const firstOf = (r: number): number => {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (KIND_RANK[list[mid]!.type.kind] < r) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const firstOf = (r: number): number => firstNotBefore(list, (t) => KIND_RANK[t.type.kind] < r);
   return firstOf(KIND_RANK.lambda) - firstOf(KIND_RANK.proxy);
 }
 

@@ -9,6 +9,7 @@ import {
   compareStrings,
   isBuiltList,
   compareTypeEntries,
+  firstNotBefore,
   inTypeOrder,
   methodKey,
   typeKey,
@@ -417,15 +418,8 @@ function* withJni(reflection: readonly TypeEntry[], jni: readonly TypeEntry[]): 
   let from = 0;
   for (const n of jni) {
     // the first reflection entry not before this one
-    let lo = from;
-    let hi = reflection.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareTypeEntries(reflection[mid]!, n) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    from = lo;
-    const r = reflection[lo];
+    from = firstNotBefore(reflection, (t) => compareTypeEntries(t, n) < 0, from);
+    const r = reflection[from];
     yield {
       condition: n.condition,
       type: n.type,
