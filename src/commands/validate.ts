@@ -126,8 +126,9 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
   }
 
   // a native-image.properties below a metadata path is read by both walks: its problem is said once
-  const reported = new Set(inputs.ioFindings.map((f) => `${f.code}\u0000${f.file}`));
-  const ioFindings = [...inputs.ioFindings, ...props.findings.filter((f) => !reported.has(`${f.code}\u0000${f.file}`))];
+  const problem = (f: Finding): string => `${f.code}\u0000${f.file}`;
+  const reported = new Set(inputs.ioFindings.map(problem));
+  const ioFindings = [...inputs.ioFindings, ...props.findings.filter((f) => !reported.has(problem(f)))];
   const content = [
     ...inputs.findings.filter((f) => !refused.has(f.file)),
     ...refused.values(),

@@ -5,6 +5,7 @@
 import { relative, resolve } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { FILE_KINDS, kindOfFileName } from '../model/kinds.js';
+import { compareStrings } from '../model/model.js';
 import type { Source } from './inputs.js';
 import { GitError } from '../errors.js';
 
@@ -80,7 +81,7 @@ export async function sourcesAtRevision(
           ? [{ file, object }]
           : [];
       })
-      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      .sort((a, b) => compareStrings(a.file, b.file));
     if (listed.length === 0) {
       findings.push(
         finding('no-metadata', `${rev}:${fromRoot}`, '', `found no metadata files at ${fromRoot} in revision ${rev}`),
