@@ -9,6 +9,19 @@ export const REPO = resolve(import.meta.dirname, '..');
 export const CORPUS = process.env.NI_CONFIG_CORPUS ?? join(REPO, '..', 'shared', 'reference', 'corpus');
 export const BIN = join(REPO, 'bin', 'ni-config.js');
 export const NODE = process.execPath;
+/**
+ * The bin keeps a V8 code cache (src/io/code-cache.ts). The bench gives it a directory of its own,
+ * made here by a `--help`, the run that leaves the least in it: the rows are what a second and
+ * later run gets, whatever the first one was, and never depend on the user's cache. A row that
+ * wants none says so (`NI_CONFIG_CODE_CACHE=off`).
+ */
+const ownCodeCache = process.env.NI_CONFIG_CODE_CACHE === undefined;
+if (ownCodeCache) process.env.NI_CONFIG_CODE_CACHE = mkdtempSync(join(tmpdir(), 'ni-config-bench-code-cache-'));
+process.on('exit', () => {
+  if (ownCodeCache) rmSync(process.env.NI_CONFIG_CODE_CACHE, { recursive: true, force: true });
+});
+if (spawnSync(NODE, [BIN, '--help'], { stdio: 'ignore' }).status !== 0) throw new Error(`${BIN} --help failed`);
+
 /** Paired runs per row (at least 5: medians of fewer say little on a noisy machine). */
 export const RUNS = Math.max(5, Number(process.env.NI_CONFIG_BENCH_RUNS ?? 5));
 

@@ -1,5 +1,6 @@
 // Cold start: `ni-config --version` (answered before the CLI loads) and `--help` (the CLI loaded),
-// against `node -e 0` in the same run. Target ≤ 1.5×.
+// against `node -e 0` in the same run. Target ≤ 1.5×. And `--help` with no code cache, as the
+// first run after an install or an upgrade is (no target: once).
 import { pathToFileURL } from 'node:url';
 import { BIN, NODE, measure, paired, printTable, row } from './lib.mjs';
 
@@ -22,6 +23,15 @@ export async function rows() {
       {
         target: { wall: 1.5 },
       },
+    ),
+    row(
+      'cold start: `ni-config --help`, no code cache (a first run)',
+      '`node -e 0`',
+      paired(
+        () => measure([NODE, BIN, '--help'], { env: { ...process.env, NI_CONFIG_CODE_CACHE: 'off' } }),
+        node,
+        runs,
+      ),
     ),
   ];
 }

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // Entry point. `--version` is answered without loading the CLI so that scripts asking for it
-// pay no more than Node's own start-up. The CLI itself is one bundle (dist/bundle), built by
-// `npm run build`: resolving and compiling one file is much cheaper than dozens of modules.
-// Before a command runs (not for help), V8 is tuned for a short process (src/cli/v8-tuning.ts).
+// pay no more than Node's own start-up. The CLI itself is one bundle (dist/bundle/cli.cjs), built
+// by `npm run build`, which dist/bundle/load.js compiles with the code cache V8 made from it the
+// last time (src/io/code-cache.ts). Before a command runs (not for help), V8 is tuned for a short
+// process (src/cli/v8-tuning.ts).
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { main, runCleanups, tuneV8 } = await import('../dist/bundle/main.js');
+  const { loadBundle } = await import('../dist/bundle/load.js');
+  const bundle = loadBundle(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)));
+  const { main, runCleanups, tuneV8, untuneV8 } = bundle.exports;
   let interrupted = false;
   for (const [signal, code] of [
     ['SIGINT', 130],
@@ -23,5 +27,16 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       runCleanups().finally(() => process.exit(code));
     });
   }
-  process.exitCode = await main(argv, undefined, { beforeCommand: tuneV8 });
+  // A code cache must be made under the V8 flags the bundle was compiled under. Made after the
+  // command, it holds what the command compiled too; V8 turning down the last one says the flags
+  // could not be set back as they were, so this one is made before they change.
+  let tuned = false;
+  const beforeCommand = async () => {
+    if (bundle.cache === 'rejected') bundle.save();
+    tuned = true;
+    await tuneV8();
+  };
+  process.exitCode = await main(argv, undefined, { beforeCommand });
+  if (tuned && bundle.cache === 'missing') await untuneV8();
+  bundle.save();
 }

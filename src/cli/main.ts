@@ -96,6 +96,11 @@ export async function tuneV8(): Promise<void> {
   (await import('./v8-tuning.js')).tuneV8();
 }
 
+/** Sets V8's defaults back after {@link tuneV8}, for the bin to make a code cache (io/code-cache.ts). */
+export async function untuneV8(): Promise<void> {
+  (await import('./v8-tuning.js')).untuneV8();
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function main(
   argv: readonly string[],

@@ -8,13 +8,21 @@ vi.mock('node:v8', async (original) => ({
   setFlagsFromString: setFlags,
 }));
 
-const { INTERRUPT_BUDGET_FLAG, tuneV8 } = await import('../../src/cli/v8-tuning.js');
+const { INTERRUPT_BUDGET_DEFAULT_FLAG, INTERRUPT_BUDGET_FLAG, tuneV8, untuneV8 } =
+  await import('../../src/cli/v8-tuning.js');
 
 describe('tuneV8', () => {
   it('raises the interrupt budget, and sets nothing else', () => {
     setFlags.mockClear();
     tuneV8();
     expect(setFlags.mock.calls).toEqual([[INTERRUPT_BUDGET_FLAG]]);
+  });
+
+  it('is set back by untuneV8, to the default of the same flag', () => {
+    setFlags.mockClear();
+    untuneV8();
+    expect(setFlags.mock.calls).toEqual([[INTERRUPT_BUDGET_DEFAULT_FLAG]]);
+    expect(INTERRUPT_BUDGET_DEFAULT_FLAG.split('=')[0]).toBe(INTERRUPT_BUDGET_FLAG.split('=')[0]);
   });
 
   it('sets a flag this V8 has, above its default (an unknown flag would be ignored without a word)', () => {
@@ -27,5 +35,7 @@ describe('tuneV8', () => {
     const found = line.exec(options);
     expect(found, `--${name} in node --v8-options`).not.toBeNull();
     expect(Number(value)).toBeGreaterThan(Number(found![1]));
+    // what the bin sets back before it makes a code cache is this node's default
+    expect(INTERRUPT_BUDGET_DEFAULT_FLAG).toBe(`--${name}=${found![1]}`);
   });
 });

@@ -1,13 +1,14 @@
 /** The built binary, spawned as a user runs it (NO_COLOR=1, no TTY). Run `npm run build` first; `npm test` does. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
 import { commandReference } from '../../scripts/readme-commands.mjs';
-import { INTERRUPT_BUDGET_FLAG } from '../../src/cli/v8-tuning.js';
+import { INTERRUPT_BUDGET_DEFAULT_FLAG, INTERRUPT_BUDGET_FLAG } from '../../src/cli/v8-tuning.js';
+import { CODE_CACHE_ENV } from '../../src/io/code-cache.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-e2e-'));
@@ -47,20 +48,73 @@ describe('the ni-config binary', () => {
         'syncBuiltinESMExports();',
       ].join('\n'),
     );
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], { encoding: 'utf8' });
+    const cache = join(work, 'tuned-cache');
+    const run = (args: string[], codeCache = 'off') =>
+      spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, BIN, ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, [CODE_CACHE_ENV]: codeCache },
+      });
     const dir = join(work, 'tuned');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'reflect-config.json'), '[{"name": "a.B"}]\n');
+    const flags = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('v8 flag: '));
     const validate = run(['validate', dir]);
     expect(validate.status).toBe(0);
-    const flags = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('v8 flag: '));
     expect(flags(validate.stderr)).toEqual([`v8 flag: ${INTERRUPT_BUDGET_FLAG}`]);
+    // the run that makes the code cache sets V8's default back after the command, to make it
+    const making = run(['validate', dir], cache);
+    expect(making.status).toBe(0);
+    expect(flags(making.stderr)).toEqual([
+      `v8 flag: ${INTERRUPT_BUDGET_FLAG}`,
+      `v8 flag: ${INTERRUPT_BUDGET_DEFAULT_FLAG}`,
+    ]);
+    const using = run(['validate', dir], cache);
+    expect(flags(using.stderr)).toEqual([`v8 flag: ${INTERRUPT_BUDGET_FLAG}`]);
     for (const args of [['--version'], ['--help'], ['validate', '--help']]) {
-      const r = run(args);
+      const r = run(args, join(work, 'help-cache'));
       expect(r.status, args.join(' ')).toBe(0);
       expect(flags(r.stderr), args.join(' ')).toEqual([]);
     }
+  });
+
+  it('keeps a code cache that the next run uses, and compiles around one it cannot use', () => {
+    const cache = join(work, 'code-cache');
+    const dir = join(work, 'cached');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reflect-config.json'), '[{"name": "a.B", "allDeclaredFields": true}]\n');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], {
+        cwd: work,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', [CODE_CACHE_ENV]: cache },
+      });
+    const files = () => readdirSync(cache).filter((f) => f.endsWith('.bin'));
+    const uncached = spawnSync(process.execPath, [BIN, 'validate', dir, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, [CODE_CACHE_ENV]: 'off' },
+    });
+    const first = run(['validate', dir, '--json']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(files()).toHaveLength(1);
+    const file = join(cache, files()[0]!);
+    const made = statSync(file);
+    // the next run reads it (a run that could not would write it again), and says the same
+    const second = run(['validate', dir, '--json']);
+    expect(second).toMatchObject({ status: 0, stdout: first.stdout, stderr: first.stderr });
+    expect(second.stdout).toBe(uncached.stdout);
+    expect(statSync(file)).toMatchObject({ mtimeMs: made.mtimeMs, ino: made.ino });
+    // help and other commands use the same cache
+    expect(run(['--help']).status).toBe(0);
+    expect(run(['merge', dir, '-o', join(work, 'cached-merged')]).status).toBe(0);
+    expect(statSync(file)).toMatchObject({ mtimeMs: made.mtimeMs, ino: made.ino });
+    // a damaged cache is compiled around, and made again
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1]! ^= 0xff;
+    writeFileSync(file, bytes, { mode: 0o600 });
+    const third = run(['validate', dir, '--json']);
+    expect(third).toMatchObject({ status: 0, stdout: first.stdout });
+    expect(readFileSync(file).equals(bytes)).toBe(false);
+    expect(files()).toHaveLength(1);
   });
 
   it('does not load node:child_process for help or for a command that runs no process', () => {

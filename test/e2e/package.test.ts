@@ -34,7 +34,8 @@ describe('the npm package', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         'bin/ni-config.js',
-        'dist/bundle/main.js',
+        'dist/bundle/cli.cjs',
+        'dist/bundle/load.js',
         'package.json',
         'README.md',
         'schemas/reachability-metadata-v1.2.schema.json',
