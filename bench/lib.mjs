@@ -20,6 +20,7 @@ if (ownCodeCache) process.env.NI_CONFIG_CODE_CACHE = mkdtempSync(join(tmpdir(), 
 process.on('exit', () => {
   if (ownCodeCache) rmSync(process.env.NI_CONFIG_CODE_CACHE, { recursive: true, force: true });
 });
+process.on('SIGINT', () => process.exit(130));
 if (spawnSync(NODE, [BIN, '--help'], { stdio: 'ignore' }).status !== 0) throw new Error(`${BIN} --help failed`);
 
 /** Paired runs per row (at least 5: medians of fewer say little on a noisy machine). */

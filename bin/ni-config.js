@@ -28,8 +28,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     });
   }
   // A code cache must be made under the V8 flags the bundle was compiled under. Made after the
-  // command, it holds what the command compiled too; V8 turning down the last one says the flags
-  // could not be set back as they were, so this one is made before they change.
+  // command (which sets back any flag it set; the bin sets back its own), it holds what the
+  // command compiled too. V8 turning down the last one says some flag was not set back as it
+  // was, so this one is made before they change: a wrong default costs one run, not every run.
   let tuned = false;
   const beforeCommand = async () => {
     if (bundle.cache === 'rejected') bundle.save();

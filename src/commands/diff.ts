@@ -70,38 +70,43 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
   // both sides are in memory at once
   const size = inputSize(before.sources) + inputSize(after.sources);
   warnIfTooLarge(size, deps);
-  boundHeapGrowth(size);
-  const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
-  // from here on only the sets are compared: the texts read go before each set is built (but the
-  // new side's, to locate entries in)
-  const readA = readableSources(before.sources, before.label);
-  before = withoutTexts(before);
-  const a = readA.set;
-  const readB = readableSources(after.sources, after.label, pointers);
-  if (!pointers) after = withoutTexts(after);
-  const b = readB.set;
-  // When either side is in the unified format, both are compared as that format sees them:
-  // a legacy set and its conversion are then equal, and only real changes show. A side read
-  // from one unified file already is that view (parse → emit → parse is the identity there);
-  // several files may hold entries that only emitting joins, so those are converted.
-  const unified = [before, after].some((side) => side.sources.some((src) => src.kind === 'unified'));
-  const view = (side: Side, set: ConfigSet): ConfigSet =>
-    side.sources.length === 1 && side.sources[0]!.kind === 'unified' ? set : unifiedView(set);
-  const locate = pointers && locator(pointers, after.sources);
-  // the new side's evidence file (trace --attribute) says which event first needed each added entry
-  const beside = after.paths && (await evidenceFor(after.paths, deps.cwd));
-  const attributions = beside?.attributions;
-  const attribute: Attribute | undefined =
-    attributions && attributions.size > 0
-      ? (item) => {
-          const key = evidenceKeyOf(item);
-          return key === undefined ? undefined : attributions.get(key);
-        }
-      : undefined;
-  const diff = unified
-    ? diffSets(view(before, a), view(after, b), locate, attribute)
-    : diffSets(a, b, locate, attribute);
-  return { schemaVersion: 1, base: before.label, head: after.label, stat: diff.stat, changes: diff.changes };
+  // V8's flag is set back after, as the bin makes its code cache under the flags of the start
+  const unbound = boundHeapGrowth(size);
+  try {
+    const pointers: EntryPointers | undefined = options.locate ? new Map() : undefined;
+    // from here on only the sets are compared: the texts read go before each set is built (but the
+    // new side's, to locate entries in)
+    const readA = readableSources(before.sources, before.label);
+    before = withoutTexts(before);
+    const a = readA.set;
+    const readB = readableSources(after.sources, after.label, pointers);
+    if (!pointers) after = withoutTexts(after);
+    const b = readB.set;
+    // When either side is in the unified format, both are compared as that format sees them:
+    // a legacy set and its conversion are then equal, and only real changes show. A side read
+    // from one unified file already is that view (parse → emit → parse is the identity there);
+    // several files may hold entries that only emitting joins, so those are converted.
+    const unified = [before, after].some((side) => side.sources.some((src) => src.kind === 'unified'));
+    const view = (side: Side, set: ConfigSet): ConfigSet =>
+      side.sources.length === 1 && side.sources[0]!.kind === 'unified' ? set : unifiedView(set);
+    const locate = pointers && locator(pointers, after.sources);
+    // the new side's evidence file (trace --attribute) says which event first needed each added entry
+    const beside = after.paths && (await evidenceFor(after.paths, deps.cwd));
+    const attributions = beside?.attributions;
+    const attribute: Attribute | undefined =
+      attributions && attributions.size > 0
+        ? (item) => {
+            const key = evidenceKeyOf(item);
+            return key === undefined ? undefined : attributions.get(key);
+          }
+        : undefined;
+    const diff = unified
+      ? diffSets(view(before, a), view(after, b), locate, attribute)
+      : diffSets(a, b, locate, attribute);
+    return { schemaVersion: 1, base: before.label, head: after.label, stat: diff.stat, changes: diff.changes };
+  } finally {
+    unbound();
+  }
 }
 
 /**

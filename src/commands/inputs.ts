@@ -149,11 +149,19 @@ const LARGE_INPUT = 64 * 1024 * 1024;
  * and on top of the first set the fourfold bound let it all pile up to the peak: a diff of two
  * 200 MB inputs went from 1.32 to 1.02–1.13 GB of peak RSS, for about 8% more time. A merge holds
  * one set, and there the same bound saved 130 MB of 990 (1.35× the floor already) for 13% more
- * time, so it is left to V8. The flag holds for the rest of the process, which is this one command.
+ * time, so it is left to V8. The flag holds until the function returned is called.
  */
-export function boundHeapGrowth(size: number): void {
-  if (size >= LARGE_INPUT) setFlagsFromString(HEAP_GROWTH_FLAG);
+export function boundHeapGrowth(size: number): () => void {
+  if (size < LARGE_INPUT) return () => {};
+  setFlagsFromString(HEAP_GROWTH_FLAG);
+  return () => setFlagsFromString(HEAP_GROWTH_DEFAULT_FLAG);
 }
 
 /** V8's flag for the factor the old generation may grow by (1 + percent / 100). */
 export const HEAP_GROWTH_FLAG = '--heap-growing-percent=100';
+/**
+ * The same flag at V8's default (0: V8 chooses), set back when the diff is done: the bin makes its
+ * code cache under the flags the process started with (io/code-cache.ts), and V8 turns down one
+ * made under others.
+ */
+export const HEAP_GROWTH_DEFAULT_FLAG = '--heap-growing-percent=0';

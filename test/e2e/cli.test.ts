@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
 import { commandReference } from '../../scripts/readme-commands.mjs';
 import { INTERRUPT_BUDGET_DEFAULT_FLAG, INTERRUPT_BUDGET_FLAG } from '../../src/cli/v8-tuning.js';
-import { CODE_CACHE_ENV } from '../../src/io/code-cache.js';
+import { CODE_CACHE_ENV, compiledTextHash, writeCache } from '../../src/io/code-cache.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-e2e-'));
@@ -36,7 +36,7 @@ describe('the ni-config binary', () => {
   });
 
   it('tunes V8 before a command runs, and not for --version or help', () => {
-    // a preloaded module reports each flag set (the bundle imports node:v8's export, kept in sync)
+    // a preloaded module reports each flag set (the bundle requires node:v8, whose object it patches)
     const hook = join(work, 'flags-hook.mjs');
     writeFileSync(
       hook,
@@ -115,6 +115,16 @@ describe('the ni-config binary', () => {
     expect(third).toMatchObject({ status: 0, stdout: first.stdout });
     expect(readFileSync(file).equals(bytes)).toBe(false);
     expect(files()).toHaveLength(1);
+    // one V8 turns down (whole by its header, not V8's data) is made again once, before the
+    // command tunes V8, and then used: never one made under other flags, again on every run
+    const bundle = join(REPO, 'dist', 'bundle', 'cli.cjs');
+    writeCache(file, compiledTextHash(readFileSync(bundle)), Buffer.alloc(4096, 7));
+    const planted = statSync(file);
+    expect(run(['validate', dir, '--json'])).toMatchObject({ status: 0, stdout: first.stdout });
+    const remade = statSync(file);
+    expect(remade.ino).not.toBe(planted.ino);
+    expect(run(['validate', dir, '--json'])).toMatchObject({ status: 0, stdout: first.stdout });
+    expect(statSync(file)).toMatchObject({ mtimeMs: remade.mtimeMs, ino: remade.ino });
   });
 
   it('does not load node:child_process for help or for a command that runs no process', () => {

@@ -1,9 +1,10 @@
 /** The bin's loader of the CLI's bundle and its V8 code cache (io/code-cache.ts), on bundles of its own. */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
-  lstatSync,
+  lutimesSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -21,7 +22,9 @@ import {
   CODE_CACHE_ENV,
   KEEP_FILES,
   cacheDir,
+  cacheDirReady,
   cacheFileName,
+  compiledTextHash,
   loadBundle,
   readCache,
   writeCache,
@@ -51,31 +54,40 @@ const BUNDLE = [
 
 const sha1 = (data: Uint8Array | string): Buffer => createHash('sha1').update(data).digest();
 const cacheFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.bin'));
+const textHash = (file: string): Buffer => compiledTextHash(readFileSync(file));
+const dirOf = (...args: Parameters<typeof cacheDir>): string | undefined => cacheDir(...args)?.dir;
 
 describe('cacheDir', () => {
   const home = () => '/home/u';
   it('is NI_CONFIG_CODE_CACHE, resolved, when set; none when it says off', () => {
-    expect(cacheDir({ [CODE_CACHE_ENV]: '/tmp/c' }, 'linux', home)).toBe('/tmp/c');
-    expect(cacheDir({ [CODE_CACHE_ENV]: 'rel' }, 'linux', home)).toBe(join(process.cwd(), 'rel'));
-    expect(cacheDir({ [CODE_CACHE_ENV]: 'off' }, 'linux', home)).toBeUndefined();
+    expect(dirOf({ [CODE_CACHE_ENV]: '/tmp/c' }, 'linux', home)).toBe('/tmp/c');
+    expect(dirOf({ [CODE_CACHE_ENV]: 'rel' }, 'linux', home)).toBe(join(process.cwd(), 'rel'));
+    expect(dirOf({ [CODE_CACHE_ENV]: 'off' }, 'linux', home)).toBeUndefined();
   });
   it("is the platform's per-user cache directory otherwise", () => {
-    expect(cacheDir({}, 'linux', home)).toBe('/home/u/.cache/ni-config');
-    expect(cacheDir({ XDG_CACHE_HOME: '/x' }, 'linux', home)).toBe('/x/ni-config');
+    expect(dirOf({}, 'linux', home)).toBe('/home/u/.cache/ni-config');
+    expect(dirOf({ XDG_CACHE_HOME: '/x' }, 'linux', home)).toBe('/x/ni-config');
     // the XDG spec: a relative path is ignored
-    expect(cacheDir({ XDG_CACHE_HOME: 'x' }, 'linux', home)).toBe('/home/u/.cache/ni-config');
-    expect(cacheDir({}, 'darwin', home)).toBe('/home/u/Library/Caches/ni-config');
+    expect(dirOf({ XDG_CACHE_HOME: 'x' }, 'linux', home)).toBe('/home/u/.cache/ni-config');
+    expect(dirOf({}, 'darwin', home)).toBe('/home/u/Library/Caches/ni-config');
     // (the path module is this platform's: an absolute path here stands for Windows')
-    expect(cacheDir({ LOCALAPPDATA: '/local' }, 'win32', home)).toBe('/local/ni-config/Cache');
+    expect(dirOf({ LOCALAPPDATA: '/local' }, 'win32', home)).toBe('/local/ni-config/Cache');
   });
+  it("is written below the home only when the home is the user's; a directory named is written as named", () => {
+    expect(cacheDir({}, 'linux', home)).toEqual({ dir: '/home/u/.cache/ni-config', within: '/home/u' });
+    expect(cacheDir({}, 'darwin', home)?.within).toBe('/home/u');
+    expect(cacheDir({ XDG_CACHE_HOME: '/x' }, 'linux', home)?.within).toBeUndefined();
+    expect(cacheDir({ [CODE_CACHE_ENV]: '/c' }, 'linux', home)?.within).toBeUndefined();
+  });
+
   it('is none without a home to put it in (never a directory relative to where the command runs)', () => {
-    expect(cacheDir({}, 'linux', () => '')).toBeUndefined();
+    expect(dirOf({}, 'linux', () => '')).toBeUndefined();
     expect(
-      cacheDir({}, 'linux', () => {
+      dirOf({}, 'linux', () => {
         throw new Error('no home');
       }),
     ).toBeUndefined();
-    expect(cacheDir({}, 'win32', home)).toBeUndefined();
+    expect(dirOf({}, 'win32', home)).toBeUndefined();
   });
 });
 
@@ -95,7 +107,7 @@ describe('loadBundle', () => {
     (first.exports.work as (n: number) => number)(1000);
     first.save();
     const [name] = cacheFiles(dir);
-    expect(name).toBe(cacheFileName(sha1(readFileSync(file)), env));
+    expect(name).toBe(cacheFileName(textHash(file), env));
     const st = statSync(join(dir, name!));
     expect(st.mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
@@ -112,13 +124,21 @@ describe('loadBundle', () => {
   it('never uses the cache of another bundle, even one of the same length (V8 checks only the length)', () => {
     const { file, env, dir } = setup(BUNDLE);
     const a = loadBundle(file, env);
+    (a.exports.work as (n: number) => number)(1000);
     a.save();
+    const [old] = cacheFiles(dir);
     writeFileSync(file, BUNDLE.replace('s += double(i)', 's -= double(i)'));
+    // by name: the other bundle's file is not looked at
     const b = loadBundle(file, env);
     expect(b.cache).toBe('missing');
     expect((b.exports.work as (n: number) => number)(4)).toBe(-12);
     b.save();
     expect(cacheFiles(dir)).toHaveLength(2);
+    // by its header: the other bundle's file under this one's name is not used either
+    writeFileSync(join(dir, cacheFileName(textHash(file), env)), readFileSync(join(dir, old!)), { mode: 0o600 });
+    const c = loadBundle(file, env);
+    expect(c.cache).toBe('missing');
+    expect((c.exports.work as (n: number) => number)(4)).toBe(-12);
   });
 
   it('compiles around a cache file that is cut short, changed, or not what it says, and writes it again', () => {
@@ -126,7 +146,7 @@ describe('loadBundle', () => {
     loadBundle(file, env).save();
     const path = join(dir, cacheFiles(dir)[0]!);
     const good = readFileSync(path);
-    const bundleHash = sha1(readFileSync(file));
+    const bundleHash = textHash(file);
     expect(readCache(path, bundleHash)).toBeDefined();
     const bad: [string, Buffer][] = [
       ['cut short', good.subarray(0, good.length - 10)],
@@ -148,9 +168,10 @@ describe('loadBundle', () => {
 
   it('says so when V8 turns the cached data down, and makes it again on save', () => {
     const { file, env, dir } = setup(BUNDLE);
-    const bundleHash = sha1(readFileSync(file));
+    const bundleHash = textHash(file);
     const path = join(dir, cacheFileName(bundleHash, env));
     // whole and for this bundle by its own header, but not data V8 made
+    expect(cacheDirReady({ dir })).toBe(true);
     writeCache(path, bundleHash, Buffer.alloc(4096, 7));
     const b = loadBundle(file, env);
     expect(b.cache).toBe('rejected');
@@ -159,34 +180,69 @@ describe('loadBundle', () => {
     expect(loadBundle(file, env).cache).toBe('used');
   });
 
+  it.runIf(process.getuid !== undefined)('does not run a cache that others could have written', () => {
+    const { file, env, dir } = setup(BUNDLE);
+    loadBundle(file, env).save();
+    const path = join(dir, cacheFiles(dir)[0]!);
+    for (const mode of [0o622, 0o602, 0o620]) {
+      chmodSync(path, mode);
+      expect(loadBundle(file, env).cache, mode.toString(8)).toBe('missing');
+    }
+    chmodSync(path, 0o600);
+    expect(loadBundle(file, env).cache).toBe('used');
+  });
+
   it.runIf(process.getuid?.() === 0)(
-    "does not run a cache that someone else could have written: another user's, or writable by others",
+    "does not run another user's cache, and writes none in another user's home",
     () => {
       const { file, env, dir } = setup(BUNDLE);
       loadBundle(file, env).save();
       const path = join(dir, cacheFiles(dir)[0]!);
-      chmodSync(path, 0o622);
-      expect(loadBundle(file, env).cache).toBe('missing');
-      chmodSync(path, 0o600);
       chownSync(path, 65534, 65534);
       expect(loadBundle(file, env).cache).toBe('missing');
       chownSync(path, 0, 0);
       expect(loadBundle(file, env).cache).toBe('used');
+      // root with a user's home (sudo -E): nothing is made there, not even the home's .cache
+      const home = join(work, `home-${n}`);
+      mkdirSync(home);
+      chownSync(home, 65534, 65534);
+      const location = cacheDir({}, 'linux', () => home)!;
+      expect(cacheDirReady(location)).toBe(false);
+      expect(readdirSync(home)).toEqual([]);
+      chownSync(home, 0, 0);
+      expect(cacheDirReady(location)).toBe(true);
+      expect(statSync(location.dir).mode & 0o777).toBe(0o700);
     },
   );
 
-  it('writes through no link put where its temporary file goes', () => {
+  it('does not hang on a FIFO where the cache should be', () => {
     const { file, env, dir } = setup(BUNDLE);
     mkdirSync(dir, { recursive: true });
+    const path = join(dir, cacheFileName(textHash(file), env));
+    execFileSync('mkfifo', [path]);
+    expect(readCache(path, textHash(file))).toBeUndefined();
+    expect(loadBundle(file, env).cache).toBe('missing');
+  });
+
+  it('leaves a temporary file of its own, never one that is there, and sweeps those a dead run left', () => {
+    const { file, env, dir } = setup(BUNDLE);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, cacheFileName(textHash(file), env));
+    const stale = `${path}.0123456789ab.tmp`;
+    const fresh = `${path}.ba9876543210.tmp`;
     const victim = join(work, `victim-${n}`);
     writeFileSync(victim, 'mine');
-    const path = join(dir, cacheFileName(sha1(readFileSync(file)), env));
-    symlinkSync(victim, `${path}.${process.pid}.tmp`);
-    const b = loadBundle(file, env);
-    expect(() => b.save()).not.toThrow();
+    symlinkSync(victim, stale);
+    writeFileSync(fresh, 'a run writing now');
+    utimesSync(stale, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    lutimesSync(stale, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    loadBundle(file, env).save();
     expect(readFileSync(victim, 'utf8')).toBe('mine');
-    expect(cacheFiles(dir)).toEqual([]);
-    expect(lstatSync(`${path}.${process.pid}.tmp`).isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual([
+      cacheFileName(textHash(file), env),
+      `${cacheFileName(textHash(file), env)}.ba9876543210.tmp`,
+    ]);
+    expect(readCache(path, textHash(file))).toBeDefined();
   });
 
   it('turned off, reads and writes no cache', () => {
@@ -209,21 +265,25 @@ describe('loadBundle', () => {
   it(`keeps the newest ${KEEP_FILES} cache files, and only its own kind of file`, () => {
     const { file, env, dir } = setup(BUNDLE);
     mkdirSync(dir, { recursive: true });
-    const old = Array.from({ length: KEEP_FILES + 2 }, (_, i) => `code-old${i}.bin`);
+    const old = Array.from(
+      { length: KEEP_FILES + 2 },
+      (_, i) => `ni-config-code-${String(i).padStart(16, '0')}-v0-x64-0.bin`,
+    );
     old.forEach((name, i) => {
       writeFileSync(join(dir, name), 'x');
       utimesSync(join(dir, name), 1_000_000 + i, 1_000_000 + i);
     });
-    writeFileSync(join(dir, 'notes.txt'), 'kept');
-    utimesSync(join(dir, 'notes.txt'), 1, 1);
+    // a file of another kind, even one named like the old caches, is not the cache's to remove
+    for (const other of ['notes.txt', 'code-0123456789abcdef-v20-x64-0.bin']) {
+      writeFileSync(join(dir, other), 'kept');
+      utimesSync(join(dir, other), 1, 1);
+    }
     loadBundle(file, env).save();
-    const kept = cacheFiles(dir).sort();
+    const kept = cacheFiles(dir).filter((f) => f.startsWith('ni-config-'));
     expect(kept).toHaveLength(KEEP_FILES);
-    expect(kept).toContain(cacheFileName(sha1(readFileSync(file)), env));
+    expect(kept).toContain(cacheFileName(textHash(file), env));
     // the oldest went first
-    expect(kept).not.toContain('code-old0.bin');
-    expect(kept).not.toContain('code-old1.bin');
-    expect(kept).not.toContain('code-old2.bin');
-    expect(readdirSync(dir)).toContain('notes.txt');
+    for (const gone of old.slice(0, 3)) expect(kept).not.toContain(gone);
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['notes.txt', 'code-0123456789abcdef-v20-x64-0.bin']));
   });
 });
