@@ -24,7 +24,6 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -115,13 +114,9 @@ export function readCache(file: string, textHash: Buffer): Buffer | undefined {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size <= HEADER_BYTES) return undefined;
     if (process.getuid !== undefined && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    while (read < buf.length) {
-      const n = readSync(fd, buf, read, buf.length - read, read);
-      if (n === 0) return undefined;
-      read += n;
-    }
+    // a file cut short or changed since the stat fails the hashes below
+    const buf = readFileSync(fd);
+    if (buf.length <= HEADER_BYTES) return undefined;
     if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     if (!buf.subarray(MAGIC.length, MAGIC.length + HASH_BYTES).equals(textHash)) return undefined;
     const data = buf.subarray(HEADER_BYTES);
@@ -170,12 +165,12 @@ export function writeCache(file: string, textHash: Buffer, data: Buffer): void {
   }
   const now = Date.now();
   const files: { path: string; mtime: number }[] = [];
+  const mtimeOf = (path: string): number => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    const mtime = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    if (CACHE_FILE.test(name)) files.push({ path, mtime });
-    else if (name.endsWith('.tmp') && CACHE_FILE.test(name.replace(/\.[0-9a-f]{12}\.tmp$/, '')))
-      if (now - mtime > STALE_TMP_MS) rmSync(path, { force: true });
+    if (CACHE_FILE.test(name)) files.push({ path, mtime: mtimeOf(path) });
+    else if (CACHE_FILE.test(name.replace(/\.[0-9a-f]{12}\.tmp$/, '')) && now - mtimeOf(path) > STALE_TMP_MS)
+      rmSync(path, { force: true });
   }
   files.sort((a, b) => b.mtime - a.mtime);
   for (const old of files.slice(KEEP_FILES)) if (old.path !== file) rmSync(old.path, { force: true });
