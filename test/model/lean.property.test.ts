@@ -406,6 +406,25 @@ describe('the lean reader', () => {
     );
     expect(lean).toBeGreaterThan(Math.min(RUNS, 200) / 10);
   });
+
+  it('places every repeat of a file of many itself, each entry looked at again once at most', () => {
+    // 3,000 types, then each again (every fifth under a condition, so not a repeat) and the first
+    // once more: 2,401 repeats, each naming its first; looking back from each reads 3.6 M entries
+    const types = Array.from({ length: 3000 }, (_, i) => ({ name: `p${i % 7}.T${i}`, allDeclaredFields: true }));
+    const again = types.map((t, i) =>
+      i % 5 === 0 ? { ...t, condition: { typeReachable: 'c.D' } } : { name: t.name, methods: [{ name: `m${i}` }] },
+    );
+    const doc = [...types, ...again, { name: 'p0.T0' }];
+    expect(satisfiesSchema('reflect', doc)).toBe(true);
+    const findings = leanDocument('reflect', doc, 'reflect-config.json', undefined);
+    const repeats = findings?.filter((f) => f.code === 'duplicate-entry');
+    expect(repeats).toHaveLength(2401);
+    expect(repeats?.at(-1)).toMatchObject({
+      jsonPointer: '/6000',
+      message: expect.stringContaining('the entry at /0;'),
+    });
+    expectSame([{ file: 'reflect-config.json', text: JSON.stringify(doc), kind: 'reflect' }]);
+  });
 });
 
 describe('reading in chunks', () => {

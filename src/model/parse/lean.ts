@@ -161,9 +161,6 @@ const LEGACY_KEYS: Readonly<Record<string, number>> = {
   queryAllPublicConstructors: -(Access.Queried << GROUP_SHIFT.publicConstructors) - 1,
 };
 
-/** Entries one document's repeats may look at again, in all. */
-const RESCAN_LIMIT = 100_000;
-
 /** Gives the document up: the careful reader reads it. */
 const GIVE_UP = false;
 
@@ -187,8 +184,10 @@ export class LeanReader {
   private serializableSeen: Set<string> | undefined;
   /** Entries that repeat an earlier one of the same file: the careful reader's `duplicate-entry`, as (pointer, pointer of the first). */
   readonly repeats: [string, string][] = [];
-  /** Entries looked at again to place repeats: bounded, so that a file of many repeats goes to the careful reader. */
-  private rescanned = 0;
+  /** The first entry of each registration, for placing repeats (`indexTo`), and how far it reaches. */
+  private firsts: Map<string, string> | undefined;
+  private indexedList = 0;
+  private indexedAt = 0;
   /** The document's older top-level `serialization` section was read: the careful reader's one finding about it is due. */
   olderSerialization = false;
 
@@ -415,28 +414,40 @@ export class LeanReader {
   /**
    * The pointer of the first entry of this file registered under (section, key, condition),
    * read before the entry at `index` of the list at `listPtr`; undefined when that is not certain
-   * (an earlier bare `serializable` entry of the type, or too many entries looked at again).
+   * (an earlier bare `serializable` entry of the type).
    */
   firstOf(section: TypeSection, key: string, condition: string, listPtr: string, index: number): string | undefined {
-    for (const l of this.typeLists) {
+    const seen = this.indexTo(listPtr, index);
+    const first = seen.get(`${section}\u0000${condition}\u0000${key}`);
+    return first === '' ? undefined : first;
+  }
+
+  /**
+   * The first entry of each (section, condition, key) in the lists read before the entry at
+   * `index` of the list at `listPtr`: its pointer, or '' for one marked `serializable` (perhaps a
+   * bare one, with no entry of its own). Made at the first repeat and carried forward from where
+   * it stopped at each later one, so that each entry is looked at again once at most.
+   */
+  private indexTo(listPtr: string, index: number): Map<string, string> {
+    const seen = (this.firsts ??= new Map());
+    for (; this.indexedList < this.typeLists.length; this.indexedList++, this.indexedAt = 0) {
+      const l = this.typeLists[this.indexedList]!;
       const here = l.ptr === listPtr;
       const end = here ? index : l.list.length;
-      if (l.section !== section) continue;
-      for (let i = 0; i < end; i++) {
-        if (++this.rescanned > RESCAN_LIMIT) return undefined;
+      for (let i = this.indexedAt; i < end; i++) {
         const o = l.list[i] as JsonObject;
-        let typeValue: Json;
-        if (this.unified) typeValue = o.type;
-        else typeValue = hasOwn(o, 'name') ? o.name : o.type;
-        const type = this.typeRef(typeValue);
-        if (type === undefined || (type.kind === 'class' ? type.name : typeKey(type)) !== key) continue;
-        if (this.condition(o) !== condition) continue;
-        if (this.unified && o.serializable === true) return undefined; // perhaps a bare one: no entry of its own
-        return `${l.ptr}/${i}`;
+        const type = this.typeRef(this.unified ? o.type : hasOwn(o, 'name') ? o.name : o.type);
+        const condition = this.condition(o);
+        if (type === undefined || condition === undefined) continue;
+        const k = `${l.section}\u0000${condition}\u0000${type.kind === 'class' ? type.name : typeKey(type)}`;
+        if (!seen.has(k)) seen.set(k, this.unified && o.serializable === true ? '' : `${l.ptr}/${i}`);
       }
-      if (here) break;
+      if (here) {
+        this.indexedAt = end;
+        break;
+      }
     }
-    return undefined;
+    return seen;
   }
 
   unifiedDocument(o: JsonObject): boolean {
