@@ -37,6 +37,12 @@ export default tseslint.config(
     },
   },
   {
+    // the bin is a CommonJS script (bin/package.json): Node starts it without its ES module loader
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/model/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-// Entry point. `--version` is answered without loading the CLI so that scripts asking for it
-// pay no more than Node's own start-up. The CLI itself is one bundle (dist/bundle/cli.cjs), built
-// by `npm run build`, which dist/bundle/load.js compiles with the code cache V8 made from it the
-// last time (src/io/code-cache.ts). Before a command runs (not for help), V8 is tuned for a short
-// process (src/cli/v8-tuning.ts).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+'use strict';
+// Entry point, a CommonJS script (bin/package.json says so): Node starts one without its ES module
+// loader, a few milliseconds off every command. `--version` is answered without loading the CLI so
+// that scripts asking for it pay no more than Node's own start-up. The CLI itself is one bundle
+// (dist/bundle/cli.cjs), built by `npm run build`, which dist/bundle/load.cjs compiles with the
+// code cache V8 made from it the last time (src/io/code-cache.ts). Before a command runs (not for
+// help), V8 is tuned for a short process (src/cli/v8-tuning.ts).
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  const { loadBundle } = await import('../dist/bundle/load.js');
-  const bundle = loadBundle(fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url)));
+  const { loadBundle } = require('../dist/bundle/load.cjs');
+  const bundle = loadBundle(join(__dirname, '..', 'dist', 'bundle', 'cli.cjs'));
   const { main, runCleanups, tuneV8, untuneV8 } = bundle.exports;
   let interrupted = false;
   for (const [signal, code] of [
@@ -37,7 +39,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     tuned = true;
     await tuneV8();
   };
-  process.exitCode = await main(argv, undefined, { beforeCommand });
-  if (tuned && bundle.cache === 'missing') await untuneV8();
-  bundle.save();
+  const run = async () => {
+    process.exitCode = await main(argv, undefined, { beforeCommand });
+    if (tuned && bundle.cache === 'missing') await untuneV8();
+    bundle.save();
+  };
+  run();
 }

@@ -1,6 +1,7 @@
 // Bundles the compiled CLI (dist/cli/main.js and every module it loads) into one CommonJS script,
 // dist/bundle/cli.cjs, and the loader the bin runs it with (dist/io/code-cache.js) into
-// dist/bundle/load.js. Node resolves and compiles one file instead of dozens of modules and their
+// dist/bundle/load.cjs: the bin and both are CommonJS, so that Node's ES module loader is never
+// started (a few milliseconds of every command). Node resolves and compiles one file instead of dozens of modules and their
 // dependencies, and the loader gives V8 the code cache it made from that file the last time, so a
 // command does not parse the bundle again (src/io/code-cache.ts). Modules the CLI imports lazily
 // are still run lazily: each is wrapped in a function that runs it the first time it is imported.
@@ -57,9 +58,9 @@ await build({
 await build({
   entryPoints: ['dist/io/code-cache.js'],
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: 'dist/bundle/load.js',
+  outfile: 'dist/bundle/load.cjs',
   logLevel: 'warning',
 });

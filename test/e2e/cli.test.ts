@@ -127,6 +127,23 @@ describe('the ni-config binary', () => {
     expect(statSync(file)).toMatchObject({ mtimeMs: remade.mtimeMs, ino: remade.ino });
   });
 
+  it('starts no ES module loader: the bin and its bundles are CommonJS', () => {
+    // (a hook preloaded as CommonJS: one given to --import would start the loader itself)
+    const hook = join(work, 'esm-hook.cjs');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => process.stderr.write(`module jobs: ${process.moduleLoadList.includes('NativeModule internal/modules/esm/module_job')}\\n`));\n",
+    );
+    const dir = join(work, 'no-esm');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reflect-config.json'), '[{"name": "a.B"}]\n');
+    for (const args of [['--help'], ['validate', dir], ['--version']]) {
+      const r = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8' });
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(/module jobs: (\w+)/.exec(r.stderr)?.[1], args.join(' ')).toBe('false');
+    }
+  });
+
   it('does not load node:child_process for help or for a command that runs no process', () => {
     // commander requires it as it loads; the bundle gives commander a stand-in (scripts/bundle.mjs)
     const hook = join(work, 'child-process-hook.mjs');

@@ -35,7 +35,8 @@ describe('the npm package', () => {
       expect.arrayContaining([
         'bin/ni-config.js',
         'dist/bundle/cli.cjs',
-        'dist/bundle/load.js',
+        'bin/package.json',
+        'dist/bundle/load.cjs',
         'package.json',
         'README.md',
         'schemas/reachability-metadata-v1.2.schema.json',
