@@ -360,6 +360,21 @@ export class ConfigBuilder {
    * one map keyed by a concatenated (condition, type) string.
    */
   private types: Record<TypeSection, Map<string, RecordSlot>> = { reflection: new Map(), jni: new Map() };
+  /**
+   * Records taken in the order added, with their keys, and looked up by nobody
+   * ({@link stageInOrder}): the lean reader's stage for a document read in pieces, where a
+   * repeat gives the document up anyway. Inserting each of 841,549 records into a map cost about
+   * 0.4 s; sorting them once, which the set's order needs anyway, finds the repeats.
+   */
+  private staging: Record<TypeSection, { keys: string[]; records: TypeRecord[] }> | undefined;
+  /**
+   * A section's records in the canonical order, no two of one (key, condition), kept as a list
+   * instead of the map until something must look one up (`keyed`): what {@link settle} made,
+   * handed on by `absorb` to a builder that had none of the section. `made` holds the same
+   * records in the order they were made, as they lie in memory (see {@link sortedEntries}), and
+   * `variants` says whether a type has records under several conditions.
+   */
+  private inOrder: Partial<Record<TypeSection, SettledRecords>> = {};
   /** Who added a record last and where (only for adds that say): tells a repeat within one file from a merge. */
   private readonly origins = new Map<TypeRecord, { id: number; pointer: string }>();
   private readonly serialization = new Map<
@@ -387,7 +402,15 @@ export class ConfigBuilder {
   /** The record of (section, key, condition), created when there is none; `created` says which. */
   private record(section: TypeSection, key: string, condition: string, type: TypeRef): TypeRecord {
     if (this.built !== undefined) this.restore();
-    const map = this.types[section];
+    const staging = this.staging?.[section];
+    if (staging !== undefined) {
+      const t: TypeRecord = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+      staging.keys.push(key);
+      staging.records.push(t);
+      this.created = true;
+      return t;
+    }
+    const map = this.keyed(section);
     const slot = map.get(key);
     let t: TypeRecord | undefined;
     if (slot === undefined) {
@@ -503,8 +526,59 @@ export class ConfigBuilder {
   /** Whether this builder holds a type entry of (section, key) under more than one condition. */
   hasConditionVariants(section: TypeSection): boolean {
     this.restore();
+    if (this.staging !== undefined) throw new Error('a builder that stages in order is settled first');
+    const settled = this.inOrder[section];
+    if (settled !== undefined) return settled.variants;
     for (const slot of this.types[section].values()) if (Array.isArray(slot)) return true;
     return false;
+  }
+
+  /**
+   * From here on, until {@link settle}, type records are only taken, in the order added: none is
+   * looked up, so none is merged, and every `addPackedType` says it made a new one. For a builder
+   * of one document that is given up at its first repeat (the lean reader's, in pieces).
+   */
+  stageInOrder(): void {
+    if (this.built !== undefined || this.types.reflection.size > 0 || this.types.jni.size > 0)
+      throw new Error('only an empty builder stages in order');
+    this.staging = { reflection: { keys: [], records: [] }, jni: { keys: [], records: [] } };
+  }
+
+  /**
+   * Puts the staged records in the canonical order; false, with nothing kept, when two of them
+   * are of one (section, key, condition): a repeat, which this builder did not merge.
+   */
+  settle(): boolean {
+    const staging = this.staging;
+    if (staging === undefined) return true;
+    this.staging = undefined;
+    for (const section of ['reflection', 'jni'] as const) {
+      const { keys, records } = staging[section];
+      if (records.length === 0) continue;
+      const settled = inKeyOrder(keys, records);
+      if (settled === undefined) {
+        this.inOrder = {};
+        return false;
+      }
+      this.inOrder[section] = settled;
+    }
+    return true;
+  }
+
+  /** A section's map, made from its list in order first when it is kept as one. */
+  private keyed(section: TypeSection): Map<string, RecordSlot> {
+    const settled = this.inOrder[section];
+    if (settled === undefined) return this.types[section];
+    delete this.inOrder[section];
+    const map = this.types[section];
+    for (const t of settled.made) {
+      const key = t.type.kind === 'class' ? t.type.name : typeKey(t.type);
+      const slot = map.get(key);
+      if (slot === undefined) map.set(key, t);
+      else if (Array.isArray(slot)) slot.push(t);
+      else map.set(key, [slot, t]);
+    }
+    return map;
   }
 
   addSerialization(input: {
@@ -608,7 +682,7 @@ export class ConfigBuilder {
    */
   private dropReflectionImpliedBySerialization(): void {
     if (this.serialization.size === 0) return;
-    const reflection = this.types.reflection;
+    const reflection = this.keyed('reflection');
     for (const s of this.serialization.values()) {
       if (s.customTargetConstructorClass !== '') continue;
       const key = s.type.kind === 'class' ? s.type.name : typeKey(s.type);
@@ -640,8 +714,16 @@ export class ConfigBuilder {
   absorb(other: ConfigBuilder): this {
     this.restore();
     other.restore();
+    if (other.staging !== undefined) throw new Error('a builder that stages in order is settled first');
     for (const section of ['reflection', 'jni'] as const) {
-      const mine = this.types[section];
+      const theirs = other.inOrder[section];
+      if (theirs !== undefined && this.types[section].size === 0 && this.inOrder[section] === undefined) {
+        // the first document read in pieces: its list in order becomes this builder's as it is
+        this.inOrder[section] = theirs;
+        continue;
+      }
+      other.keyed(section);
+      const mine = this.keyed(section);
       if (mine.size === 0) {
         // the first (or only) document: its map becomes this builder's as it is
         this.types = { ...this.types, [section]: other.types[section] };
@@ -715,7 +797,8 @@ export class ConfigBuilder {
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);
     const types = (section: TypeSection): TypeEntry[] => {
       const facts: FactsTally = { flags: 0, bits: 0 };
-      const list = sortedEntries(this.types[section], facts);
+      const inOrder = this.inOrder[section];
+      const list = inOrder !== undefined ? entriesInOrder(inOrder, facts) : sortedEntries(this.types[section], facts);
       BUILT_LISTS.add(list);
       LIST_FACTS.set(list, factsOf(facts));
       return list;
@@ -733,6 +816,7 @@ export class ConfigBuilder {
     const reflection = types('reflection');
     const jni = types('jni');
     this.types = { reflection: new Map(), jni: new Map() };
+    this.inOrder = {};
     this.built = { reflection, jni };
     return {
       reflection,
@@ -834,6 +918,53 @@ function sortedEntries(map: ReadonlyMap<string, RecordSlot>, facts: FactsTally):
     }
   }
   return out as unknown as TypeEntry[];
+}
+
+/** Records of one section, settled: in the canonical order, and in the order made. */
+interface SettledRecords {
+  readonly sorted: TypeRecord[];
+  readonly made: readonly TypeRecord[];
+  readonly variants: boolean;
+}
+
+/**
+ * Settled records turned into entries ({@link freezeType}) in the order they were made, as
+ * {@link sortedEntries} does and for the same reason, the list's facts tallied; the list in order.
+ */
+function entriesInOrder(settled: SettledRecords, facts: FactsTally): TypeEntry[] {
+  const made = settled.made;
+  for (let i = 0; i < made.length; i++) {
+    tally(made[i]!, facts);
+    freezeType(made[i]!);
+  }
+  return settled.sorted as unknown as TypeEntry[];
+}
+
+/**
+ * Records taken in the order added, with their keys, put in the canonical order of
+ * {@link compareTypeEntries}: by kind, key, then condition (a key names one kind of type here,
+ * as the lean reader's class names hold no `(`). Undefined when two are of one (key, condition).
+ */
+function inKeyOrder(keys: readonly string[], records: readonly TypeRecord[]): SettledRecords | undefined {
+  const ranks = Uint8Array.from(records, (t) => KIND_RANK[t.type.kind]);
+  const order = Array.from(keys, (_, i) => i);
+  order.sort(
+    (a, b) =>
+      ranks[a]! - ranks[b]! ||
+      compareStrings(keys[a]!, keys[b]!) ||
+      compareStrings(records[a]!.condition, records[b]!.condition),
+  );
+  const sorted: TypeRecord[] = new Array(order.length);
+  let variants = false;
+  for (let i = 0; i < order.length; i++) {
+    const t = records[order[i]!]!;
+    if (i > 0 && keys[order[i]!] === keys[order[i - 1]!]) {
+      if (t.condition === sorted[i - 1]!.condition) return undefined;
+      variants = true;
+    }
+    sorted[i] = t;
+  }
+  return { sorted, made: records, variants };
 }
 
 /**

@@ -171,8 +171,21 @@ const GIVE_UP = false;
  */
 export class LeanReader {
   readonly stage = new ConfigBuilder();
-  /** Read in pieces: the lists are not kept, so a document that needs the repeats check is given up. */
-  chunked = false;
+  /**
+   * Read in pieces: the lists are not kept, so a document that needs the repeats check is given
+   * up. Its records are staged in order and settled at the end, which finds any repeat
+   * (`ConfigBuilder.stageInOrder`).
+   */
+  get chunked(): boolean {
+    return this.inPieces;
+  }
+  set chunked(on: boolean) {
+    if (on === this.inPieces) return;
+    if (!on) throw new Error('a reader in pieces stays in pieces');
+    this.stage.stageInOrder();
+    this.inPieces = true;
+  }
+  private inPieces = false;
   /** Where entries are, for the caller's pointers (diff annotations): kept only when asked for. */
   readonly at: [string, string][] | undefined;
   readonly typeLists: { section: TypeSection; list: readonly Json[]; ptr: string }[] = [];
@@ -583,6 +596,8 @@ export function finishLean(
   builder: ConfigBuilder | undefined,
   pointers?: EntryPointers,
 ): Finding[] | undefined {
+  // a repeat among records staged in order gives the document up, as one seen when read would
+  if (!r.stage.settle()) return undefined;
   const label = r.unified ? 'reflection' : kind === 'jni' ? 'jni-config.json' : 'reflect-config.json';
   let findings: Finding[] = r.repeats.map(([ptr, first]) =>
     finding(
