@@ -31,18 +31,21 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   }
   // A code cache must be made under the V8 flags the bundle was compiled under. Made after the
   // command (which sets back any flag it set; the bin sets back its own), it holds what the
-  // command compiled too. V8 turning down the last one says some flag was not set back as it
-  // was, so this one is made before they change: a wrong default costs one run, not every run.
+  // command compiled too, and the first run of each command adds its code to a cache made by
+  // another. V8 turning down the last one says some flag was not set back as it was, so this
+  // one is made before they change: a wrong default costs one run, not every run.
   let tuned = false;
-  const beforeCommand = async () => {
+  let command = 'help';
+  const beforeCommand = async (name) => {
     if (bundle.cache === 'rejected') bundle.save();
+    command = name;
     tuned = true;
     await tuneV8();
   };
   const run = async () => {
     process.exitCode = await main(argv, undefined, { beforeCommand });
-    if (tuned && bundle.cache === 'missing') await untuneV8();
-    bundle.save();
+    if (tuned && bundle.wouldSave(command)) await untuneV8();
+    bundle.save(command);
   };
   run();
 }

@@ -84,8 +84,8 @@ export function globalsOf(parsed: Readonly<Record<string, unknown>>): Globals {
 
 /** What the process running the CLI does around it (the bin's; tests running it in-process give none). */
 export interface MainHooks {
-  /** Called once a command is about to run (not for help or a usage error). */
-  readonly beforeCommand?: () => Promise<void>;
+  /** Called once a command is about to run (not for help or a usage error), with its name. */
+  readonly beforeCommand?: (command: CommandName) => Promise<void>;
 }
 
 /**
@@ -110,7 +110,7 @@ export async function main(
   const wantsJson = argv.includes('--json');
   let exitCode: number = EXIT.ok;
   const program = buildProgram(ctx, async (name, paths, parsed) => {
-    await hooks.beforeCommand?.();
+    await hooks.beforeCommand?.(name);
     const globals = globalsOf(parsed);
     const deps = commandDeps(ctx, globals.json);
     exitCode = await COMMANDS[name].execute(paths, parsed, globals, deps, { ctx, json: globals.json });

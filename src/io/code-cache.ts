@@ -8,7 +8,8 @@
  * The cache is one file per compiled text (by its hash: the bundle and the wrapper below), Node
  * version, architecture and Node options, in the user's cache directory (`NI_CONFIG_CODE_CACHE`
  * names another, or `off`). It is made by the first run that finds none, or finds one V8 turns
- * down, and never by tests running the CLI in-process. V8 checks its version, its flags and the
+ * down, and made again by the first run of each command it does not list (with that command's
+ * code added); never by tests running the CLI in-process. V8 checks its version, its flags and the
  * source's length; the file's own header checks the rest: the text's hash, the data's hash, and on
  * POSIX that the file is the user's and no one else can write it (V8 runs what the cache holds).
  * The default directory is written only in a home that is the user's (not by root in someone
@@ -39,7 +40,7 @@ import { Script } from 'node:vm';
 export const CODE_CACHE_ENV = 'NI_CONFIG_CODE_CACHE';
 /** How many cache files the directory keeps (the newest): one per build, Node version and option set. */
 export const KEEP_FILES = 8;
-const MAGIC = Buffer.from('ni-config code cache 1\n');
+const MAGIC = Buffer.from('ni-config code cache 2\n');
 const HASH_BYTES = 20;
 const HEADER_BYTES = MAGIC.length + 2 * HASH_BYTES;
 
@@ -101,8 +102,30 @@ export function cacheFileName(textHash: Buffer, env: NodeJS.ProcessEnv = process
   return `ni-config-code-${textHash.toString('hex', 0, 8)}-${process.version}-${process.arch}-${options.slice(0, 8)}.bin`;
 }
 
-/** The cached data in `file` if it is whole, made for `textHash`, and safe to run; else undefined. */
-export function readCache(file: string, textHash: Buffer): Buffer | undefined {
+/**
+ * A cache file's contents: V8's data, and the runs it holds the code of (by command, `help` for help:
+ * see {@link LoadedBundle.save}).
+ */
+export interface CachedCode {
+  readonly data: Buffer;
+  readonly covers: readonly string[];
+}
+
+/**
+ * A run's name as a cache file lists it: a command's name, or `help` for a run of none; `*` for
+ * all runs, in a cache saved for no command, which is never written again.
+ */
+const COVER = /^(?:[a-z-]{1,32}|\*)$/;
+const ALL = '*';
+/** How many runs a cache file lists at most (the commands, and help). */
+const MAX_COVERS = 32;
+
+/**
+ * The contents of `file` if it is whole, made for `textHash`, and safe to run; else undefined.
+ * After its header (magic, the text's hash, the hash of the rest), the file holds the runs it
+ * covers on one line, comma-separated, then V8's data.
+ */
+export function readCache(file: string, textHash: Buffer): CachedCode | undefined {
   let fd: number;
   try {
     // not blocking: a FIFO put there is opened, then refused as not a file
@@ -119,8 +142,14 @@ export function readCache(file: string, textHash: Buffer): Buffer | undefined {
     if (buf.length <= HEADER_BYTES) return undefined;
     if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     if (!buf.subarray(MAGIC.length, MAGIC.length + HASH_BYTES).equals(textHash)) return undefined;
-    const data = buf.subarray(HEADER_BYTES);
-    return sha1(data).equals(buf.subarray(MAGIC.length + HASH_BYTES, HEADER_BYTES)) ? data : undefined;
+    const rest = buf.subarray(HEADER_BYTES);
+    if (!sha1(rest).equals(buf.subarray(MAGIC.length + HASH_BYTES, HEADER_BYTES))) return undefined;
+    const eol = rest.indexOf(0x0a);
+    if (eol < 0) return undefined;
+    const line = rest.toString('latin1', 0, eol);
+    const covers = line === '' ? [] : line.split(',');
+    const data = rest.subarray(eol + 1);
+    return data.length > 0 && covers.every((c) => COVER.test(c)) ? { data, covers } : undefined;
   } catch {
     return undefined;
   } finally {
@@ -147,17 +176,19 @@ export function cacheDirReady(location: CacheLocation): boolean {
 }
 
 /**
- * Writes `data` as the cache for `textHash` in `file`, whole or not at all (a temporary file of
- * its own, renamed over it: a run reading it at the same time sees the old file or the new one),
- * then removes all but the newest {@link KEEP_FILES} cache files beside it, and temporary files
- * left by runs that died writing one.
+ * Writes `data` as the cache for `textHash` in `file`, covering the runs `covers` names, whole or
+ * not at all (a temporary file of its own, renamed over it: a run reading it at the same time sees
+ * the old file or the new one), then removes all but the newest {@link KEEP_FILES} cache files
+ * beside it, and temporary files left by runs that died writing one.
  */
-export function writeCache(file: string, textHash: Buffer, data: Buffer): void {
+export function writeCache(file: string, textHash: Buffer, data: Buffer, covers: readonly string[] = []): void {
   const dir = dirname(file);
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const listed = covers.filter((c) => COVER.test(c)).slice(0, MAX_COVERS);
+  const rest = Buffer.concat([Buffer.from(`${listed.join(',')}\n`, 'latin1'), data]);
   try {
     // a new file, never one that is there (a link someone put in a shared directory is not followed)
-    writeFileSync(tmp, Buffer.concat([MAGIC, textHash, sha1(data), data]), { mode: 0o600, flag: 'wx' });
+    writeFileSync(tmp, Buffer.concat([MAGIC, textHash, sha1(rest), rest]), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
@@ -182,11 +213,19 @@ export interface LoadedBundle {
   readonly exports: Record<string, unknown>;
   /** How the cache served this run: used, or to be made by {@link LoadedBundle.save}, or off. */
   readonly cache: 'used' | 'missing' | 'rejected' | 'off';
+  /** Whether {@link LoadedBundle.save} of a run of `command` would write the cache. */
+  wouldSave(command?: string): boolean;
   /**
-   * Writes the cache if this run found none or one V8 turned down; once. The caller calls it while
-   * V8's flags are the ones the bundle was compiled under (V8 turns down a cache made under others).
+   * Writes the cache, once, if this run found none, or one V8 turned down, or one made by runs of
+   * other commands only (`command`: the command this run ran, `help` for none). A cache that
+   * served is written again with what this run compiled too, so that a command run again finds
+   * its code whichever command made the cache; it then lists this command, and no later run of it
+   * writes the cache again. Saved for no command (as the bin saves one V8 turned down, before the
+   * command changes V8's flags), a cache is never written again: a flag some command does not
+   * set back would otherwise have every other run write a cache the next one turns down. The
+   * caller calls it while V8's flags are the ones the bundle was compiled under.
    */
-  save(): void;
+  save(command?: string): void;
 }
 
 /** Compiles and runs the CommonJS bundle `file` with its code cache, as Node's loader would run it. */
@@ -195,12 +234,15 @@ export function loadBundle(file: string, env: NodeJS.ProcessEnv = process.env): 
   const textHash = compiledTextHash(text);
   const location = cacheDir(env);
   const cacheFile = location === undefined ? undefined : join(location.dir, cacheFileName(textHash, env));
-  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile, textHash);
-  const script = new Script(WRAP_HEAD + text.toString('utf8') + WRAP_TAIL, { filename: file, cachedData });
+  const cached = cacheFile === undefined ? undefined : readCache(cacheFile, textHash);
+  const script = new Script(WRAP_HEAD + text.toString('utf8') + WRAP_TAIL, {
+    filename: file,
+    ...(cached ? { cachedData: cached.data } : {}),
+  });
   const cache =
     cacheFile === undefined
       ? 'off'
-      : cachedData === undefined
+      : cached === undefined
         ? 'missing'
         : script.cachedDataRejected === true
           ? 'rejected'
@@ -208,17 +250,35 @@ export function loadBundle(file: string, env: NodeJS.ProcessEnv = process.env): 
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} as Record<string, unknown> };
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  let saved = cache === 'used' || cache === 'off';
+  let saved = cache === 'off';
+  const wouldSave = (command?: string): boolean =>
+    !saved &&
+    (cache !== 'used' ||
+      (command !== undefined &&
+        COVER.test(command) &&
+        cached!.covers.length < MAX_COVERS &&
+        !cached!.covers.includes(command) &&
+        !cached!.covers.includes(ALL)));
   return {
     exports: module.exports,
     cache,
-    save() {
-      if (saved || cacheFile === undefined || location === undefined) return;
+    wouldSave,
+    save(command) {
+      if (!wouldSave(command) || cacheFile === undefined || location === undefined) return;
       saved = true;
       // the directory first: where none can be written, V8 is not asked to serialize
       if (!cacheDirReady(location)) return;
       try {
-        writeCache(cacheFile, textHash, script.createCachedData());
+        const made = script.createCachedData();
+        const covers = command === undefined ? [ALL] : [command];
+        if (cache !== 'used') writeCache(cacheFile, textHash, made, covers);
+        // what this run compiled is added to what the cache held; a run long enough for V8 to let
+        // go of code it ran early may leave less, and then the cache is kept as it was
+        else
+          writeCache(cacheFile, textHash, made.length > cached!.data.length ? made : cached!.data, [
+            ...cached!.covers,
+            ...covers,
+          ]);
       } catch {
         // a cache that cannot be written costs the next run its compile, nothing more
       }

@@ -103,10 +103,20 @@ describe('the ni-config binary', () => {
     expect(second).toMatchObject({ status: 0, stdout: first.stdout, stderr: first.stderr });
     expect(second.stdout).toBe(uncached.stdout);
     expect(statSync(file)).toMatchObject({ mtimeMs: made.mtimeMs, ino: made.ino });
-    // help and other commands use the same cache
-    expect(run(['--help']).status).toBe(0);
-    expect(run(['merge', dir, '-o', join(work, 'cached-merged')]).status).toBe(0);
-    expect(statSync(file)).toMatchObject({ mtimeMs: made.mtimeMs, ino: made.ino });
+    // help and other commands use the same cache; the first run of each adds its code to it, once
+    const size = made.size;
+    for (const args of [['--help'], ['merge', dir, '-o', join(work, 'cached-merged')]]) {
+      const before = statSync(file);
+      expect(run(args).status, args.join(' ')).toBe(0);
+      const added = statSync(file);
+      expect(added.ino, args.join(' ')).not.toBe(before.ino);
+      expect(added.size, args.join(' ')).toBeGreaterThanOrEqual(before.size);
+      expect(run(args).status, args.join(' ')).toBe(0);
+      expect(statSync(file), args.join(' ')).toMatchObject({ mtimeMs: added.mtimeMs, ino: added.ino });
+    }
+    expect(statSync(file).size).toBeGreaterThan(size);
+    expect(files()).toHaveLength(1);
+    expect(run(['validate', dir, '--json'])).toMatchObject({ status: 0, stdout: first.stdout });
     // a damaged cache is compiled around, and made again
     const bytes = readFileSync(file);
     bytes[bytes.length - 1]! ^= 0xff;

@@ -121,6 +121,70 @@ describe('loadBundle', () => {
     expect(readdirSync(dir)).toEqual([name]); // no temporary file left
   });
 
+  it("adds a command's code to a cache made by another command's run, once per command", () => {
+    const { file, env, dir } = setup(
+      [
+        "'use strict';",
+        'function a() { const inner = (n) => { let s = 0; for (let i = 0; i < n; i++) s += i * 3; return s; }; return inner(10); }',
+        "function b() { const inner = (n) => { let s = ''; for (let i = 0; i < n; i++) s += String.fromCharCode(97 + (i % 26)); return s; }; return inner(30).length; }",
+        'module.exports = { a, b };',
+      ].join('\n'),
+    );
+    const run = (fn: 'a' | 'b', command: string, writes: boolean): void => {
+      mkdirSync(dir, { recursive: true });
+      const before = statSync(join(dir, cacheFiles(dir)[0] ?? 'none'), { throwIfNoEntry: false });
+      const l = loadBundle(file, env);
+      (l.exports[fn] as () => number)();
+      expect(l.wouldSave(command), `${fn} ${command}`).toBe(writes);
+      l.save(command);
+      const after = statSync(join(dir, cacheFiles(dir)[0]!));
+      if (writes) expect(after.ino, `${fn} ${command}`).not.toBe(before?.ino);
+      else expect(after).toMatchObject({ ino: before!.ino, mtimeMs: before!.mtimeMs });
+      expect(cacheFiles(dir)).toHaveLength(1);
+    };
+    const covers = (): readonly string[] | undefined =>
+      readCache(join(dir, cacheFiles(dir)[0]!), textHash(file))?.covers;
+    run('a', 'first', true);
+    expect(covers()).toEqual(['first']);
+    const small = statSync(join(dir, cacheFiles(dir)[0]!)).size;
+    run('a', 'first', false);
+    // another command: its code is added, and the cache lists both
+    run('b', 'second', true);
+    expect(covers()).toEqual(['first', 'second']);
+    expect(statSync(join(dir, cacheFiles(dir)[0]!)).size).toBeGreaterThan(small);
+    run('b', 'second', false);
+    run('a', 'first', false);
+    // a name no command has is not listed
+    const l = loadBundle(file, env);
+    expect(l.wouldSave('Not A Command')).toBe(false);
+    // saved for no command, a cache is never written again
+    const other = setup(BUNDLE);
+    const made = loadBundle(other.file, other.env);
+    made.save();
+    const path = join(other.dir, cacheFiles(other.dir)[0]!);
+    expect(readCache(path, textHash(other.file))?.covers).toEqual(['*']);
+    const used = loadBundle(other.file, other.env);
+    expect(used.cache).toBe('used');
+    expect(used.wouldSave('any')).toBe(false);
+  });
+
+  it('refuses a cache file whose list of runs is not one it writes', () => {
+    const { file, env, dir } = setup(BUNDLE);
+    loadBundle(file, env).save('validate');
+    const path = join(dir, cacheFiles(dir)[0]!);
+    const good = readFileSync(path);
+    const header = Buffer.byteLength('ni-config code cache 2\n') + 40;
+    const data = good.subarray(good.indexOf(0x0a, header) + 1);
+    for (const line of ['Validate', 'a b', 'x,', 'x'.repeat(33)]) {
+      const rest = Buffer.concat([Buffer.from(`${line}\n`), data]);
+      writeFileSync(path, Buffer.concat([good.subarray(0, header - 20), sha1(rest), rest]), { mode: 0o600 });
+      expect(readCache(path, textHash(file)), line).toBeUndefined();
+    }
+    const rest = Buffer.concat([Buffer.from('validate,merge\n'), data]);
+    writeFileSync(path, Buffer.concat([good.subarray(0, header - 20), sha1(rest), rest]), { mode: 0o600 });
+    expect(readCache(path, textHash(file))?.covers).toEqual(['validate', 'merge']);
+  });
+
   it('never uses the cache of another bundle, even one of the same length (V8 checks only the length)', () => {
     const { file, env, dir } = setup(BUNDLE);
     const a = loadBundle(file, env);
