@@ -12,8 +12,9 @@ export const NODE = process.execPath;
 /**
  * The bin keeps a V8 code cache (src/io/code-cache.ts). The bench gives it a directory of its own,
  * made here by a `--help`, the run that leaves the least in it; the first run of each command adds
- * that command's code to it, so the rows are what a user's later runs of a command get, and never
- * depend on the user's cache. A row that wants none says so (`NI_CONFIG_CODE_CACHE=off`).
+ * that command's code to it (one sample of each row's first, which the median leaves out), so the
+ * rows are what a user's later runs of a command get, and never depend on the user's cache. A row
+ * that wants none says so (`NI_CONFIG_CODE_CACHE=off`).
  */
 const ownCodeCache = process.env.NI_CONFIG_CODE_CACHE === undefined;
 if (ownCodeCache) process.env.NI_CONFIG_CODE_CACHE = mkdtempSync(join(tmpdir(), 'ni-config-bench-code-cache-'));

@@ -47,5 +47,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     if (tuned && bundle.wouldSave(command)) await untuneV8();
     bundle.save(command);
   };
-  run();
+  run().catch((e) => {
+    // as Node ends a module whose top-level await rejects
+    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exitCode = 1;
+  });
 }

@@ -21,12 +21,24 @@ export const INTERRUPT_BUDGET_FLAG = '--interrupt-budget=400000';
  */
 export const INTERRUPT_BUDGET_DEFAULT_FLAG = '--interrupt-budget=67584';
 
+/**
+ * No bytecode is let go of while a command runs. V8 drops the bytecode of a function that has not
+ * run for a few full collections (a long command has many), and the code cache the bin makes
+ * after a command (io/code-cache.ts) would then lose code of the commands it was made by before,
+ * while it still lists them. What is kept is a few megabytes at most: the CLI's own code.
+ */
+export const BYTECODE_FLUSH_FLAG = '--no-flush-bytecode';
+/** The same flag at V8's default. */
+export const BYTECODE_FLUSH_DEFAULT_FLAG = '--flush-bytecode';
+
 /** Sets the settings above. An unknown flag would be ignored without a word, so a test asks this node for each. */
 export function tuneV8(): void {
   setFlagsFromString(INTERRUPT_BUDGET_FLAG);
+  setFlagsFromString(BYTECODE_FLUSH_FLAG);
 }
 
 /** Sets V8's defaults back for the settings above. */
 export function untuneV8(): void {
   setFlagsFromString(INTERRUPT_BUDGET_DEFAULT_FLAG);
+  setFlagsFromString(BYTECODE_FLUSH_DEFAULT_FLAG);
 }

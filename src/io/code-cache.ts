@@ -269,16 +269,19 @@ export function loadBundle(file: string, env: NodeJS.ProcessEnv = process.env): 
       // the directory first: where none can be written, V8 is not asked to serialize
       if (!cacheDirReady(location)) return;
       try {
+        // V8's data holds what the cache held (no bytecode is let go of while a command runs:
+        // cli/v8-tuning.ts) and what this run compiled. A cache V8 turned down is made again as
+        // one that lists every run, saved before a command (as the bin does) or after a run of
+        // none: were some flag not set back, one that listed fewer would be made again by each
+        // run of another command, and turned down by the next
         const made = script.createCachedData();
-        const covers = command === undefined ? [ALL] : [command];
-        if (cache !== 'used') writeCache(cacheFile, textHash, made, covers);
-        // what this run compiled is added to what the cache held; a run long enough for V8 to let
-        // go of code it ran early may leave less, and then the cache is kept as it was
-        else
-          writeCache(cacheFile, textHash, made.length > cached!.data.length ? made : cached!.data, [
-            ...cached!.covers,
-            ...covers,
-          ]);
+        const covers =
+          cache === 'used'
+            ? [...cached!.covers, command!]
+            : cache === 'rejected' || command === undefined
+              ? [ALL]
+              : [command];
+        writeCache(cacheFile, textHash, made, covers);
       } catch {
         // a cache that cannot be written costs the next run its compile, nothing more
       }

@@ -539,7 +539,13 @@ export class ConfigBuilder {
    * of one document that is given up at its first repeat (the lean reader's, in pieces).
    */
   stageInOrder(): void {
-    if (this.built !== undefined || this.types.reflection.size > 0 || this.types.jni.size > 0)
+    if (
+      this.built !== undefined ||
+      this.staging !== undefined ||
+      this.types.reflection.size > 0 ||
+      this.types.jni.size > 0 ||
+      Object.keys(this.inOrder).length > 0
+    )
       throw new Error('only an empty builder stages in order');
     this.staging = { reflection: { keys: [], records: [] }, jni: { keys: [], records: [] } };
   }
@@ -714,7 +720,8 @@ export class ConfigBuilder {
   absorb(other: ConfigBuilder): this {
     this.restore();
     other.restore();
-    if (other.staging !== undefined) throw new Error('a builder that stages in order is settled first');
+    if (other.staging !== undefined || this.staging !== undefined)
+      throw new Error('a builder that stages in order is settled first');
     for (const section of ['reflection', 'jni'] as const) {
       const theirs = other.inOrder[section];
       if (theirs !== undefined && this.types[section].size === 0 && this.inOrder[section] === undefined) {
@@ -792,6 +799,7 @@ export class ConfigBuilder {
   }
 
   build(): ConfigSet {
+    if (this.staging !== undefined) throw new Error('a builder that stages in order is settled first');
     this.restore();
     this.dropReflectionImpliedBySerialization();
     const sortedSet = (s: Set<string>): string[] => [...s].sort(compareStrings);

@@ -8,21 +8,34 @@ vi.mock('node:v8', async (original) => ({
   setFlagsFromString: setFlags,
 }));
 
-const { INTERRUPT_BUDGET_DEFAULT_FLAG, INTERRUPT_BUDGET_FLAG, tuneV8, untuneV8 } =
-  await import('../../src/cli/v8-tuning.js');
+const {
+  BYTECODE_FLUSH_DEFAULT_FLAG,
+  BYTECODE_FLUSH_FLAG,
+  INTERRUPT_BUDGET_DEFAULT_FLAG,
+  INTERRUPT_BUDGET_FLAG,
+  tuneV8,
+  untuneV8,
+} = await import('../../src/cli/v8-tuning.js');
 
 describe('tuneV8', () => {
-  it('raises the interrupt budget, and sets nothing else', () => {
+  it('raises the interrupt budget and keeps bytecode, and sets nothing else', () => {
     setFlags.mockClear();
     tuneV8();
-    expect(setFlags.mock.calls).toEqual([[INTERRUPT_BUDGET_FLAG]]);
+    expect(setFlags.mock.calls).toEqual([[INTERRUPT_BUDGET_FLAG], [BYTECODE_FLUSH_FLAG]]);
   });
 
-  it('is set back by untuneV8, to the default of the same flag', () => {
+  it('is set back by untuneV8, to the default of the same flags', () => {
     setFlags.mockClear();
     untuneV8();
-    expect(setFlags.mock.calls).toEqual([[INTERRUPT_BUDGET_DEFAULT_FLAG]]);
+    expect(setFlags.mock.calls).toEqual([[INTERRUPT_BUDGET_DEFAULT_FLAG], [BYTECODE_FLUSH_DEFAULT_FLAG]]);
     expect(INTERRUPT_BUDGET_DEFAULT_FLAG.split('=')[0]).toBe(INTERRUPT_BUDGET_FLAG.split('=')[0]);
+    expect(BYTECODE_FLUSH_FLAG).toBe(BYTECODE_FLUSH_DEFAULT_FLAG.replace(/^--/, '--no-'));
+  });
+
+  it('turns off a bytecode flush this V8 has, on by default', () => {
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    const name = BYTECODE_FLUSH_DEFAULT_FLAG.slice(2);
+    expect(options).toMatch(new RegExp(`^\\s*--${name} \\([^\\n]*\\n\\s*type: bool\\s+default: --${name}$`, 'm'));
   });
 
   it('sets a flag this V8 has, above its default (an unknown flag would be ignored without a word)', () => {

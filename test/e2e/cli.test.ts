@@ -7,7 +7,12 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers.js';
 import { commandReference } from '../../scripts/readme-commands.mjs';
-import { INTERRUPT_BUDGET_DEFAULT_FLAG, INTERRUPT_BUDGET_FLAG } from '../../src/cli/v8-tuning.js';
+import {
+  BYTECODE_FLUSH_DEFAULT_FLAG,
+  BYTECODE_FLUSH_FLAG,
+  INTERRUPT_BUDGET_DEFAULT_FLAG,
+  INTERRUPT_BUDGET_FLAG,
+} from '../../src/cli/v8-tuning.js';
 import { CODE_CACHE_ENV, compiledTextHash, writeCache } from '../../src/io/code-cache.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
@@ -60,16 +65,18 @@ describe('the ni-config binary', () => {
     const flags = (stderr: string): string[] => stderr.split('\n').filter((l) => l.startsWith('v8 flag: '));
     const validate = run(['validate', dir]);
     expect(validate.status).toBe(0);
-    expect(flags(validate.stderr)).toEqual([`v8 flag: ${INTERRUPT_BUDGET_FLAG}`]);
+    const tuned = [`v8 flag: ${INTERRUPT_BUDGET_FLAG}`, `v8 flag: ${BYTECODE_FLUSH_FLAG}`];
+    expect(flags(validate.stderr)).toEqual(tuned);
     // the run that makes the code cache sets V8's default back after the command, to make it
     const making = run(['validate', dir], cache);
     expect(making.status).toBe(0);
     expect(flags(making.stderr)).toEqual([
-      `v8 flag: ${INTERRUPT_BUDGET_FLAG}`,
+      ...tuned,
       `v8 flag: ${INTERRUPT_BUDGET_DEFAULT_FLAG}`,
+      `v8 flag: ${BYTECODE_FLUSH_DEFAULT_FLAG}`,
     ]);
     const using = run(['validate', dir], cache);
-    expect(flags(using.stderr)).toEqual([`v8 flag: ${INTERRUPT_BUDGET_FLAG}`]);
+    expect(flags(using.stderr)).toEqual(tuned);
     for (const args of [['--version'], ['--help'], ['validate', '--help']]) {
       const r = run(args, join(work, 'help-cache'));
       expect(r.status, args.join(' ')).toBe(0);

@@ -101,6 +101,9 @@ describe('a builder that stages its records in order', () => {
     b.stageInOrder();
     expect(() => b.hasConditionVariants('reflection')).toThrow(/settled first/);
     expect(() => new ConfigBuilder().absorb(b)).toThrow(/settled first/);
+    expect(() => b.absorb(new ConfigBuilder())).toThrow(/settled first/);
+    expect(() => b.build()).toThrow(/settled first/);
+    expect(() => b.stageInOrder()).toThrow(/empty builder/);
     const used = new ConfigBuilder();
     addAll(used, [
       { section: 'jni', type: { kind: 'class', name: 'a.A' }, condition: '', flags: 0, groups: 0, method: undefined },
