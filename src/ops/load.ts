@@ -229,8 +229,7 @@ function loadPiecewise(
   options: LoadOptions,
 ): Finding[] | undefined {
   const unified = kind === 'unified';
-  const r = new LeanReader(unified, options.pointers !== undefined);
-  r.chunked = true;
+  const r = new LeanReader(unified, options.pointers !== undefined, true);
   const ptr = unified ? '/reflection' : '';
   const section = kind === 'jni' ? 'jni' : 'reflection';
   let offset = 0;

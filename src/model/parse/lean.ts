@@ -171,21 +171,6 @@ const GIVE_UP = false;
  */
 export class LeanReader {
   readonly stage = new ConfigBuilder();
-  /**
-   * Read in pieces: the lists are not kept, so a document that needs the repeats check is given
-   * up. Its records are staged in order and settled at the end, which finds any repeat
-   * (`ConfigBuilder.stageInOrder`).
-   */
-  get chunked(): boolean {
-    return this.inPieces;
-  }
-  set chunked(on: boolean) {
-    if (on === this.inPieces) return;
-    if (!on) throw new Error('a reader in pieces stays in pieces');
-    this.stage.stageInOrder();
-    this.inPieces = true;
-  }
-  private inPieces = false;
   /** Where entries are, for the caller's pointers (diff annotations): kept only when asked for. */
   readonly at: [string, string][] | undefined;
   readonly typeLists: { section: TypeSection; list: readonly Json[]; ptr: string }[] = [];
@@ -204,11 +189,18 @@ export class LeanReader {
   /** The document's older top-level `serialization` section was read: the careful reader's one finding about it is due. */
   olderSerialization = false;
 
+  /**
+   * `chunked`: read in pieces. The lists are not kept, so a document that needs the repeats
+   * check is given up; its records are staged in order and settled at the end, which finds any
+   * repeat (`ConfigBuilder.stageInOrder`).
+   */
   constructor(
     readonly unified: boolean,
     pointers: boolean,
+    readonly chunked = false,
   ) {
     this.at = pointers ? [] : undefined;
+    if (chunked) this.stage.stageInOrder();
   }
 
   record(part: Part, key: string, ptr: string): void {
