@@ -215,6 +215,11 @@ interface TypeRecord {
   reasons: string[] | null;
 }
 
+/** A record with nothing registered yet. */
+function newRecord(condition: string, type: TypeRef): TypeRecord {
+  return { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+}
+
 /** Records of one type key: one record (the usual case) or one per condition. */
 type RecordSlot = TypeRecord | TypeRecord[];
 
@@ -404,7 +409,7 @@ export class ConfigBuilder {
     if (this.built !== undefined) this.restore();
     const staging = this.staging?.[section];
     if (staging !== undefined) {
-      const t: TypeRecord = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+      const t = newRecord(condition, type);
       staging.keys.push(key);
       staging.records.push(t);
       this.created = true;
@@ -414,7 +419,7 @@ export class ConfigBuilder {
     const slot = map.get(key);
     let t: TypeRecord | undefined;
     if (slot === undefined) {
-      t = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+      t = newRecord(condition, type);
       map.set(key, t);
       this.created = true;
       return t;
@@ -424,7 +429,7 @@ export class ConfigBuilder {
         this.created = false;
         return slot;
       }
-      t = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+      t = newRecord(condition, type);
       map.set(key, [slot, t]);
       this.created = true;
       return t;
@@ -435,7 +440,7 @@ export class ConfigBuilder {
         return candidate;
       }
     }
-    t = { condition, type, flags: 0, groups: 0, methods: null, fields: null, reasons: null };
+    t = newRecord(condition, type);
     slot.push(t);
     this.created = true;
     return t;
