@@ -5,19 +5,22 @@
  * `module.enableCompileCache` does), so the bundle is a CommonJS script compiled by `node:vm`, which
  * takes one.
  *
- * The cache is one file per compiled text (by its hash: the bundle and the wrapper below), Node
- * version, architecture and Node options, in the user's cache directory (`NI_CONFIG_CODE_CACHE`
- * names another, or `off`). It is made by the first run that finds none, or finds one V8 turns
- * down, and made again by the first run of each command it does not list (with that command's
- * code added); never by tests running the CLI in-process. V8 checks its version, its flags and the
- * source's length; the file's own header checks the rest: the text's hash, the data's hash, and on
- * POSIX that the file is the user's and no one else can write it (V8 runs what the cache holds).
- * The default directory is written only in a home that is the user's (not by root in someone
- * else's, under `sudo -E`). Reading or writing it never fails a command: a cache that cannot be used is
- * compiled around, one that cannot be written is skipped.
+ * The cache is one file per bundle file (by what its stat says: device, inode, size, and its
+ * modification and change times to the nanosecond, which any write changes), Node version,
+ * architecture and Node options, in the user's cache directory (`NI_CONFIG_CODE_CACHE` names
+ * another, or `off`). The bundle is not hashed: a hash of its 1.3 MB, and loading node:crypto to
+ * make one, cost each run about 11 ms, where a stat costs microseconds. It is made by the first
+ * run that finds none, or finds one V8 turns down, and made again by the first run of each command
+ * it does not list (with that command's code added); never by tests running the CLI in-process.
+ * V8 checks its version, its flags and the source's length; the file's own header checks the
+ * rest: the bundle's identity, a checksum of the data, and on POSIX that the file is the user's
+ * and no one else can write it (V8 runs what the cache holds). The default directory is written
+ * only in a home that is the user's (not by root in someone else's, under `sudo -E`). Reading or
+ * writing it never fails a command: a cache that cannot be used is compiled around, one that
+ * cannot be written is skipped.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import {
+  type BigIntStats,
   accessSync,
   closeSync,
   constants,
@@ -40,16 +43,13 @@ import { Script } from 'node:vm';
 export const CODE_CACHE_ENV = 'NI_CONFIG_CODE_CACHE';
 /** How many cache files the directory keeps (the newest): one per build, Node version and option set. */
 export const KEEP_FILES = 8;
-const MAGIC = Buffer.from('ni-config code cache 2\n');
-const HASH_BYTES = 20;
-const HEADER_BYTES = MAGIC.length + 2 * HASH_BYTES;
+const MAGIC = Buffer.from('ni-config code cache 3\n');
 
 /** The bundle's module scope, as Node's CommonJS loader gives it (one line: line numbers stay). */
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const WRAP_TAIL = '\n})';
 
-const sha1 = (data: Uint8Array | string): Buffer => createHash('sha1').update(data).digest();
-/** A cache file's name: `ni-config-code-<text hash>-<Node version>-<arch>-<options hash>.bin`. */
+/** A cache file's name: `ni-config-code-<bundle's hash>-<Node version>-<arch>-<options hash>.bin`. */
 const CACHE_FILE = /^ni-config-code-[0-9a-f]{16}-v[^/\\]*\.bin$/;
 /** A temporary file older than this is left from a run that died while writing it. */
 const STALE_TMP_MS = 10 * 60 * 1000;
@@ -61,9 +61,51 @@ export interface CacheLocation {
   readonly within?: string;
 }
 
-/** The hash the cache is kept by: of the text V8 compiles, the bundle in its wrapper. */
-export function compiledTextHash(bundle: Uint8Array): Buffer {
-  return createHash('sha1').update(WRAP_HEAD).update(bundle).update(WRAP_TAIL).digest();
+/**
+ * 64 bits of a checksum of `bytes` as 16 hex digits: two sums of its 32-bit words (Fletcher's, the
+ * second of the first's running values, so that words moved are seen too), each word also mixed
+ * into a third by multiplication. Not a defence (who can write the file can make its checksum;
+ * that is what the checks of its owner and mode are for): it finds a file cut short or damaged.
+ * JavaScript, so that the loader needs no node:crypto (7 ms to load); 0.4 MB takes about a
+ * millisecond.
+ */
+export function checksum(bytes: Uint8Array): string {
+  // the same words wherever the bytes sit in their buffer
+  const padded = new Uint8Array((bytes.length + 3) & ~3);
+  padded.set(bytes);
+  const words = new Int32Array(padded.buffer, 0, padded.length >>> 2);
+  let a = 1;
+  let b = bytes.length | 0;
+  let c = 0x811c9dc5 | 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    a = (a + w) | 0;
+    b = (b + a) | 0;
+    c = Math.imul(c ^ w, 0x01000193);
+  }
+  return hex32((a ^ c) >>> 0) + hex32(b >>> 0);
+}
+
+const hex32 = (n: number): string => n.toString(16).padStart(8, '0');
+
+/** 64 bits of a short text's hash as 16 hex digits: for names, not for checks. */
+function textHash(text: string): string {
+  let a = 0x811c9dc5 | 0;
+  let b = 0x1b873593 | 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193);
+    b = Math.imul(b ^ ch, 0x5bd1e995) ^ (b >>> 13);
+  }
+  return hex32(a >>> 0) + hex32(b >>> 0);
+}
+
+/**
+ * What the cache is kept by: the bundle file as its stat tells it (a file written again, or another
+ * file put in its place, has another change time), and the wrapper it is compiled in.
+ */
+export function bundleIdentity(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${textHash(WRAP_HEAD + WRAP_TAIL)}`;
 }
 
 /**
@@ -96,10 +138,10 @@ export function cacheDir(
     : { dir: join(base, '.cache', 'ni-config'), within: base };
 }
 
-/** The cache file's name for a compiled text's hash under this Node, architecture and option set. */
-export function cacheFileName(textHash: Buffer, env: NodeJS.ProcessEnv = process.env): string {
-  const options = sha1(JSON.stringify([process.execArgv, env.NODE_OPTIONS ?? ''])).toString('hex');
-  return `ni-config-code-${textHash.toString('hex', 0, 8)}-${process.version}-${process.arch}-${options.slice(0, 8)}.bin`;
+/** The cache file's name for a bundle's identity under this Node, architecture and option set. */
+export function cacheFileName(identity: string, env: NodeJS.ProcessEnv = process.env): string {
+  const options = textHash(JSON.stringify([process.execArgv, env.NODE_OPTIONS ?? '']));
+  return `ni-config-code-${textHash(identity)}-${process.version}-${process.arch}-${options.slice(0, 8)}.bin`;
 }
 
 /**
@@ -121,11 +163,12 @@ const ALL = '*';
 const MAX_COVERS = 32;
 
 /**
- * The contents of `file` if it is whole, made for `textHash`, and safe to run; else undefined.
- * After its header (magic, the text's hash, the hash of the rest), the file holds the runs it
- * covers on one line, comma-separated, then V8's data.
+ * The contents of `file` if it is whole, made for the bundle `identity` names, and safe to run;
+ * else undefined. After its magic line, the file holds a line of the bundle's identity, one of the
+ * checksum of the rest, then the rest: the runs it covers on one line, comma-separated, then V8's
+ * data.
  */
-export function readCache(file: string, textHash: Buffer): CachedCode | undefined {
+export function readCache(file: string, identity: string): CachedCode | undefined {
   let fd: number;
   try {
     // not blocking: a FIFO put there is opened, then refused as not a file
@@ -135,15 +178,17 @@ export function readCache(file: string, textHash: Buffer): CachedCode | undefine
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size <= HEADER_BYTES) return undefined;
+    if (!st.isFile() || st.size <= MAGIC.length) return undefined;
     if (process.getuid !== undefined && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
     // a file cut short or changed since the stat fails the hashes below
     const buf = readFileSync(fd);
-    if (buf.length <= HEADER_BYTES) return undefined;
     if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-    if (!buf.subarray(MAGIC.length, MAGIC.length + HASH_BYTES).equals(textHash)) return undefined;
-    const rest = buf.subarray(HEADER_BYTES);
-    if (!sha1(rest).equals(buf.subarray(MAGIC.length + HASH_BYTES, HEADER_BYTES))) return undefined;
+    const idEnd = buf.indexOf(0x0a, MAGIC.length);
+    if (idEnd < 0 || buf.toString('latin1', MAGIC.length, idEnd) !== identity) return undefined;
+    const sumEnd = buf.indexOf(0x0a, idEnd + 1);
+    if (sumEnd < 0) return undefined;
+    const rest = buf.subarray(sumEnd + 1);
+    if (checksum(rest) !== buf.toString('latin1', idEnd + 1, sumEnd)) return undefined;
     const eol = rest.indexOf(0x0a);
     if (eol < 0) return undefined;
     const line = rest.toString('latin1', 0, eol);
@@ -176,19 +221,21 @@ export function cacheDirReady(location: CacheLocation): boolean {
 }
 
 /**
- * Writes `data` as the cache for `textHash` in `file`, covering the runs `covers` names, whole or
+ * Writes `data` as the cache for the bundle `identity` names in `file`, covering the runs `covers` names, whole or
  * not at all (a temporary file of its own, renamed over it: a run reading it at the same time sees
  * the old file or the new one), then removes all but the newest {@link KEEP_FILES} cache files
  * beside it, and temporary files left by runs that died writing one.
  */
-export function writeCache(file: string, textHash: Buffer, data: Buffer, covers: readonly string[] = []): void {
+export function writeCache(file: string, identity: string, data: Buffer, covers: readonly string[] = []): void {
   const dir = dirname(file);
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  // this process's own (written only if it is not there): its id and the time
+  const tmp = `${file}.${hex32(process.pid).slice(-6)}${hex32(Date.now() & 0xffffff).slice(-6)}.tmp`;
   const listed = covers.filter((c) => COVER.test(c)).slice(0, MAX_COVERS);
   const rest = Buffer.concat([Buffer.from(`${listed.join(',')}\n`, 'latin1'), data]);
   try {
     // a new file, never one that is there (a link someone put in a shared directory is not followed)
-    writeFileSync(tmp, Buffer.concat([MAGIC, textHash, sha1(rest), rest]), { mode: 0o600, flag: 'wx' });
+    const head = Buffer.from(`${identity}\n${checksum(rest)}\n`, 'latin1');
+    writeFileSync(tmp, Buffer.concat([MAGIC, head, rest]), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
@@ -230,11 +277,19 @@ export interface LoadedBundle {
 
 /** Compiles and runs the CommonJS bundle `file` with its code cache, as Node's loader would run it. */
 export function loadBundle(file: string, env: NodeJS.ProcessEnv = process.env): LoadedBundle {
-  const text = readFileSync(file);
-  const textHash = compiledTextHash(text);
+  // the text and its identity from one open file: one put in its place meanwhile is not mixed in
+  const fd = openSync(file, constants.O_RDONLY);
+  let text: Buffer;
+  let identity: string;
+  try {
+    identity = bundleIdentity(fstatSync(fd, { bigint: true }));
+    text = readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   const location = cacheDir(env);
-  const cacheFile = location === undefined ? undefined : join(location.dir, cacheFileName(textHash, env));
-  const cached = cacheFile === undefined ? undefined : readCache(cacheFile, textHash);
+  const cacheFile = location === undefined ? undefined : join(location.dir, cacheFileName(identity, env));
+  const cached = cacheFile === undefined ? undefined : readCache(cacheFile, identity);
   const script = new Script(WRAP_HEAD + text.toString('utf8') + WRAP_TAIL, {
     filename: file,
     ...(cached ? { cachedData: cached.data } : {}),
@@ -281,7 +336,7 @@ export function loadBundle(file: string, env: NodeJS.ProcessEnv = process.env): 
             : cache === 'rejected' || command === undefined
               ? [ALL]
               : [command];
-        writeCache(cacheFile, textHash, made, covers);
+        writeCache(cacheFile, identity, made, covers);
       } catch {
         // a cache that cannot be written costs the next run its compile, nothing more
       }

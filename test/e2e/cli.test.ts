@@ -13,7 +13,7 @@ import {
   INTERRUPT_BUDGET_DEFAULT_FLAG,
   INTERRUPT_BUDGET_FLAG,
 } from '../../src/cli/v8-tuning.js';
-import { CODE_CACHE_ENV, compiledTextHash, writeCache } from '../../src/io/code-cache.js';
+import { CODE_CACHE_ENV, bundleIdentity, writeCache } from '../../src/io/code-cache.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-e2e-'));
@@ -135,7 +135,7 @@ describe('the ni-config binary', () => {
     // one V8 turns down (whole by its header, not V8's data) is made again once, before the
     // command tunes V8, and then used: never one made under other flags, again on every run
     const bundle = join(REPO, 'dist', 'bundle', 'cli.cjs');
-    writeCache(file, compiledTextHash(readFileSync(bundle)), Buffer.alloc(4096, 7));
+    writeCache(file, bundleIdentity(statSync(bundle, { bigint: true })), Buffer.alloc(4096, 7));
     const planted = statSync(file);
     expect(run(['validate', dir, '--json'])).toMatchObject({ status: 0, stdout: first.stdout });
     const remade = statSync(file);

@@ -1,6 +1,5 @@
 /** The bin's loader of the CLI's bundle and its V8 code cache (io/code-cache.ts), on bundles of its own. */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -17,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CODE_CACHE_ENV,
@@ -24,7 +24,8 @@ import {
   cacheDir,
   cacheDirReady,
   cacheFileName,
-  compiledTextHash,
+  bundleIdentity,
+  checksum,
   loadBundle,
   readCache,
   writeCache,
@@ -52,9 +53,8 @@ const BUNDLE = [
   'module.exports = { work, file: __filename, dir: __dirname, self: (function () { return this; })(), same: this === exports };',
 ].join('\n');
 
-const sha1 = (data: Uint8Array | string): Buffer => createHash('sha1').update(data).digest();
 const cacheFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.bin'));
-const textHash = (file: string): Buffer => compiledTextHash(readFileSync(file));
+const textHash = (file: string): string => bundleIdentity(statSync(file, { bigint: true }));
 const dirOf = (...args: Parameters<typeof cacheDir>): string | undefined => cacheDir(...args)?.dir;
 
 describe('cacheDir', () => {
@@ -88,6 +88,36 @@ describe('cacheDir', () => {
       }),
     ).toBeUndefined();
     expect(dirOf({}, 'win32', home)).toBeUndefined();
+  });
+});
+
+describe('checksum', () => {
+  it('sees any byte changed, bytes cut off or added, and words moved, wherever the bytes sit', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        fc.nat(3),
+        (bytes, at, flip, shift) => {
+          const sum = checksum(bytes);
+          // the same bytes at another offset in a larger buffer
+          const placed = new Uint8Array(bytes.length + shift);
+          placed.set(bytes, shift);
+          expect(checksum(placed.subarray(shift))).toBe(sum);
+          const i = at % bytes.length;
+          const changed = Uint8Array.from(bytes);
+          changed[i] = changed[i]! ^ flip;
+          expect(checksum(changed)).not.toBe(sum);
+          expect(checksum(bytes.subarray(0, i))).not.toBe(sum);
+          expect(checksum(Uint8Array.from([...bytes, 0]))).not.toBe(sum);
+          if (bytes.length >= 8 && bytes.subarray(0, 4).join() !== bytes.subarray(4, 8).join()) {
+            const swapped = Uint8Array.from([...bytes.subarray(4, 8), ...bytes.subarray(0, 4), ...bytes.subarray(8)]);
+            expect(checksum(swapped)).not.toBe(sum);
+          }
+        },
+      ),
+    );
   });
 });
 
@@ -173,15 +203,18 @@ describe('loadBundle', () => {
     loadBundle(file, env).save('validate');
     const path = join(dir, cacheFiles(dir)[0]!);
     const good = readFileSync(path);
-    const header = Buffer.byteLength('ni-config code cache 2\n') + 40;
-    const data = good.subarray(good.indexOf(0x0a, header) + 1);
+    // magic, identity, checksum, covers: the data follows the fourth line
+    let at = 0;
+    for (let line = 0; line < 4; line++) at = good.indexOf(0x0a, at) + 1;
+    const data = good.subarray(at);
+    const head = `ni-config code cache 3\n${textHash(file)}\n`;
+    const file_ = (rest: Buffer): Buffer => Buffer.concat([Buffer.from(`${head}${checksum(rest)}\n`), rest]);
+    expect(file_(Buffer.concat([Buffer.from('validate\n'), data])).equals(good)).toBe(true);
     for (const line of ['Validate', 'a b', 'x,', 'x'.repeat(33)]) {
-      const rest = Buffer.concat([Buffer.from(`${line}\n`), data]);
-      writeFileSync(path, Buffer.concat([good.subarray(0, header - 20), sha1(rest), rest]), { mode: 0o600 });
+      writeFileSync(path, file_(Buffer.concat([Buffer.from(`${line}\n`), data])), { mode: 0o600 });
       expect(readCache(path, textHash(file)), line).toBeUndefined();
     }
-    const rest = Buffer.concat([Buffer.from('validate,merge\n'), data]);
-    writeFileSync(path, Buffer.concat([good.subarray(0, header - 20), sha1(rest), rest]), { mode: 0o600 });
+    writeFileSync(path, file_(Buffer.concat([Buffer.from('validate,merge\n'), data])), { mode: 0o600 });
     expect(readCache(path, textHash(file))?.covers).toEqual(['validate', 'merge']);
   });
 
@@ -191,7 +224,13 @@ describe('loadBundle', () => {
     (a.exports.work as (n: number) => number)(1000);
     a.save();
     const [old] = cacheFiles(dir);
-    writeFileSync(file, BUNDLE.replace('s += double(i)', 's -= double(i)'));
+    // a file's times move with the kernel's clock tick (a few milliseconds): a bundle written
+    // again within one tick, at the same length, is not told apart (no build writes one so fast)
+    const was = statSync(file, { bigint: true }).ctimeNs;
+    while (statSync(file, { bigint: true }).ctimeNs === was) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      writeFileSync(file, BUNDLE.replace('s += double(i)', 's -= double(i)'));
+    }
     // by name: the other bundle's file is not looked at
     const b = loadBundle(file, env);
     expect(b.cache).toBe('missing');
@@ -227,7 +266,7 @@ describe('loadBundle', () => {
       b.save();
       expect(readCache(path, bundleHash), what).toBeDefined();
     }
-    expect(readCache(path, sha1('another bundle'))).toBeUndefined();
+    expect(readCache(path, 'another bundle')).toBeUndefined();
   });
 
   it('says so when V8 turns the cached data down, and makes it again on save', () => {
