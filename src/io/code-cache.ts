@@ -8,16 +8,17 @@
  * The cache is one file per bundle file (by what its stat says: device, inode, size, and its
  * modification and change times to the nanosecond, which any write changes), Node version,
  * architecture and Node options, in the user's cache directory (`NI_CONFIG_CODE_CACHE` names
- * another, or `off`). The bundle is not hashed: a hash of its 1.3 MB, and loading node:crypto to
- * make one, cost each run about 11 ms, where a stat costs microseconds. It is made by the first
- * run that finds none, or finds one V8 turns down, and made again by the first run of each command
- * it does not list (with that command's code added); never by tests running the CLI in-process.
- * V8 checks its version, its flags and the source's length; the file's own header checks the
- * rest: the bundle's identity, a checksum of the data, and on POSIX that the file is the user's
- * and no one else can write it (V8 runs what the cache holds). The default directory is written
- * only in a home that is the user's (not by root in someone else's, under `sudo -E`). Reading or
- * writing it never fails a command: a cache that cannot be used is compiled around, one that
- * cannot be written is skipped.
+ * another, or `off`). Nothing is hashed in JavaScript: a SHA-1 of the 1.3 MB bundle, and loading
+ * node:crypto to make one, cost each run about 11 ms, where a stat costs microseconds. It is made
+ * by the first run that finds none, or finds one V8 turns down, and made again by the first run of
+ * each command it does not list (with that command's code added); never by tests running the CLI
+ * in-process. V8 checks its version, its flags, the source's length and (asked to:
+ * {@link CHECKSUM_FLAG}) a checksum of its data; the file's own header checks the rest: the
+ * bundle's identity, the data's length, and on POSIX that the file is the user's and no one else
+ * can write it (V8 runs what the cache holds). The default directory is written only in a home
+ * that is the user's (not by root in someone else's, under `sudo -E`). Reading or writing it never
+ * fails a command: a cache that cannot be used is compiled around, one that cannot be written is
+ * skipped.
  */
 import {
   type BigIntStats,
@@ -37,13 +38,23 @@ import {
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 /** Names the cache's directory, or turns the cache off (`off`). */
 export const CODE_CACHE_ENV = 'NI_CONFIG_CODE_CACHE';
 /** How many cache files the directory keeps (the newest): one per build, Node version and option set. */
 export const KEEP_FILES = 8;
-const MAGIC = Buffer.from('ni-config code cache 3\n');
+const MAGIC = Buffer.from('ni-config code cache 4\n');
+
+/**
+ * Has V8 put a checksum of a code cache's data in it, and check it before it runs any of it (it
+ * does neither by default in release builds). Natively, and at no measurable cost: a checksum in
+ * JavaScript took 3-9 ms a run, by the cache's size. Set before the bundle is compiled and never
+ * set back, so that the cache is made and read under the same flags (V8 turns down data made under
+ * others). A damaged cache is then one V8 turns down, and made again as such a one is.
+ */
+export const CHECKSUM_FLAG = '--verify-snapshot-checksum';
 
 /** The bundle's module scope, as Node's CommonJS loader gives it (one line: line numbers stay). */
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) {';
@@ -59,31 +70,6 @@ export interface CacheLocation {
   readonly dir: string;
   /** A directory that must be the user's before anything is made below it (the home, for the default). */
   readonly within?: string;
-}
-
-/**
- * 64 bits of a checksum of `bytes` as 16 hex digits: two sums of its 32-bit words (Fletcher's, the
- * second of the first's running values, so that words moved are seen too), each word also mixed
- * into a third by multiplication. Not a defence (who can write the file can make its checksum;
- * that is what the checks of its owner and mode are for): it finds a file cut short or damaged.
- * JavaScript, so that the loader needs no node:crypto (7 ms to load); 0.4 MB takes about a
- * millisecond.
- */
-export function checksum(bytes: Uint8Array): string {
-  // the same words wherever the bytes sit in their buffer
-  const padded = new Uint8Array((bytes.length + 3) & ~3);
-  padded.set(bytes);
-  const words = new Int32Array(padded.buffer, 0, padded.length >>> 2);
-  let a = 1;
-  let b = bytes.length | 0;
-  let c = 0x811c9dc5 | 0;
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    a = (a + w) | 0;
-    b = (b + a) | 0;
-    c = Math.imul(c ^ w, 0x01000193);
-  }
-  return hex32((a ^ c) >>> 0) + hex32(b >>> 0);
 }
 
 const hex32 = (n: number): string => n.toString(16).padStart(8, '0');
@@ -165,8 +151,8 @@ const MAX_COVERS = 32;
 /**
  * The contents of `file` if it is whole, made for the bundle `identity` names, and safe to run;
  * else undefined. After its magic line, the file holds a line of the bundle's identity, one of the
- * checksum of the rest, then the rest: the runs it covers on one line, comma-separated, then V8's
- * data.
+ * length of the rest, then the rest: the runs it covers on one line, comma-separated, then V8's
+ * data (whose checksum V8 checks: {@link CHECKSUM_FLAG}).
  */
 export function readCache(file: string, identity: string): CachedCode | undefined {
   let fd: number;
@@ -185,10 +171,10 @@ export function readCache(file: string, identity: string): CachedCode | undefine
     if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     const idEnd = buf.indexOf(0x0a, MAGIC.length);
     if (idEnd < 0 || buf.toString('latin1', MAGIC.length, idEnd) !== identity) return undefined;
-    const sumEnd = buf.indexOf(0x0a, idEnd + 1);
-    if (sumEnd < 0) return undefined;
-    const rest = buf.subarray(sumEnd + 1);
-    if (checksum(rest) !== buf.toString('latin1', idEnd + 1, sumEnd)) return undefined;
+    const lengthEnd = buf.indexOf(0x0a, idEnd + 1);
+    if (lengthEnd < 0) return undefined;
+    const rest = buf.subarray(lengthEnd + 1);
+    if (buf.toString('latin1', idEnd + 1, lengthEnd) !== String(rest.length)) return undefined;
     const eol = rest.indexOf(0x0a);
     if (eol < 0) return undefined;
     const line = rest.toString('latin1', 0, eol);
@@ -234,7 +220,7 @@ export function writeCache(file: string, identity: string, data: Buffer, covers:
   const rest = Buffer.concat([Buffer.from(`${listed.join(',')}\n`, 'latin1'), data]);
   try {
     // a new file, never one that is there (a link someone put in a shared directory is not followed)
-    const head = Buffer.from(`${identity}\n${checksum(rest)}\n`, 'latin1');
+    const head = Buffer.from(`${identity}\n${rest.length}\n`, 'latin1');
     writeFileSync(tmp, Buffer.concat([MAGIC, head, rest]), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, file);
   } catch (e) {
@@ -288,6 +274,7 @@ export function loadBundle(file: string, env: NodeJS.ProcessEnv = process.env): 
     closeSync(fd);
   }
   const location = cacheDir(env);
+  if (location !== undefined) setFlagsFromString(CHECKSUM_FLAG);
   const cacheFile = location === undefined ? undefined : join(location.dir, cacheFileName(identity, env));
   const cached = cacheFile === undefined ? undefined : readCache(cacheFile, identity);
   const script = new Script(WRAP_HEAD + text.toString('utf8') + WRAP_TAIL, {

@@ -13,7 +13,7 @@ import {
   INTERRUPT_BUDGET_DEFAULT_FLAG,
   INTERRUPT_BUDGET_FLAG,
 } from '../../src/cli/v8-tuning.js';
-import { CODE_CACHE_ENV, bundleIdentity, writeCache } from '../../src/io/code-cache.js';
+import { CHECKSUM_FLAG, CODE_CACHE_ENV, bundleIdentity, writeCache } from '../../src/io/code-cache.js';
 
 const BIN = join(REPO, 'bin', 'ni-config.js');
 const work = mkdtempSync(join(tmpdir(), 'ni-config-e2e-'));
@@ -40,7 +40,7 @@ describe('the ni-config binary', () => {
     expect(cli(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
   });
 
-  it('tunes V8 before a command runs, and not for --version or help', () => {
+  it('tunes V8 before a command runs, and not for --version or help (the loader asks for a checksum of the cache)', () => {
     // a preloaded module reports each flag set (the bundle requires node:v8, whose object it patches)
     const hook = join(work, 'flags-hook.mjs');
     writeFileSync(
@@ -67,20 +67,23 @@ describe('the ni-config binary', () => {
     expect(validate.status).toBe(0);
     const tuned = [`v8 flag: ${INTERRUPT_BUDGET_FLAG}`, `v8 flag: ${BYTECODE_FLUSH_FLAG}`];
     expect(flags(validate.stderr)).toEqual(tuned);
-    // the run that makes the code cache sets V8's default back after the command, to make it
+    // the run that makes the code cache sets V8's default back after the command, to make it;
+    // with a cache, the loader has V8 check its checksum, from before the bundle is compiled on
+    const checksum = `v8 flag: ${CHECKSUM_FLAG}`;
     const making = run(['validate', dir], cache);
     expect(making.status).toBe(0);
     expect(flags(making.stderr)).toEqual([
+      checksum,
       ...tuned,
       `v8 flag: ${INTERRUPT_BUDGET_DEFAULT_FLAG}`,
       `v8 flag: ${BYTECODE_FLUSH_DEFAULT_FLAG}`,
     ]);
     const using = run(['validate', dir], cache);
-    expect(flags(using.stderr)).toEqual(tuned);
+    expect(flags(using.stderr)).toEqual([checksum, ...tuned]);
     for (const args of [['--version'], ['--help'], ['validate', '--help']]) {
       const r = run(args, join(work, 'help-cache'));
       expect(r.status, args.join(' ')).toBe(0);
-      expect(flags(r.stderr), args.join(' ')).toEqual([]);
+      expect(flags(r.stderr), args.join(' ')).toEqual(args[0] === '--version' ? [] : [checksum]);
     }
   });
 
@@ -124,13 +127,19 @@ describe('the ni-config binary', () => {
     expect(statSync(file).size).toBeGreaterThan(size);
     expect(files()).toHaveLength(1);
     expect(run(['validate', dir, '--json'])).toMatchObject({ status: 0, stdout: first.stdout });
-    // a damaged cache is compiled around, and made again
-    const bytes = readFileSync(file);
-    bytes[bytes.length - 1]! ^= 0xff;
-    writeFileSync(file, bytes, { mode: 0o600 });
-    const third = run(['validate', dir, '--json']);
-    expect(third).toMatchObject({ status: 0, stdout: first.stdout });
-    expect(readFileSync(file).equals(bytes)).toBe(false);
+    // a damaged cache is compiled around, and made again: V8 checks its data's checksum when
+    // asked to (a byte of it changed, unchecked, can crash the process in V8's deserializer)
+    const good = readFileSync(file);
+    let dataAt = 0;
+    for (let line = 0; line < 4; line++) dataAt = good.indexOf(0x0a, dataAt) + 1;
+    for (const at of [dataAt + 40, (dataAt + good.length) >> 1, good.length - 1]) {
+      const bytes = Buffer.from(good);
+      bytes[at]! ^= 0x10;
+      writeFileSync(file, bytes, { mode: 0o600 });
+      const third = run(['validate', dir, '--json']);
+      expect(third, `byte ${at} of ${good.length}`).toMatchObject({ status: 0, stdout: first.stdout });
+      expect(readFileSync(file).equals(bytes), `byte ${at}`).toBe(false);
+    }
     expect(files()).toHaveLength(1);
     // one V8 turns down (whole by its header, not V8's data) is made again once, before the
     // command tunes V8, and then used: never one made under other flags, again on every run
