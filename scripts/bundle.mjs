@@ -7,27 +7,41 @@
 // are still run lazily: each is wrapped in a function that runs it the first time it is imported.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /**
- * commander requires node:child_process as it loads, for executable subcommands, which ni-config
- * has none of; Node's loading it (with net and its streams) costs every command about 5 ms. Its
- * import from commander gets a stand-in that loads the module the first time an export of it is
- * asked for. Commands that run processes import it themselves.
+ * Built-in modules that commands import as they load but most runs never call, loaded the first
+ * time an export of them is asked for: Node's loading them costs every command that imports them
+ * (nearly all: the modules that write files, run processes or read directories are imported by
+ * most commands), whether it uses them or not. node:fs/promises (with readline and its streams)
+ * about 2.5 ms; node:child_process (with net and its streams) about 5 ms, which commander
+ * requires as it loads, for executable subcommands, which ni-config has none of. Each import of
+ * one gets a stand-in whose exports (by the names this Node's module has) are getters that load
+ * the module the first time one is read. A module whose export is read as a command loads (a
+ * class extended, say) loses nothing: it is loaded then, as before.
  */
-const lazyChildProcessForCommander = {
-  name: 'lazy-child-process-for-commander',
+const LAZY_BUILTINS = ['node:child_process', 'node:fs/promises'];
+const require = createRequire(import.meta.url);
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
-        ? { path: 'child_process', namespace: 'lazy-builtin' }
-        : undefined,
+    const filter = new RegExp(`^(?:${LAZY_BUILTINS.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
+    // (the stand-in's own require is of the module itself)
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'lazy-builtin'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'lazy-builtin' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
-      contents:
-        "let m; const load = () => (m ??= require('node:child_process'));\n" +
-        'module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load() });\n',
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const names = Object.keys(require(args.path)).filter((k) => k !== 'default');
+      return {
+        contents:
+          `let m; const load = () => (m ??= require(${JSON.stringify(args.path)}));\n` +
+          `for (const k of ${JSON.stringify(names)})\n` +
+          '  Object.defineProperty(module.exports, k, { enumerable: true, get: () => load()[k] });\n',
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -51,7 +65,7 @@ await build({
   // third less text is about 20 ms off it. Names stay, so stack traces read.
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyBuiltins],
   logLevel: 'warning',
 });
 

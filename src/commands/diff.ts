@@ -2,11 +2,11 @@
  * `ni-config diff OLD NEW` or `ni-config diff --base REV [--head REV] [PATH...]`: the semantic
  * difference of two config sets, for review.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { GitError, InputError, UsageError } from '../errors.js';
 import { sourcesAtRevision } from '../io/git.js';
-import { collectSources, type Source } from '../io/inputs.js';
+import { collectSources, statIfThere, type Source } from '../io/inputs.js';
 import { pointerTokens, isBlocking } from '../model/findings.js';
 import { TextLocator, locatePointer } from '../model/json-text.js';
 import type { ConfigSet } from '../model/model.js';
@@ -115,20 +115,24 @@ export async function runDiff(options: DiffOptions, deps: CommandDeps): Promise<
  * would read may be there: its evidence file, or call-tree files there or one level down.
  */
 async function evidenceFor(paths: readonly string[], cwd: string): ReturnType<typeof evidenceBeside> {
-  if (!(await mayHoldEvidence(paths, cwd))) return undefined;
+  if (!mayHoldEvidence(paths, cwd)) return undefined;
   return (await import('./prune-plan.js')).evidenceBeside(paths, cwd);
 }
 
-async function mayHoldEvidence(paths: readonly string[], cwd: string): Promise<boolean> {
+function mayHoldEvidence(paths: readonly string[], cwd: string): boolean {
   for (const input of paths) {
     if (input === '-') continue;
     const abs = resolve(cwd, input);
-    const dir = (await stat(abs).catch(() => undefined))?.isDirectory() ? abs : dirname(abs);
-    const names = await readdir(dir).catch(() => [] as string[]);
+    const dir = statIfThere(abs)?.isDirectory() ? abs : dirname(abs);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      names = [];
+    }
     if (names.includes(EVIDENCE_FILE) || names.includes(CALL_TREE_FILE)) return true;
     for (const name of names) {
-      if (!name.startsWith('.') && (await stat(join(dir, name, CALL_TREE_FILE)).catch(() => undefined)) !== undefined)
-        return true;
+      if (!name.startsWith('.') && statIfThere(join(dir, name, CALL_TREE_FILE)) !== undefined) return true;
     }
   }
   return false;

@@ -72,7 +72,7 @@ export async function runValidate(options: ValidateOptions, deps: CommandDeps): 
 
   // a native-image.properties given by name is no metadata file: the files it wires in are
   const named = new Set(paths.filter(isPropertiesPath));
-  const wiredByNamed = await existingFiles(
+  const wiredByNamed = existingFiles(
     deps.cwd,
     analyses
       .filter((a) => named.has(a.file.file))

@@ -151,7 +151,7 @@ async function runFix(options: WriteOptions, deps: CommandDeps): Promise<FixResu
   for (const p of found.files) {
     const analysis = analyseProperties(p);
     const osDir = dirname(resolve(deps.cwd, p.file));
-    const contents = await readNamed(
+    const contents = readNamed(
       osDir,
       analysis.renames.map((r) => r.from),
     );

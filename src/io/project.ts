@@ -2,7 +2,7 @@
  * The project file `ni-config.jsonc`: JSON with comments holding the defaults every command
  * reads. Flags override it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
 import { settingsFindings } from '../ops/settings-findings.js';
@@ -30,7 +30,8 @@ export async function loadProject(explicit: string | undefined, cwd = process.cw
   const path = explicit ?? PROJECT_FILE;
   let text: string;
   try {
-    text = await readFile(resolve(cwd, path), 'utf8');
+    // read at once (a small file): most runs then never load node:fs/promises
+    text = readFileSync(resolve(cwd, path), 'utf8');
   } catch (e) {
     if (explicit === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') {
       return { path: undefined, text: undefined, config: {}, findings: [] };

@@ -4,10 +4,10 @@
  * its own (the metadata walk in inputs.ts looks for metadata names), skipping what that walk
  * skips: dot directories, node_modules, the agent's `*.tmp` write directories, symbolic links.
  */
-import { lstat, readFile, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { finding, type Finding } from '../model/findings.js';
-import { DEFAULT_MAX_FILE_SIZE, describeIoError, tooLarge } from './inputs.js';
+import { DEFAULT_MAX_FILE_SIZE, describeIoError, statIfThere, tooLarge } from './inputs.js';
 import { walkTree, type TreeListings } from './walk.js';
 
 export const PROPERTIES_FILE_NAME = 'native-image.properties';
@@ -43,8 +43,13 @@ async function walk(root: string, listings: TreeListings | undefined): Promise<s
 }
 
 /** Names of the regular files in a directory (none when it cannot be listed). */
-export async function fileNames(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+export function fileNames(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
   return entries
     .filter((e) => e.isFile())
     .map((e) => e.name)
@@ -64,7 +69,7 @@ export async function findPropertiesFiles(
   for (const given of paths) {
     if (given === '-') continue;
     const root = resolve(cwd, given);
-    const info = await stat(root).catch(() => undefined);
+    const info = statIfThere(root);
     if (info === undefined) continue; // the metadata walk reports it
     const found = info.isDirectory()
       ? (await walk(root, options.listings)).map((rel) => ({
@@ -78,14 +83,14 @@ export async function findPropertiesFiles(
       if (seen.has(abs)) continue;
       seen.add(abs);
       try {
-        const st = await lstat(abs);
+        const st = lstatSync(abs);
         if (st.size > maxFileSize) {
           findings.push(tooLarge(shown, `the file has ${st.size} bytes`, maxFileSize));
           continue;
         }
-        const text = await readFile(abs, 'utf8');
+        const text = readFileSync(abs, 'utf8');
         const dir = abs.slice(0, abs.length - PROPERTIES_FILE_NAME.length - 1);
-        files.push({ file: shown, path: slashed(abs), text, siblings: await fileNames(dir) });
+        files.push({ file: shown, path: slashed(abs), text, siblings: fileNames(dir) });
       } catch (e) {
         findings.push(finding('unreadable', shown, '', describeIoError(e, 'cannot read it'), 0));
       }
@@ -95,18 +100,19 @@ export async function findPropertiesFiles(
 }
 
 /** The texts of some files of one directory; a file that cannot be read is left out. */
-export async function readNamed(dir: string, names: readonly string[]): Promise<Map<string, string>> {
+export function readNamed(dir: string, names: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const n of names) {
-    const text = await readFile(join(dir, n), 'utf8').catch(() => undefined);
-    if (text !== undefined) out.set(n, text);
+    try {
+      out.set(n, readFileSync(join(dir, n), 'utf8'));
+    } catch {
+      // left out
+    }
   }
   return out;
 }
 
 /** The paths (as shown, relative to `cwd`) that are regular files. */
-export async function existingFiles(cwd: string, paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) if ((await stat(resolve(cwd, p)).catch(() => undefined))?.isFile()) out.push(p);
-  return out;
+export function existingFiles(cwd: string, paths: readonly string[]): string[] {
+  return paths.filter((p) => statIfThere(resolve(cwd, p))?.isFile() === true);
 }

@@ -204,6 +204,20 @@ describe('the ni-config binary', () => {
     expect(loads('child_process', ['diff', '--base', 'HEAD', 'reflect-config.json'], dir)).toBe(true);
   });
 
+  it('loads node:fs/promises and node:crypto only for a command that uses them (one that writes files)', () => {
+    // the bundle gives every import of node:fs/promises a stand-in that loads it when first used
+    const dir = join(work, 'no-promises');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'reflect-config.json'), '[{"name": "a.B"}]\n');
+    writeFileSync(join(dir, 'ni-config.jsonc'), '{}\n'); // a project file, read as a command starts
+    for (const args of [['--help'], ['validate', dir], ['diff', dir, dir], ['validate', '.']])
+      for (const name of ['fs/promises', 'crypto'])
+        expect(loads(name, args, dir), `${name}: ${args.join(' ')}`).toBe(false);
+    // the hook does tell: merge writes its output through node:fs/promises, named by node:crypto
+    for (const name of ['fs/promises', 'crypto'])
+      expect(loads(name, ['merge', dir, '-o', join(work, 'merged-promises')]), name).toBe(true);
+  });
+
   it('has a README command reference equal to its --help', () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     expect(readme).toContain(commandReference());
