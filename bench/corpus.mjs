@@ -2,7 +2,9 @@
 // files, 11 MB) into one file, against the floor of walking, reading and JSON.parse-ing the same
 // files in a bare node process and against jq's union of the reflection arrays alone; validating
 // the same tree against ajv-cli checking the same files with the same schema (and no semantic
-// checks). Runs alone (`node bench/corpus.mjs`) or as part of `npm run bench`.
+// checks). A reference row, with no target, says what a merge with no checks at all
+// (no-checks-merge.cjs) costs against the same floor: the least any merge of these files costs.
+// Runs alone (`node bench/corpus.mjs`) or as part of `npm run bench`.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -47,6 +49,16 @@ export async function rows() {
         {
           target: { wall: 1.5 },
         },
+      ),
+    );
+    const noChecks = () =>
+      measure([NODE, join(REPO, 'bench', 'no-checks-merge.cjs'), tree, join(work, 'no-checks.json')]);
+    out.push(
+      row(
+        'reference (no target): a merge with no checks at all (no-checks-merge.cjs)',
+        'the same floor',
+        paired(noChecks, floor),
+        { show: ['wall'] },
       ),
     );
     if (has('jq')) {

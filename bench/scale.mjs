@@ -2,13 +2,14 @@
 // NI_CONFIG_SCALE_MB megabytes (default 200), each against the floor of reading and JSON.parse-ing
 // the same file in a bare node process, measured in the same run (paired). Targets: ≤ 1.5× the
 // floor's memory and ≤ 3× its time. Also the whole corpus merged and diffed against itself
-// (peak RSS, against the same floor over the corpus). The synthetic files are written to the temp
-// directory and removed after.
+// (peak RSS, against the same floor over the corpus). A reference row, with no target, says what a
+// diff with no checks at all (no-checks-diff.cjs) of the same two files costs against the same
+// floor. The synthetic files are written to the temp directory and removed after.
 import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BIN, NODE, measure, paired, printTable, removeDir, row, tempDir } from './lib.mjs';
+import { BIN, NODE, REPO, measure, paired, printTable, removeDir, row, tempDir } from './lib.mjs';
 
 const targetMb = Number(process.env.NI_CONFIG_SCALE_MB ?? 200);
 
@@ -68,10 +69,20 @@ export async function rows() {
     const merge = () => measure([NODE, BIN, 'merge', join(work, 'a'), '-o', join(work, 'merged')]);
     const validate = () => measure([NODE, BIN, 'validate', join(work, 'a')]);
     const diff = () => measure([NODE, BIN, 'diff', join(work, 'a'), join(work, 'b'), '--stat']);
+    const [fa, fb] = ['a', 'b'].map((side) => join(work, side, 'reachability-metadata.json'));
+    const noChecks = () => measure([NODE, join(REPO, 'bench', 'no-checks-diff.cjs'), fa, fb]);
     return [
       row(`merge of a ${what}`, base, paired(merge, floor), { show, target }),
       row(`validate of it`, base, paired(validate, floor), { show, target }),
       row(`diff of it and a variant (both in memory)`, `${base} (one file)`, paired(diff, floor), { show, target }),
+      row(
+        'reference (no target): a diff of the two with no checks at all (no-checks-diff.cjs)',
+        `${base} (one file)`,
+        paired(noChecks, floor),
+        {
+          show,
+        },
+      ),
     ];
   } finally {
     removeDir(work);
