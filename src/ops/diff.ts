@@ -379,18 +379,31 @@ function sameParams(a: readonly string[] | null, b: readonly string[] | null): b
 export function diffSets(before: ConfigSet, after: ConfigSet, locate?: Locate, attribute?: Attribute): DiffResult {
   const changes: Change[] = [];
   for (const p of PART_NAMES) diffPart(p, before, after, locate, attribute, changes);
-  changes.sort(
-    (a, b) =>
-      Number(b.risks.length > 0) - Number(a.risks.length > 0) ||
-      SECTION_NAMES.indexOf(a.section) - SECTION_NAMES.indexOf(b.section) ||
-      compareStrings(a.entry, b.entry) ||
-      compareStrings(a.kind, b.kind),
-  );
+  const ordered = inReviewOrder(changes);
   const stat = Object.fromEntries(
     SECTION_NAMES.map((s) => [s, { added: 0, removed: 0, changed: 0, moved: 0 }]),
   ) as Record<Section, { added: number; removed: number; changed: number; moved: number }>;
-  for (const c of changes) stat[c.section][c.kind]++;
-  return { changes, stat };
+  for (const c of ordered) stat[c.section][c.kind]++;
+  return { changes: ordered, stat };
+}
+
+/**
+ * Changes in the order a reviewer reads them: those with risks first, then by section (in the
+ * registry's order), entry and kind. Each change's rank (risks and section) is worked out once,
+ * not in every comparison: a command's code runs mostly in V8's interpreter, where a comparator
+ * that looked the sections up took 5 ms of a hibernate-core diff.
+ */
+function inReviewOrder(changes: readonly Change[]): Change[] {
+  const sections = new Map(SECTION_NAMES.map((s, i) => [s, i]));
+  const ranks = changes.map((c) => (c.risks.length > 0 ? 0 : SECTION_NAMES.length) + sections.get(c.section)!);
+  const order = changes.map((_, i) => i);
+  order.sort(
+    (i, j) =>
+      ranks[i]! - ranks[j]! ||
+      compareStrings(changes[i]!.entry, changes[j]!.entry) ||
+      compareStrings(changes[i]!.kind, changes[j]!.kind),
+  );
+  return order.map((i) => changes[i]!);
 }
 
 /**
