@@ -93,11 +93,21 @@ const SENSITIVE = [
   'java.lang.System',
 ];
 
+/**
+ * A name in a package of {@link SENSITIVE} (a prefix ending in `.`), or one of its classes or a
+ * class nested in one: one regular expression, not a loop over the list for each name.
+ */
+const SENSITIVE_NAME = new RegExp(
+  `^(?:${SENSITIVE.map((p) => {
+    const text = p.replace(/[.$]/g, (c) => `\\${c}`);
+    return p.endsWith('.') ? text : `${text}(?:$|\\$)`;
+  }).join('|')})`,
+);
+
 function sensitive(t: TypeRef): boolean {
-  const names = t.kind === 'class' ? [t.name] : t.kind === 'proxy' ? t.interfaces : [t.declaringClass];
-  return names.some((n) =>
-    SENSITIVE.some((p) => (p.endsWith('.') ? n.startsWith(p) : n === p || n.startsWith(p + '$'))),
-  );
+  if (t.kind === 'class') return SENSITIVE_NAME.test(t.name);
+  if (t.kind === 'proxy') return t.interfaces.some((n) => SENSITIVE_NAME.test(n));
+  return SENSITIVE_NAME.test(t.declaringClass);
 }
 
 const FLAG_RISK = new Set(['allDeclaredFields', 'allPublicFields']);
@@ -136,11 +146,20 @@ function bundleFacets(b: BundleEntry): Map<string, string> {
  */
 function typeRisks(part: Part, t: TypeEntry, gained: ReadonlySet<string>, whole: boolean): Risk[] {
   const risks = new Set<Risk>();
-  for (const g of gained) {
-    const [kind, name] = g.split(':') as [string, string];
-    if (kind === 'group' && t.groups[name as keyof typeof t.groups] === Access.Accessed) risks.add('all-flag');
-    if (kind === 'flag' && FLAG_RISK.has(name)) risks.add('all-flag');
-    if (g === 'flag:unsafeAllocated') risks.add('unsafe-allocated');
+  const flag = (name: string): void => {
+    if (FLAG_RISK.has(name)) risks.add('all-flag');
+    if (name === 'unsafeAllocated') risks.add('unsafe-allocated');
+  };
+  if (whole) {
+    // every facet gained: those of its flags and groups, in the order typeFacets makes them
+    for (const f of t.flags) flag(f);
+    for (const g of MEMBER_GROUP_NAMES) if (t.groups[g] === Access.Accessed) risks.add('all-flag');
+  } else {
+    for (const g of gained) {
+      if (g.startsWith('flag:')) flag(g.slice(5));
+      else if (g.startsWith('group:') && t.groups[g.slice(6) as keyof typeof t.groups] === Access.Accessed)
+        risks.add('all-flag');
+    }
   }
   if (part === 'jni' && (whole || gained.size > 0)) risks.add('jni');
   if (whole && part === 'proxies') risks.add('proxy');
