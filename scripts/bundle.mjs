@@ -25,7 +25,7 @@ const require = createRequire(import.meta.url);
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    const filter = new RegExp(`^(?:${LAZY_BUILTINS.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
+    const filter = new RegExp(`^(?:${LAZY_BUILTINS.join('|')})$`);
     // (the stand-in's own require is of the module itself)
     b.onResolve({ filter }, (args) =>
       args.namespace === 'lazy-builtin'

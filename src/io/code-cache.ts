@@ -166,7 +166,7 @@ export function readCache(file: string, identity: string): CachedCode | undefine
     const st = fstatSync(fd);
     if (!st.isFile() || st.size <= MAGIC.length) return undefined;
     if (process.getuid !== undefined && (st.uid !== process.getuid() || (st.mode & 0o022) !== 0)) return undefined;
-    // a file cut short or changed since the stat fails the hashes below
+    // a file cut short or grown since the stat fails the length below; V8 checks what its data says
     const buf = readFileSync(fd);
     if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
     const idEnd = buf.indexOf(0x0a, MAGIC.length);

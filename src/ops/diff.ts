@@ -146,19 +146,13 @@ function bundleFacets(b: BundleEntry): Map<string, string> {
  */
 function typeRisks(part: Part, t: TypeEntry, gained: ReadonlySet<string>, whole: boolean): Risk[] {
   const risks = new Set<Risk>();
-  const flag = (name: string): void => {
-    if (FLAG_RISK.has(name)) risks.add('all-flag');
-    if (name === 'unsafeAllocated') risks.add('unsafe-allocated');
-  };
-  if (whole) {
-    // every facet gained: those of its flags and groups, in the order typeFacets makes them
-    for (const f of t.flags) flag(f);
-    for (const g of MEMBER_GROUP_NAMES) if (t.groups[g] === Access.Accessed) risks.add('all-flag');
-  } else {
-    for (const g of gained) {
-      if (g.startsWith('flag:')) flag(g.slice(5));
-      else if (g.startsWith('group:') && t.groups[g.slice(6) as keyof typeof t.groups] === Access.Accessed)
-        risks.add('all-flag');
+  for (const g of gained) {
+    if (g.startsWith('flag:')) {
+      const name = g.slice(5);
+      if (FLAG_RISK.has(name)) risks.add('all-flag');
+      if (name === 'unsafeAllocated') risks.add('unsafe-allocated');
+    } else if (g.startsWith('group:') && t.groups[g.slice(6) as keyof typeof t.groups] === Access.Accessed) {
+      risks.add('all-flag');
     }
   }
   if (part === 'jni' && (whole || gained.size > 0)) risks.add('jni');
